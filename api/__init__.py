@@ -1,0 +1,200 @@
+"""The JSON API under /api/v1: thin views over core/, one error shape for everything."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from core import accounts, query, store
+from core.access import Actor, require
+from core.errors import LedgerError, QueryError
+from core.models import Database
+
+from .envelopes import EntrySchema, LedgerSchema, PageSchema, RevisionSchema, VersionSchema
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+entry_schema, page_schema = EntrySchema(), PageSchema()
+
+
+class ApiError(LedgerError):
+    """An HTTP-level problem of the request itself (no token, wrong content type...)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def db() -> Database:
+    return current_app.extensions["ledger_db"]
+
+
+@bp.before_request
+def authenticate() -> None:
+    """Bearer token for every call; a logged-in browser session may also read (GET only)."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        g.actor = accounts.actor_for_token(db(), header[7:].strip())
+        if g.actor is None:
+            raise ApiError(401, "令牌无效或已撤销")
+    elif request.method in ("GET", "HEAD") and getattr(current_user, "is_authenticated", False):
+        g.actor = current_user.actor
+    elif request.endpoint == "api.openapi":
+        g.actor = None
+    else:
+        raise ApiError(401, "需要登录：请在 Authorization 头中提供 Bearer 令牌")
+
+
+# --- ledgers -----------------------------------------------------------------------------
+
+@bp.get("/ledgers")
+def ledgers_index():
+    items = query.list_ledgers(db(), g.actor)
+    return jsonify({"items": LedgerSchema(many=True).dump(items)})
+
+
+@bp.post("/ledgers")
+def ledgers_create():
+    definition = store.create_ledger(db(), g.actor, json_body())
+    return ledger_response(definition.key, 201)
+
+
+@bp.get("/ledgers/<key>")
+def ledgers_show(key: str):
+    return ledger_response(key)
+
+
+@bp.put("/ledgers/<key>")
+def ledgers_update(key: str):
+    document = json_body()
+    require(g.actor, "design", key)
+    query.get_ledger(db(), g.actor, key)  # 404 for an unknown ledger
+    ledger_options = document.get("x-ledger") if isinstance(document, dict) else None
+    if isinstance(ledger_options, dict) and ledger_options.get("key", key) != key:
+        raise QueryError(f"定义中的 x-ledger.key 与地址中的“{key}”不一致")
+    if isinstance(ledger_options, dict):
+        ledger_options.setdefault("key", key)
+    store.save_definition(db(), g.actor, document)
+    return ledger_response(key)
+
+
+@bp.get("/ledgers/<key>/versions")
+def ledgers_versions(key: str):
+    return jsonify({"items": VersionSchema(many=True).dump(query.list_versions(db(), g.actor, key))})
+
+
+@bp.get("/ledgers/<key>/versions/<int:version>")
+def ledgers_version(key: str, version: int):
+    return ledger_response(key, version=version)
+
+
+def ledger_response(key: str, status: int = 200, version: int | None = None):
+    summary, definition = query.get_ledger(db(), g.actor, key, version)
+    body = LedgerSchema().dump(summary) | {"version": definition.version, "definition": definition.schema}
+    return jsonify(body), status
+
+
+# --- entries -----------------------------------------------------------------------------
+
+@bp.get("/ledgers/<key>/entries")
+def entries_index(key: str):
+    return jsonify(page_schema.dump(query.list_entries(db(), g.actor, key, request.args)))
+
+
+@bp.post("/ledgers/<key>/entries")
+def entries_create(key: str):
+    entry = store.create_entry(db(), g.actor, key, json_body())
+    response = entry_response(entry, 201)
+    response.headers["Location"] = url_for("api.entries_show", key=key, entry_id=entry["id"])
+    return response
+
+
+@bp.get("/ledgers/<key>/entries/<entry_id>")
+def entries_show(key: str, entry_id: str):
+    return entry_response(query.get_entry(db(), g.actor, key, entry_id))
+
+
+@bp.route("/ledgers/<key>/entries/<entry_id>", methods=["PUT", "PATCH"])
+def entries_update(key: str, entry_id: str):
+    data, version = split_version(json_body())
+    entry = store.update_entry(db(), g.actor, key, entry_id, data, version,
+                               partial=request.method == "PATCH")
+    return entry_response(entry)
+
+
+@bp.delete("/ledgers/<key>/entries/<entry_id>")
+def entries_delete(key: str, entry_id: str):
+    version = request.headers.get("If-Match") or request.args.get("version")
+    store.delete_entry(db(), g.actor, key, entry_id, version)
+    return "", 204
+
+
+@bp.get("/ledgers/<key>/entries/<entry_id>/revisions")
+def entries_revisions(key: str, entry_id: str):
+    items = query.list_revisions(db(), g.actor, key, entry_id)
+    return jsonify({"items": RevisionSchema(many=True).dump(items)})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+def entry_response(entry: dict, status: int = 200):
+    response = jsonify(entry_schema.dump(entry))
+    response.status_code = status
+    response.headers["ETag"] = f'"{entry["version"]}"'
+    return response
+
+
+# --- request bodies ----------------------------------------------------------------------
+
+def json_body():
+    """The request's JSON body: 415 if it is not JSON, 413 if too big, 400 if malformed."""
+    if request.mimetype and request.mimetype != "application/json":
+        raise ApiError(415, "请求体应为 JSON（Content-Type: application/json）")
+    limit = current_app.config["MAX_JSON_BYTES"]
+    if (request.content_length or 0) > limit:
+        raise ApiError(413, f"请求体过大（上限 {limit // 1024} KB）")
+    raw = request.get_data(cache=False)
+    if len(raw) > limit:
+        raise ApiError(413, f"请求体过大（上限 {limit // 1024} KB）")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ApiError(400, "请求体不是有效的 UTF-8") from None
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, f"请求体不是有效的 JSON：{str(exc)[:200]}") from None
+
+
+def split_version(body):
+    """(data, expected version) from If-Match or from a {"version", "data"} envelope."""
+    version = request.headers.get("If-Match")
+    if isinstance(body, dict) and set(body) <= {"version", "data"} and isinstance(body.get("data"), dict):
+        return body["data"], version or body.get("version")
+    return body, version
+
+
+# --- errors ------------------------------------------------------------------------------
+
+@bp.errorhandler(LedgerError)
+def ledger_error(exc: LedgerError):
+    body = {"error": exc.message, "errors": exc.errors}
+    current = getattr(exc, "current", None)
+    if current is not None:
+        body["current"] = entry_schema.dump(current)
+    return jsonify(body), exc.status
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    messages = {404: "地址不存在", 405: "不支持该请求方法", 413: "请求体过大", 400: "请求无效"}
+    return jsonify({"error": messages.get(exc.code, exc.name), "errors": []}), exc.code
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(exc: Exception):
+    current_app.logger.exception("API error")
+    return jsonify({"error": "服务器内部错误", "errors": []}), 500

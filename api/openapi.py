@@ -1,0 +1,73 @@
+"""The OpenAPI 3.1 description of /api/v1 (a test checks it names every API route)."""
+from __future__ import annotations
+
+KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
+ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "记录的当前版本号；也可在请求体中以 {\"version\": N, \"data\": {...}} 提供"}
+LIST_PARAMS = [
+    {"name": "_q", "in": "query", "schema": {"type": "string"}, "description": "在搜索字段中查找"},
+    {"name": "_sort", "in": "query", "schema": {"type": "string"}, "description": "字段名，-字段名 为降序，逗号分隔"},
+    {"name": "_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+]
+ERROR = {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _op(summary: str, params=(), body: str | None = None, ok: str = "200", errors=("401", "403", "404")):
+    operation = {"summary": summary, "parameters": list(params),
+                 "responses": {ok: {"description": "成功"}} | {code: ERROR for code in errors}}
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{body}"}}}}
+    return operation
+
+
+def openapi_document() -> dict:
+    write_errors = ("400", "401", "403", "404", "412", "413", "415", "422")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "台帐服务 API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/ledgers": {
+                "get": _op("可查看的台帐列表"),
+                "post": _op("新建台帐（提交定义）", body="Definition", ok="201",
+                            errors=("400", "401", "403", "409", "413", "415", "422")),
+            },
+            "/ledgers/{key}": {
+                "get": _op("台帐及其当前定义", [KEY]),
+                "put": _op("保存新版本的定义", [KEY], body="Definition",
+                           errors=("400", "401", "403", "404", "413", "415", "422")),
+            },
+            "/ledgers/{key}/versions": {"get": _op("定义的全部版本", [KEY])},
+            "/ledgers/{key}/versions/{version}": {"get": _op("某一版本的定义", [KEY, {
+                "name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}])},
+            "/ledgers/{key}/entries": {
+                "get": _op("记录列表：字段=值、字段__操作=值（ne lt lte gt gte contains in）",
+                           [KEY, *LIST_PARAMS], errors=("400", "401", "403", "404")),
+                "post": _op("新增记录（请求体即记录数据）", [KEY], body="EntryData", ok="201",
+                            errors=write_errors),
+            },
+            "/ledgers/{key}/entries/{entry_id}": {
+                "get": _op("一条记录", [KEY, ENTRY_ID]),
+                "put": _op("替换记录数据", [KEY, ENTRY_ID, IF_MATCH], body="EntryData", errors=write_errors),
+                "patch": _op("合并修改记录（值为 null 的字段被删除）", [KEY, ENTRY_ID, IF_MATCH],
+                             body="EntryData", errors=write_errors),
+                "delete": _op("删除记录", [KEY, ENTRY_ID, IF_MATCH], ok="204",
+                              errors=("400", "401", "403", "404", "412")),
+            },
+            "/ledgers/{key}/entries/{entry_id}/revisions": {"get": _op("修改历史", [KEY, ENTRY_ID])},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Definition": {"type": "object", "description": "JSON Schema（2020-12）加 x-ledger"},
+                "EntryData": {"type": "object", "description": "按台帐定义填写的字段"},
+                "Error": {"type": "object", "required": ["error", "errors"], "properties": {
+                    "error": {"type": "string"},
+                    "errors": {"type": "array", "items": {"type": "object"}}}},
+            },
+        },
+    }

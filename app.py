@@ -1,0 +1,67 @@
+"""create_app(): configuration, the database, blueprints, error handlers and the CLI.
+
+Run with `gunicorn 'app:create_app()'` or `flask --app app run`; see README.md.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+import cli
+from api import bp as api_bp
+from core import bootstrap
+from core.models import Database
+from web import init_web
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("ledger")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'ledger.db'}",
+        SCHEMAS_DIR=str(ROOT / "schemas"),
+        LOAD_SHIPPED_LEDGERS=True,
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        MAX_JSON_BYTES=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+    )
+    if config:
+        app.config.update(config)
+    app.config.setdefault("SECRET_KEY", os.environ.get("SECRET_KEY") or _secret_key(Path(app.instance_path)))
+    app.json.sort_keys = False  # field order is the definition's order, everywhere
+    app.json.ensure_ascii = False
+
+    db = Database(app.config["DATABASE_URL"])
+    app.extensions["ledger_db"] = db
+    bootstrap.prepare(db, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
+
+    app.register_blueprint(api_bp)
+    init_web(app)
+    cli.register(app)
+    return app
+
+
+def _secret_key(instance: Path) -> str:
+    """A key kept in instance/, made once, so every worker and restart signs sessions alike."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_hex(32)
+        handle.write(key)
+    return key

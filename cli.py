@@ -1,0 +1,128 @@
+"""`flask --app app ...` commands: thin calls into core/, engine errors shown as one clean line."""
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from core import accounts, bootstrap, demo, query, store
+from core.access import ROLES, SYSTEM
+from core.errors import DefinitionError, LedgerError
+from core.models import Database
+
+users_cli = AppGroup("users", help="用户与 API 令牌")
+ledgers_cli = AppGroup("ledgers", help="台帐定义、导出与导入")
+
+
+def db() -> Database:
+    return current_app.extensions["ledger_db"]
+
+
+def clean_errors(command):
+    """Turn the engine's named errors into a message on stderr and exit status 1."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except LedgerError as exc:
+            click.echo(f"错误：{exc.message}", err=True)
+            for error in exc.errors:
+                where = error.get("path") or error.get("field") or ""
+                click.echo(f"  {where} {error.get('message', '')}".rstrip(), err=True)
+            sys.exit(1)
+    return wrapper
+
+
+@click.command("init", help="建表并载入内置台帐（首次启动时自动进行）")
+@clean_errors
+def init_command():
+    bootstrap.prepare(db(), current_app.config["SCHEMAS_DIR"])
+    click.echo(f"数据库就绪：{len(query.list_ledgers(db(), SYSTEM))} 个台帐")
+    if accounts.user_count(db()) == 0:
+        click.echo(bootstrap.FIRST_ADMIN_HINT)
+
+
+@click.command("demo", help="为每个内置台帐填入示例数据")
+@clean_errors
+def demo_command():
+    for key in demo.LEDGER_KEYS:
+        rows = demo.demo_entries(key)
+        store.create_entries(db(), SYSTEM, key, rows, source="demo")
+        click.echo(f"{key}: {len(rows)} 条")
+
+
+@users_cli.command("create", help="新建用户")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@clean_errors
+def users_create(name, role, password):
+    accounts.create_user(db(), name, role, password)
+    click.echo(f"已创建用户 {name}（{role}）")
+
+
+@users_cli.command("token", help="为用户生成新的 API 令牌（只显示一次）")
+@click.argument("name")
+@clean_errors
+def users_token(name):
+    click.echo(accounts.issue_token(db(), name))
+
+
+@users_cli.command("revoke-tokens", help="撤销用户的全部 API 令牌")
+@click.argument("name")
+@clean_errors
+def users_revoke(name):
+    click.echo(f"已撤销 {accounts.revoke_tokens(db(), name)} 个令牌")
+
+
+@users_cli.command("list", help="列出用户")
+def users_list():
+    for user in accounts.list_users(db()):
+        click.echo(f"{user['name']}\t{user['role']}\t{'启用' if user['active'] else '停用'}")
+
+
+@users_cli.command("role", help="修改用户角色")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@clean_errors
+def users_role(name, role):
+    accounts.set_role(db(), name, role)
+    click.echo(f"{name} 的角色已改为 {role}")
+
+
+@users_cli.command("password", help="重设用户密码")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@clean_errors
+def users_password(name, password):
+    accounts.set_password(db(), name, password)
+    click.echo(f"已重设 {name} 的密码")
+
+
+@ledgers_cli.command("load", help="载入或更新台帐定义（JSON 文件或目录）")
+@click.argument("path", type=click.Path(exists=True))
+@clean_errors
+def ledgers_load(path):
+    try:
+        loaded = bootstrap.load_path(db(), SYSTEM, path)
+    except DefinitionError as exc:
+        exc.message = f"{path}：{exc.message}"
+        raise
+    for definition in loaded:
+        click.echo(f"{definition.key}: 第 {definition.version} 版（{definition.title}）")
+
+
+@ledgers_cli.command("list", help="列出台帐")
+def ledgers_list():
+    for ledger in query.list_ledgers(db(), SYSTEM):
+        click.echo(f"{ledger['key']}\t{ledger['title']}\t第{ledger['version']}版\t{ledger['entry_count']} 条")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(init_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(ledgers_cli)

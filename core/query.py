@@ -1,0 +1,307 @@
+"""Every read of ledgers and entries: filters, search, sort and paging turned into SQL.
+
+Callers pass their identity and the raw parameters (field=value, field__op=value, _q, _sort,
+_page, _size). A field is only ever named through the definition; values are bound
+parameters; a bad name or value is a QueryError (400), never a string spliced into SQL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field as dc_field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Iterator, Mapping
+
+from sqlalchemy import String, cast, exists, func, literal, literal_column, select, true
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection
+
+from .access import Actor, can, require
+from .definition import Definition, Field
+from .errors import NotFound, QueryError
+from .models import Database, entries, ledger_versions, ledgers, revisions
+from .store import _int_id, _iso, definition_of, entry_view, field_expr
+
+OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "contains", "in")
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+INT64 = 2**63 - 1
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass
+class ListQuery:
+    """The parsed, checked form of a list request."""
+
+    filters: list[tuple[Field, str, Any]] = dc_field(default_factory=list)
+    search: str = ""
+    sort: list[tuple[Field, bool]] = dc_field(default_factory=list)
+    page: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+
+
+# --- ledgers -----------------------------------------------------------------------------
+
+def list_ledgers(db: Database, actor: Actor) -> list[dict]:
+    """The ledgers `actor` may read, with their entry counts, in title order."""
+    require(actor, "read")
+    with db.read() as conn:
+        rows = conn.execute(select(ledgers).order_by(ledgers.c.id)).all()
+        out = []
+        for row in rows:
+            if not can(actor, "read", row.key):
+                continue
+            _, definition = definition_of(conn, row.key)
+            out.append(ledger_summary(row, definition))
+        return out
+
+
+def get_ledger(db: Database, actor: Actor, key: str, version: int | None = None) -> tuple[dict, Definition]:
+    require(actor, "read", key)
+    with db.read() as conn:
+        row, definition = definition_of(conn, key, version)
+        return ledger_summary(row, definition), definition
+
+
+def ledger_summary(row: Any, definition: Definition) -> dict:
+    return {"key": row.key, "title": row.title, "version": row.current_version,
+            "entry_count": row.entry_count, "description": definition.description,
+            "updated_at": _iso(row.updated_at)}
+
+
+def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
+    require(actor, "read", key)
+    with db.read() as conn:
+        ledger, _ = definition_of(conn, key)
+        rows = conn.execute(select(ledger_versions.c.version, ledger_versions.c.created_at,
+                                   ledger_versions.c.created_by)
+                            .where(ledger_versions.c.ledger_id == ledger.id)
+                            .order_by(ledger_versions.c.version)).all()
+        return [{"version": r.version, "created_at": _iso(r.created_at), "created_by": r.created_by}
+                for r in rows]
+
+
+# --- entries -----------------------------------------------------------------------------
+
+def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> dict:
+    """One page of a ledger's live entries: {items, total, page, size}."""
+    require(actor, "read", key)
+    with db.read() as conn:
+        ledger, definition = definition_of(conn, key)
+        q = parse_params(definition, params)
+        where = conditions(db.dialect, definition, ledger.id, q)
+        stmt = (select(entries).where(*where).order_by(*order_by(db.dialect, definition, q))
+                .limit(q.size).offset((q.page - 1) * q.size))
+        items = [entry_view(definition, row._mapping, key) for row in conn.execute(stmt)]
+        if not q.filters and not q.search:
+            total = ledger.entry_count
+        elif q.page == 1 and len(items) < q.size:
+            total = len(items)
+        else:
+            total = conn.execute(select(func.count()).select_from(entries).where(*where)).scalar_one()
+        return {"items": items, "total": total, "page": q.page, "size": q.size}
+
+
+def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
+                 batch: int = 1000) -> tuple[Definition, Iterator[dict]]:
+    """All matching entries in list order, fetched in batches (for exports: flat memory)."""
+    require(actor, "read", key)
+    with db.read() as conn:
+        ledger, definition = definition_of(conn, key)
+    q = parse_params(definition, params, paged=False)
+    where = conditions(db.dialect, definition, ledger.id, q)
+
+    def rows() -> Iterator[dict]:
+        with db.read() as conn:
+            stmt = select(entries).where(*where).order_by(*order_by(db.dialect, definition, q))
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
+            for row in result:
+                yield entry_view(definition, row._mapping, key)
+
+    return definition, rows()
+
+
+def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
+    require(actor, "read", key)
+    entry_id = _int_id(entry_id)
+    with db.read() as conn:
+        ledger, definition = definition_of(conn, key)
+        row = conn.execute(select(entries).where(
+            entries.c.id == entry_id, entries.c.ledger_id == ledger.id,
+            entries.c.deleted_at.is_(None))).first()
+        if row is None:
+            raise NotFound(f"记录 {entry_id} 不存在")
+        return entry_view(definition, row._mapping, key)
+
+
+def list_revisions(db: Database, actor: Actor, key: str, entry_id: Any) -> list[dict]:
+    """An entry's history, oldest first: who changed which field from what to what, when."""
+    entry = get_entry(db, actor, key, entry_id)
+    with db.read() as conn:
+        rows = conn.execute(select(revisions).where(revisions.c.entry_id == entry["id"])
+                            .order_by(revisions.c.id)).all()
+    return [{"id": r.id, "action": r.action, "version": r.entry_version, "at": _iso(r.at),
+             "by": r.by, "source": r.source, "changes": r.changes} for r in rows]
+
+
+# --- parameters -> SQL -------------------------------------------------------------------
+
+def parse_params(definition: Definition, params: Any, paged: bool = True) -> ListQuery:
+    """Check list parameters against the definition; QueryError names what is wrong."""
+    q = ListQuery()
+    for name, value in _pairs(params):
+        if name == "_q":
+            q.search = value.strip()[:200]
+        elif name == "_sort":
+            q.sort = [_sort_term(definition, part) for part in value.split(",") if part.strip()]
+        elif name == "_page":
+            q.page = _bounded_int(name, value, 1, 10**7)
+        elif name == "_size":
+            q.size = _bounded_int(name, value, 1, MAX_PAGE_SIZE)
+        elif name.startswith("_"):
+            continue  # reserved for the surfaces (e.g. _format, header)
+        else:
+            key, _, op = name.partition("__")
+            op = op or "eq"
+            f = definition.field(key)
+            if op not in OPS:
+                raise QueryError(f"不支持的条件“{op}”，可用：{', '.join(OPS)}")
+            if not f.scalar and not (f.kind == "multichoice" and op in ("eq", "contains")):
+                raise QueryError(f"字段“{f.title}”不能用于筛选")
+            if op == "in":
+                q.filters.append((f, op, [coerce(f, v) for v in value.split(",")]))
+            elif op == "contains":
+                q.filters.append((f, op, value if f.kind != "multichoice" else coerce(f, value)))
+            else:
+                q.filters.append((f, op, coerce(f, value)))
+    if not q.sort and definition.default_sort:
+        q.sort = [_sort_term(definition, definition.default_sort)]
+    return q
+
+
+def _pairs(params: Any) -> Iterable[tuple[str, str]]:
+    if params is None:
+        return []
+    if hasattr(params, "items") and hasattr(params, "getlist"):  # werkzeug MultiDict
+        return params.items(multi=True)
+    pairs = []
+    for name, value in (params.items() if isinstance(params, Mapping) else params):
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((name, str(v)))
+    return pairs
+
+
+def _sort_term(definition: Definition, term: str) -> tuple[Field, bool]:
+    term = term.strip()
+    f = definition.field(term.lstrip("-"))
+    if not f.scalar:
+        raise QueryError(f"字段“{f.title}”不能用于排序")
+    return f, term.startswith("-")
+
+
+def _bounded_int(name: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise QueryError(f"参数 {name} 应为整数") from None
+    if not low <= number <= high:
+        raise QueryError(f"参数 {name} 应在 {low} 到 {high} 之间")
+    return number
+
+
+def coerce(f: Field, value: str) -> Any:
+    """A query-string value as the field's type, or a QueryError saying what was expected."""
+    value = value.strip()
+    if f.kind == "integer":
+        try:
+            number = int(value)
+        except ValueError:
+            raise QueryError(f"{f.title}：应为整数") from None
+        if abs(number) > INT64:
+            raise QueryError(f"{f.title}：超出整数范围")
+        return number
+    if f.numeric:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise QueryError(f"{f.title}：应为数字") from None
+        if not number.is_finite() or abs(number) > 10**15:
+            raise QueryError(f"{f.title}：超出数字范围")
+        return number
+    if f.kind == "boolean":
+        truth = {"true": True, "1": True, "是": True, "false": False, "0": False, "否": False}
+        if value.lower() not in truth:
+            raise QueryError(f"{f.title}：应为 true 或 false")
+        return truth[value.lower()]
+    if f.kind == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise QueryError(f"{f.title}：应为有效日期 YYYY-MM-DD") from None
+        if not _DATE_RE.match(value):
+            raise QueryError(f"{f.title}：应为有效日期 YYYY-MM-DD")
+    return value[:2000]
+
+
+def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuery) -> list:
+    where = [entries.c.ledger_id == ledger_id, entries.c.deleted_at.is_(None)]
+    for f, op, value in q.filters:
+        where.append(_condition(dialect, f, op, value))
+    if q.search:
+        pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        terms = [field_expr(dialect, f).ilike(pattern, escape="\\") for f in definition.search_fields]
+        where.append(_any(terms) if terms else true())
+    return where
+
+
+def _condition(dialect: str, f: Field, op: str, value: Any):
+    if f.kind == "multichoice":
+        return _array_contains(dialect, f, value)
+    expr = field_expr(dialect, f)
+    if f.kind == "boolean" and dialect == "sqlite":
+        value = int(value)
+    if f.numeric and dialect == "sqlite":
+        value = float(value) if isinstance(value, Decimal) else value
+    if op == "eq":
+        return expr == value
+    if op == "ne":
+        return (expr != value) | expr.is_(None)
+    if op == "lt":
+        return expr < value
+    if op == "lte":
+        return expr <= value
+    if op == "gt":
+        return expr > value
+    if op == "gte":
+        return expr >= value
+    if op == "in":
+        values = [int(v) if f.kind == "boolean" and dialect == "sqlite" else v for v in value]
+        return expr.in_(values)
+    pattern = "%" + str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return cast(expr, String).ilike(pattern, escape="\\")
+
+
+def _array_contains(dialect: str, f: Field, value: Any):
+    if dialect == "sqlite":
+        each = func.json_each(entries.c.data, literal_column(f"'$.{f.key}'")).table_valued("value")
+        return exists(select(literal(1)).select_from(each).where(each.c.value == value))
+    column = entries.c.data.op("->")(literal_column(f"'{f.key}'"))
+    return column.op("@>")(cast(json.dumps([value], ensure_ascii=False), JSONB))
+
+
+def _any(terms: list):
+    combined = terms[0]
+    for term in terms[1:]:
+        combined = combined | term
+    return combined
+
+
+def order_by(dialect: str, definition: Definition, q: ListQuery) -> list:
+    terms = []
+    for f, descending in q.sort:
+        expr = field_expr(dialect, f)
+        terms.append(expr.desc() if descending else expr.asc())
+    last_desc = q.sort[-1][1] if q.sort else True
+    terms.append(entries.c.id.desc() if last_desc else entries.c.id.asc())
+    return terms

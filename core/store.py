@@ -1,0 +1,289 @@
+"""The ledger and entry repository: versioned definitions, validated writes, revisions.
+
+Every write runs in one transaction. Entries remember the definition version they were saved
+under and a row version; an update only succeeds when the row version in its WHERE clause
+still matches, so two people editing at once can never overwrite each other unseen.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterable
+
+from sqlalchemy import (BigInteger, Boolean, Numeric, cast, func, insert, literal_column, select,
+                        text, update)
+from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateIndex, Index
+
+from .access import Actor, require
+from .definition import Definition, Field, load_definition
+from .errors import Conflict, NotFound, QueryError, StaleEntry
+from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
+from .validation import validate_entry
+
+INT64 = 2**63 - 1
+_DEFINITIONS: dict[tuple[int, int], Definition] = {}
+
+
+# --- definitions -------------------------------------------------------------------------
+
+def save_definition(db: Database, actor: Actor, document: Any) -> Definition:
+    """Store a definition as the next immutable version of its ledger (creating the ledger)."""
+    require(actor, "design")
+    definition = load_definition(document)
+    with db.write() as conn:
+        row = conn.execute(select(ledgers).where(ledgers.c.key == definition.key)).first()
+        now = utcnow()
+        if row is None:
+            ledger_id = conn.execute(insert(ledgers).values(
+                key=definition.key, title=definition.title, current_version=1, entry_count=0,
+                created_at=now, updated_at=now)).inserted_primary_key[0]
+            version = 1
+        else:
+            ledger_id, version = row.id, row.current_version + 1
+            current = _definition_row(conn, ledger_id, row.current_version)
+            if current.definition == definition.schema:
+                return _cached(ledger_id, row.current_version, current.definition)
+            conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
+                title=definition.title, current_version=version, updated_at=now))
+        conn.execute(insert(ledger_versions).values(
+            ledger_id=ledger_id, version=version, definition=definition.schema,
+            created_at=now, created_by=actor.name))
+        ensure_indexes(conn, db.dialect, ledger_id, definition)
+    return definition.with_version(version)
+
+
+def create_ledger(db: Database, actor: Actor, document: Any) -> Definition:
+    """Like save_definition, but a ledger with the same key must not exist yet (409)."""
+    key = document.get("x-ledger", {}).get("key") if isinstance(document, dict) else None
+    with db.read() as conn:
+        if isinstance(key, str) and conn.execute(select(ledgers.c.id).where(ledgers.c.key == key)).first():
+            raise Conflict(f"台帐“{key}”已存在")
+    return save_definition(db, actor, document)
+
+
+def ledger_row(conn: Connection, key: str):
+    row = conn.execute(select(ledgers).where(ledgers.c.key == key)).first()
+    if row is None:
+        raise NotFound(f"台帐“{key}”不存在")
+    return row
+
+
+def definition_of(conn: Connection, key: str, version: int | None = None) -> tuple[Any, Definition]:
+    """The ledger row and one version of its definition (the current one by default)."""
+    row = ledger_row(conn, key)
+    version = row.current_version if version is None else version
+    cached = _DEFINITIONS.get((row.id, version))
+    if cached is not None:
+        return row, cached
+    stored = _definition_row(conn, row.id, version)
+    return row, _cached(row.id, version, stored.definition)
+
+
+def _definition_row(conn: Connection, ledger_id: int, version: int):
+    stored = conn.execute(select(ledger_versions).where(
+        ledger_versions.c.ledger_id == ledger_id, ledger_versions.c.version == version)).first()
+    if stored is None:
+        raise NotFound(f"台帐定义第 {version} 版不存在")
+    return stored
+
+
+def _cached(ledger_id: int, version: int, document: dict) -> Definition:
+    definition = load_definition(document, version)
+    _DEFINITIONS[(ledger_id, version)] = definition
+    return definition
+
+
+# --- SQL expressions for fields (shared with core.query) ---------------------------------
+
+def field_expr(dialect: str, f: Field):
+    """The SQL expression for a scalar field, typed so that numbers sort as numbers.
+
+    The JSON path is a literal (never a bound parameter) so that it matches the expression
+    index; it is safe because field keys are checked against ^[a-z][a-z0-9_]*$.
+    """
+    assert f.key.isidentifier() and f.key.islower()
+    if dialect == "sqlite":
+        return func.json_extract(entries.c.data, literal_column(f"'$.{f.key}'"))
+    value = entries.c.data.op("->>")(literal_column(f"'{f.key}'"))
+    if f.numeric:
+        return cast(value, Numeric)
+    if f.kind == "boolean":
+        return cast(value, Boolean)
+    return value
+
+
+def ensure_indexes(conn: Connection, dialect: str, ledger_id: int, definition: Definition) -> None:
+    """Expression indexes for the declared filters and sort: (ledger, field[, sort field], id)."""
+    sort_key = (definition.default_sort or "").lstrip("-")
+    sort = definition.by_key.get(sort_key)
+    wanted: list[list[Field]] = []
+    if sort is not None and sort.scalar:
+        wanted.append([sort])
+    for f in definition.filters:
+        if f.scalar:
+            wanted.append([f, sort] if sort is not None and sort.scalar and sort is not f else [f])
+    for f in definition.search_fields:
+        wanted.append([f])
+    for group in wanted:
+        label = "__".join(f"{f.key}_{_expr_type(f)}" for f in group)
+        name = "ix_e_" + label
+        if len(name) > 60:
+            name = "ix_e_" + hashlib.sha1(label.encode()).hexdigest()[:20]
+        columns = [entries.c.ledger_id, *(field_expr(dialect, f) for f in group), entries.c.id]
+        index = Index(name, *columns, sqlite_where=text("deleted_at IS NULL"),
+                      postgresql_where=text("deleted_at IS NULL"))
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def _expr_type(f: Field) -> str:
+    return "n" if f.numeric else "b" if f.kind == "boolean" else "t"
+
+
+# --- entries -----------------------------------------------------------------------------
+
+def create_entry(db: Database, actor: Actor, key: str, data: Any, source: str = "api") -> dict:
+    """Validate and store one entry; return it as the API shows it."""
+    return create_entries(db, actor, key, [data], source=source)[0]
+
+
+def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
+                   source: str = "api", chunk: int = 2000) -> list[dict]:
+    """Validate every row, then store them all in one transaction (all or nothing)."""
+    require(actor, "write", key)
+    with db.write() as conn:
+        ledger, definition = definition_of(conn, key)
+        valid = [validate_entry(definition, row) for row in rows]
+        return insert_valid(conn, actor, ledger.id, definition, valid, source, chunk)
+
+
+def insert_valid(conn: Connection, actor: Actor, ledger_id: int, definition: Definition,
+                 valid: list[dict], source: str, chunk: int = 2000) -> list[dict]:
+    """Insert already-validated entries and their creation revisions inside `conn`'s transaction."""
+    now, out = utcnow(), []
+    for start in range(0, len(valid), chunk):
+        batch = valid[start:start + chunk]
+        params = [{"ledger_id": ledger_id, "def_version": definition.version, "data": data,
+                   "version": 1, "created_at": now, "created_by": actor.name,
+                   "updated_at": now, "updated_by": actor.name} for data in batch]
+        ids = conn.execute(insert(entries).returning(entries.c.id, sort_by_parameter_order=True),
+                           params).scalars().all()
+        conn.execute(insert(revisions), [
+            {"entry_id": entry_id, "action": "create", "entry_version": 1, "at": now,
+             "by": actor.name, "source": source, "changes": {k: [None, v] for k, v in data.items()}}
+            for entry_id, data in zip(ids, batch)])
+        out.extend({**p, "id": i} for p, i in zip(params, ids))
+    conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
+        entry_count=ledgers.c.entry_count + len(valid)))
+    return [entry_view(definition, row, key=definition.key) for row in out]
+
+
+def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
+                 expected_version: Any, partial: bool = False, source: str = "api") -> dict:
+    """Replace (or, with partial, merge into) an entry's data if nobody saved since `expected_version`."""
+    require(actor, "write", key)
+    entry_id, expected_version = _int_id(entry_id), _int_version(expected_version)
+    with db.write() as conn:
+        ledger, definition = definition_of(conn, key)
+        current = _live_entry(conn, ledger.id, entry_id)
+        if current.version != expected_version:
+            raise StaleEntry(entry_view(definition, current._mapping, key))
+        old = dict(current.data)
+        new = {**old, **data} if partial and isinstance(data, dict) else data
+        if partial and isinstance(data, dict):
+            new = {k: v for k, v in new.items() if v is not None}
+        retired = {k: v for k, v in old.items() if k not in definition.by_key}
+        checked = {k: v for k, v in new.items() if not (k in retired and retired[k] == v)} \
+            if isinstance(new, dict) else new
+        validate_entry(definition, checked)
+        new = {**checked, **{k: v for k, v in retired.items() if k in new}}
+        changes = diff(old, new)
+        now = utcnow()
+        result = conn.execute(update(entries).where(
+            entries.c.id == entry_id, entries.c.version == expected_version,
+            entries.c.deleted_at.is_(None)).values(
+            data=new, version=expected_version + 1, def_version=definition.version,
+            updated_at=now, updated_by=actor.name))
+        if result.rowcount != 1:  # someone saved between our read and our write
+            raise StaleEntry(entry_view(definition, _live_entry(conn, ledger.id, entry_id)._mapping, key))
+        conn.execute(insert(revisions).values(
+            entry_id=entry_id, action="update", entry_version=expected_version + 1,
+            changes=changes, at=now, by=actor.name, source=source))
+        row = dict(current._mapping) | {"data": new, "version": expected_version + 1,
+                                         "def_version": definition.version,
+                                         "updated_at": now, "updated_by": actor.name}
+        return entry_view(definition, row, key)
+
+
+def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_version: Any) -> None:
+    """Soft-delete an entry (it stays in the database with its history)."""
+    require(actor, "write", key)
+    entry_id, expected_version = _int_id(entry_id), _int_version(expected_version)
+    with db.write() as conn:
+        ledger, definition = definition_of(conn, key)
+        current = _live_entry(conn, ledger.id, entry_id)
+        now = utcnow()
+        result = conn.execute(update(entries).where(
+            entries.c.id == entry_id, entries.c.version == expected_version,
+            entries.c.deleted_at.is_(None)).values(
+            deleted_at=now, version=expected_version + 1, updated_at=now, updated_by=actor.name))
+        if result.rowcount != 1:
+            raise StaleEntry(entry_view(definition, current._mapping, key))
+        conn.execute(insert(revisions).values(
+            entry_id=entry_id, action="delete", entry_version=expected_version + 1,
+            changes={}, at=now, by=actor.name, source="api"))
+        conn.execute(update(ledgers).where(ledgers.c.id == ledger.id).values(
+            entry_count=ledgers.c.entry_count - 1))
+
+
+def _live_entry(conn: Connection, ledger_id: int, entry_id: int):
+    row = conn.execute(select(entries).where(
+        entries.c.id == entry_id, entries.c.ledger_id == ledger_id,
+        entries.c.deleted_at.is_(None))).first()
+    if row is None:
+        raise NotFound(f"记录 {entry_id} 不存在")
+    return row
+
+
+def diff(old: dict, new: dict) -> dict:
+    """{field: [before, after]} for every field whose value changed."""
+    return {k: [old.get(k), new.get(k)] for k in list(old) + [k for k in new if k not in old]
+            if old.get(k) != new.get(k)}
+
+
+def entry_view(definition: Definition, row: Any, key: str | None = None) -> dict:
+    """An entry as callers see it, its data in the definition's field order."""
+    data = row["data"]
+    ordered = {f.key: data[f.key] for f in definition.fields if f.key in data}
+    ordered.update((k, v) for k, v in data.items() if k not in ordered)
+    return {"id": row["id"], "ledger": key or definition.key, "version": row["version"],
+            "definition_version": row["def_version"], "data": ordered,
+            "created_at": _iso(row["created_at"]), "created_by": row["created_by"],
+            "updated_at": _iso(row["updated_at"]), "updated_by": row["updated_by"]}
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.isoformat(timespec="seconds") + "Z"
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _int_id(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NotFound(f"记录 {value} 不存在") from None
+    if not 0 < number <= INT64:
+        raise NotFound(f"记录 {value} 不存在")
+    return number
+
+
+def _int_version(value: Any) -> int:
+    try:
+        number = int(str(value).strip().removeprefix("W/").strip('"'))
+    except (TypeError, ValueError):
+        raise QueryError("缺少或无效的版本号（If-Match 或 version）") from None
+    if not 0 < number <= INT64:
+        raise QueryError("版本号超出范围")
+    return number

@@ -1,0 +1,207 @@
+"""Entry validation: one function for the API, the web forms and imports, messages in Chinese.
+
+The definition's schema is tightened before use: every object rejects unknown keys and every
+string has a length limit, whatever the administrator wrote. Format checking is on, with a
+stricter `date` than Python's `fromisoformat` (which accepts 20260305 and 2026-W10-1).
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from typing import Any
+
+from decimal import Decimal, InvalidOperation
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+
+from .definition import Definition, Field
+from .errors import EntryInvalid
+
+DEFAULT_MAX_LENGTH = 10_000
+DEFAULT_MAX_ITEMS = 500
+INT64 = 2**63 - 1
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+FORMAT_CHECKER = FormatChecker()
+for _name in ("date-time", "uri"):
+    FORMAT_CHECKER.checkers[_name] = Draft202012Validator.FORMAT_CHECKER.checkers[_name]
+
+
+@FORMAT_CHECKER.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(_DATE_RE.match(value)) and bool(dt.date.fromisoformat(value))
+
+
+@FORMAT_CHECKER.checks("email")
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or bool(_EMAIL_RE.match(value))
+
+
+def _multiple_of(validator, step, instance, schema):
+    """multipleOf in decimal: binary floats make 19.99 "not a multiple of" 0.01."""
+    if not validator.is_type(instance, "number"):
+        return
+    try:
+        ok = (Decimal(str(instance)) % Decimal(str(step))) == 0
+    except (InvalidOperation, ValueError):
+        ok = False
+    if not ok:
+        yield ValidationError(f"{instance!r} is not a multiple of {step}")
+
+
+EntryValidator = validators.extend(Draft202012Validator, {"multipleOf": _multiple_of})
+
+FORMAT_HINTS = {
+    "date": "应为有效日期 YYYY-MM-DD",
+    "date-time": "应为有效日期时间，如 2026-03-05T09:30:00+08:00",
+    "email": "应为有效的电子邮件地址",
+    "uri": "应为完整网址，如 https://example.gov.cn/",
+}
+TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是或否",
+              "array": "列表", "object": "对象", "null": "空值"}
+
+
+def validate_entry(definition: Definition, data: Any) -> dict:
+    """Return `data` if it is a valid entry of `definition`, else raise EntryInvalid (all errors)."""
+    if not isinstance(data, dict):
+        raise EntryInvalid([{"field": "", "path": "", "keyword": "type", "message": "数据应为 JSON 对象"}])
+    validator = _validator(definition)
+    errors = [_normalise(definition, e) for e in validator.iter_errors(data)]
+    errors.extend(_int64_errors(definition.fields, data, ""))
+    if errors:
+        errors.sort(key=lambda e: _field_order(definition, e["field"]))
+        raise EntryInvalid(errors)
+    return data
+
+
+def strict_schema(schema: dict) -> dict:
+    """The definition's schema with unknown keys rejected and string/array sizes bounded."""
+    schema = copy.deepcopy(schema)
+    schema.pop("x-ledger", None)
+
+    def tighten(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node:
+                node["additionalProperties"] = False
+            if node.get("type") == "string" and "enum" not in node:
+                node["maxLength"] = min(node.get("maxLength", DEFAULT_MAX_LENGTH), DEFAULT_MAX_LENGTH)
+            if node.get("type") == "array":
+                node["maxItems"] = min(node.get("maxItems", DEFAULT_MAX_ITEMS), DEFAULT_MAX_ITEMS)
+            for value in node.values():
+                tighten(value)
+        elif isinstance(node, list):
+            for value in node:
+                tighten(value)
+
+    tighten(schema)
+    return schema
+
+
+_VALIDATORS: dict[int, tuple] = {}
+
+
+def _validator(definition: Definition):
+    """One compiled validator per Definition object (definitions are immutable)."""
+    cached = _VALIDATORS.get(id(definition))
+    if cached is not None and cached[0] is definition:
+        return cached[1]
+    validator = EntryValidator(strict_schema(definition.schema), format_checker=FORMAT_CHECKER)
+    if len(_VALIDATORS) > 512:
+        _VALIDATORS.clear()
+    _VALIDATORS[id(definition)] = (definition, validator)
+    return validator
+
+
+def _normalise(definition: Definition, error) -> dict:
+    """Turn a jsonschema error into {field, path, keyword, message}, naming the field by title."""
+    path = list(error.absolute_path)
+    keyword = error.validator
+    if keyword == "required":
+        missing = re.match(r"'(.+?)' is a required property", error.message)
+        path.append(missing.group(1) if missing else "")
+    elif keyword == "additionalProperties":
+        allowed = error.schema.get("properties", {})
+        path.append(next((k for k in error.instance if k not in allowed), ""))
+    titles = _titles(definition.fields, path)
+    message = _message(keyword, error, path)
+    field = ".".join(str(p) for p in path)
+    return {"field": field, "path": "/" + "/".join(str(p) for p in path),
+            "keyword": keyword, "message": f"{titles}：{message}" if titles else message}
+
+
+def _message(keyword: str, error, path: list) -> str:
+    value, schema = error.validator_value, error.schema
+    if keyword == "required":
+        return "必填"
+    if keyword == "additionalProperties":
+        return f"未知字段“{path[-1]}”"
+    if keyword == "type":
+        kinds = value if isinstance(value, list) else [value]
+        return "应为" + "或".join(TYPE_NAMES.get(k, k) for k in kinds)
+    if keyword == "format":
+        return FORMAT_HINTS.get(value, f"格式应为 {value}")
+    if keyword == "enum":
+        shown = "、".join(map(str, value[:10])) + ("等" if len(value) > 10 else "")
+        return f"应为以下选项之一：{shown}"
+    if keyword == "minimum":
+        return f"不能小于 {value}"
+    if keyword == "maximum":
+        return f"不能大于 {value}"
+    if keyword == "exclusiveMinimum":
+        return f"应大于 {value}"
+    if keyword == "exclusiveMaximum":
+        return f"应小于 {value}"
+    if keyword == "multipleOf":
+        return "最多保留两位小数" if value == 0.01 else f"应为 {value} 的整数倍"
+    if keyword == "minLength":
+        return "不能为空" if value == 1 else f"长度不能少于 {value} 个字符"
+    if keyword == "maxLength":
+        return f"长度不能超过 {value} 个字符"
+    if keyword == "pattern":
+        examples = schema.get("examples")
+        return "格式不正确" + (f"，例如 {examples[0]}" if examples else "")
+    if keyword == "minItems":
+        return f"至少需要 {value} 项"
+    if keyword == "maxItems":
+        return f"最多 {value} 项"
+    if keyword == "uniqueItems":
+        return "选项不能重复"
+    return "取值不符合要求"
+
+
+def _titles(fields: tuple[Field, ...], path: list) -> str:
+    """'行程安排 第2行 地点' for ['itinerary', 1, 'place']."""
+    names, current = [], fields
+    for part in path:
+        if isinstance(part, int):
+            names.append(f"第{part + 1}行")
+            continue
+        match = next((f for f in current if f.key == part), None)
+        if match is None:
+            break
+        names.append(match.title)
+        current = match.children
+    return " ".join(names)
+
+
+def _int64_errors(fields: tuple[Field, ...], data: dict, prefix: str) -> list[dict]:
+    """Integers beyond 64 bits are valid JSON Schema but no database column holds them."""
+    out = []
+    for f in fields:
+        value = data.get(f.key) if isinstance(data, dict) else None
+        if f.kind == "integer" and isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64:
+            out.append({"field": prefix + f.key, "path": "/" + (prefix + f.key).replace(".", "/"),
+                        "keyword": "maximum", "message": f"{f.title}：超出整数范围"})
+        elif f.kind == "group" and isinstance(value, dict):
+            out.extend(_int64_errors(f.children, value, f"{prefix}{f.key}."))
+    return out
+
+
+def _field_order(definition: Definition, field: str) -> int:
+    head = field.split(".")[0]
+    keys = [f.key for f in definition.fields]
+    return keys.index(head) if head in keys else len(keys)
