@@ -1,0 +1,117 @@
+"""Shared fixtures: a temporary database (SQLite, or PostgreSQL with TEST_DATABASE_URL), an app,
+clients, a CLI runner and users of every role with API tokens."""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from core import accounts
+from core.access import Actor
+from core.models import Database, normalise_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas"
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def pg_url_or_skip() -> tuple[str, str, str]:
+    """A fresh schema in the test PostgreSQL database, or a skip saying why there is none."""
+    base = os.environ.get("TEST_POSTGRES_URL", PG_DEFAULT)
+    try:
+        engine = create_engine(normalise_url(base), connect_args={"connect_timeout": 3})
+        schema = "t_" + uuid.uuid4().hex[:12]
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server here"
+        pytest.skip(f"no PostgreSQL reachable at {base}: {str(exc).splitlines()[0][:120]}")
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}", schema, base
+
+
+def drop_pg_schema(base: str, schema: str) -> None:
+    engine = create_engine(normalise_url(base))
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """SQLite in a temporary folder by default; the whole suite on PostgreSQL with TEST_DATABASE=postgres."""
+    if os.environ.get("TEST_DATABASE") == "postgres":
+        url, schema, base = pg_url_or_skip()
+        yield url
+        drop_pg_schema(base, schema)
+    else:
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def pg_url():
+    """Always PostgreSQL (for the tests that must run on both); skipped where none is reachable."""
+    url, schema, base = pg_url_or_skip()
+    yield url
+    drop_pg_schema(base, schema)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                      "WTF_CSRF_ENABLED": True})
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    app.extensions["ledger_db"].dispose()
+
+
+@pytest.fixture
+def db(app) -> Database:
+    return app.extensions["ledger_db"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(db) -> dict[str, Actor]:
+    """One user per role; the password of each is '<role>-password'."""
+    return {role: accounts.create_user(db, role, role, f"{role}-password")
+            for role in ("admin", "editor", "viewer")}
+
+
+@pytest.fixture
+def tokens(db, users) -> dict[str, str]:
+    return {role: accounts.issue_token(db, role) for role in users}
+
+
+@pytest.fixture
+def api(client, tokens):
+    """api(role).get/post/put/patch/delete(path, json=...) against /api/v1 with that role's token."""
+    class Api:
+        def __init__(self, role: str):
+            self.headers = {"Authorization": f"Bearer {tokens[role]}"}
+
+        def __getattr__(self, method):
+            def call(path, headers=None, **kwargs):
+                return getattr(client, method)("/api/v1" + path, headers={**self.headers, **(headers or {})},
+                                               **kwargs)
+            return call
+
+    return Api
+
+
+def shipped(key: str) -> dict:
+    return json.loads((SCHEMAS / f"{key}.json").read_text("utf-8"))
