@@ -7,7 +7,6 @@ parameters; a bad name or value is a QueryError (400), never a string spliced in
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal, InvalidOperation
@@ -286,8 +285,8 @@ def _array_contains(dialect: str, f: Field, value: Any):
     if dialect == "sqlite":
         each = func.json_each(entries.c.data, literal_column(f"'$.{f.key}'")).table_valued("value")
         return exists(select(literal(1)).select_from(each).where(each.c.value == value))
-    column = entries.c.data.op("->")(literal_column(f"'{f.key}'"))
-    return column.op("@>")(cast(json.dumps([value], ensure_ascii=False), JSONB))
+    column = entries.c.data.op("->", return_type=JSONB())(literal_column(f"'{f.key}'"))
+    return column.op("@>")(literal([value], JSONB()))
 
 
 def _any(terms: list):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Iterable
 
-from sqlalchemy import (BigInteger, Boolean, Numeric, cast, func, insert, literal_column, select,
+from sqlalchemy import (Boolean, Numeric, Text, cast, func, insert, literal_column, select,
                         text, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex, Index
@@ -21,7 +21,8 @@ from .models import Database, entries, ledger_versions, ledgers, revisions, utcn
 from .validation import validate_entry
 
 INT64 = 2**63 - 1
-_DEFINITIONS: dict[tuple[int, int], Definition] = {}
+# Definitions are immutable per (database, ledger, version), so every worker may keep them.
+_DEFINITIONS: dict[tuple[str, int, int], Definition] = {}
 
 
 # --- definitions -------------------------------------------------------------------------
@@ -42,7 +43,7 @@ def save_definition(db: Database, actor: Actor, document: Any) -> Definition:
             ledger_id, version = row.id, row.current_version + 1
             current = _definition_row(conn, ledger_id, row.current_version)
             if current.definition == definition.schema:
-                return _cached(ledger_id, row.current_version, current.definition)
+                return _cached(conn, ledger_id, row.current_version, current.definition)
             conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
                 title=definition.title, current_version=version, updated_at=now))
         conn.execute(insert(ledger_versions).values(
@@ -72,11 +73,11 @@ def definition_of(conn: Connection, key: str, version: int | None = None) -> tup
     """The ledger row and one version of its definition (the current one by default)."""
     row = ledger_row(conn, key)
     version = row.current_version if version is None else version
-    cached = _DEFINITIONS.get((row.id, version))
+    cached = _DEFINITIONS.get((str(conn.engine.url), row.id, version))
     if cached is not None:
         return row, cached
     stored = _definition_row(conn, row.id, version)
-    return row, _cached(row.id, version, stored.definition)
+    return row, _cached(conn, row.id, version, stored.definition)
 
 
 def _definition_row(conn: Connection, ledger_id: int, version: int):
@@ -87,9 +88,9 @@ def _definition_row(conn: Connection, ledger_id: int, version: int):
     return stored
 
 
-def _cached(ledger_id: int, version: int, document: dict) -> Definition:
+def _cached(conn: Connection, ledger_id: int, version: int, document: dict) -> Definition:
     definition = load_definition(document, version)
-    _DEFINITIONS[(ledger_id, version)] = definition
+    _DEFINITIONS[(str(conn.engine.url), ledger_id, version)] = definition
     return definition
 
 
@@ -104,7 +105,7 @@ def field_expr(dialect: str, f: Field):
     assert f.key.isidentifier() and f.key.islower()
     if dialect == "sqlite":
         return func.json_extract(entries.c.data, literal_column(f"'$.{f.key}'"))
-    value = entries.c.data.op("->>")(literal_column(f"'{f.key}'"))
+    value = entries.c.data.op("->>", return_type=Text())(literal_column(f"'{f.key}'"))
     if f.numeric:
         return cast(value, Numeric)
     if f.kind == "boolean":
@@ -133,6 +134,7 @@ def ensure_indexes(conn: Connection, dialect: str, ledger_id: int, definition: D
         index = Index(name, *columns, sqlite_where=text("deleted_at IS NULL"),
                       postgresql_where=text("deleted_at IS NULL"))
         conn.execute(CreateIndex(index, if_not_exists=True))
+        entries.indexes.discard(index)  # keep the shared Table free of per-ledger indexes
 
 
 def _expr_type(f: Field) -> str:

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Bootstrap and run, with nothing but Python 3.11+, pip and git on the machine.
+
+    python3 run.py serve   # venv + dependencies + database + shipped ledgers, then gunicorn on :8000
+    python3 run.py test    # venv + dependencies, then the whole test suite (extra args go to pytest)
+
+Dependencies are installed into .venv once, and again only when pyproject.toml changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed"
+
+
+def python() -> str:
+    return str(BIN / ("python.exe" if os.name == "nt" else "python"))
+
+
+def bootstrap() -> None:
+    """Create .venv and install the project with its test extras when pyproject.toml changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"需要 Python 3.11 或更新版本（当前 {sys.version.split()[0]}）")
+    if not BIN.exists():
+        print("创建虚拟环境 .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    print("安装依赖 …", flush=True)
+    pip = [python(), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True, cwd=ROOT)
+    STAMP.write_text(wanted)
+
+
+def flask(*args: str) -> None:
+    subprocess.run([python(), "-m", "flask", "--app", "app", *args], check=True, cwd=ROOT)
+
+
+def serve(args: list[str]) -> None:
+    port = os.environ.get("PORT", "8000")
+    flask("init")
+    if "--demo" in args:
+        flask("demo")
+    print(f"台帐服务已启动：http://127.0.0.1:{port}  （Ctrl+C 停止）", flush=True)
+    gunicorn = [python(), "-m", "gunicorn", "--workers", os.environ.get("WORKERS", "2"),
+                "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "app:create_app()"]
+    os.chdir(ROOT)
+    os.execv(gunicorn[0], gunicorn)
+
+
+def test(args: list[str]) -> None:
+    result = subprocess.run([python(), "-m", "pytest", *args], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    command, *rest = sys.argv[1:] or ["help"]
+    if command not in ("serve", "test"):
+        sys.exit(__doc__)
+    bootstrap()
+    serve(rest) if command == "serve" else test(rest)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Storage: versions kept, optimistic locking, soft deletion, revisions, retired fields, indexes."""
+import copy
+
+import pytest
+from sqlalchemy import func, select, text
+
+from core.access import SYSTEM, Actor
+from core.errors import EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
+from core.models import entries, ledgers, revisions
+from core.query import get_entry, list_entries, list_revisions
+from core.store import create_entries, create_entry, delete_entry, save_definition, update_entry
+from tests.core.conftest import SMALL
+
+EDITOR = Actor("editor1", "editor")
+
+
+@pytest.fixture
+def small(edb):
+    return save_definition(edb, SYSTEM, SMALL)
+
+
+def count_rows(edb, table):
+    with edb.read() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_create_keeps_definition_version_row_version_and_author(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲", "score": 3})
+    assert entry["version"] == 1 and entry["definition_version"] == 1
+    assert entry["created_by"] == entry["updated_by"] == "editor1"
+    assert entry["created_at"].endswith("Z")
+    assert list_revisions(edb, EDITOR, "small", entry["id"])[0] | {"at": None, "id": None} == {
+        "id": None, "action": "create", "version": 1, "at": None, "by": "editor1", "source": "api",
+        "changes": {"name": [None, "甲"], "score": [None, 3]}}
+
+
+def test_invalid_entry_stores_nothing(edb, small):
+    with pytest.raises(EntryInvalid):
+        create_entries(edb, EDITOR, "small", [{"name": "ok"}, {"name": "ok"}, {"score": "bad"}])
+    assert count_rows(edb, entries) == 0 and count_rows(edb, revisions) == 0
+
+
+def test_update_needs_the_current_version_and_never_overwrites(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "原名"})
+    first = update_entry(edb, EDITOR, "small", entry["id"], {"name": "甲改"}, 1)
+    assert first["version"] == 2
+    with pytest.raises(StaleEntry) as stale:
+        update_entry(edb, Actor("other", "editor"), "small", entry["id"], {"name": "乙改"}, 1)
+    assert stale.value.current["data"] == {"name": "甲改"} and stale.value.current["version"] == 2
+    assert get_entry(edb, SYSTEM, "small", entry["id"])["data"] == {"name": "甲改"}
+
+
+def test_patch_merges_and_null_removes(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲", "score": 1, "unit": "甲"})
+    patched = update_entry(edb, EDITOR, "small", entry["id"], {"score": 2, "unit": None}, 1, partial=True)
+    assert patched["data"] == {"name": "甲", "score": 2}
+    changes = list_revisions(edb, EDITOR, "small", entry["id"])[-1]["changes"]
+    assert changes == {"score": [1, 2], "unit": ["甲", None]}
+
+
+def test_invalid_update_changes_nothing(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲"})
+    with pytest.raises(EntryInvalid):
+        update_entry(edb, EDITOR, "small", entry["id"], {"name": "甲", "due": "明天"}, 1)
+    assert get_entry(edb, EDITOR, "small", entry["id"])["version"] == 1
+    assert len(list_revisions(edb, EDITOR, "small", entry["id"])) == 1
+
+
+def test_delete_is_soft_and_recorded(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲"})
+    with pytest.raises(StaleEntry):
+        delete_entry(edb, EDITOR, "small", entry["id"], 7)
+    delete_entry(edb, EDITOR, "small", entry["id"], 1)
+    with pytest.raises(NotFound):
+        get_entry(edb, EDITOR, "small", entry["id"])
+    assert list_entries(edb, EDITOR, "small")["total"] == 0
+    with edb.read() as conn:
+        row = conn.execute(select(entries)).one()
+        actions = conn.execute(select(revisions.c.action).order_by(revisions.c.id)).scalars().all()
+    assert row.deleted_at is not None and row.data == {"name": "甲"}
+    assert actions == ["create", "delete"]
+
+
+def test_viewers_cannot_write(edb, small):
+    viewer = Actor("v", "viewer")
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲"})
+    for attempt in (lambda: create_entry(edb, viewer, "small", {"name": "x"}),
+                    lambda: update_entry(edb, viewer, "small", entry["id"], {"name": "x"}, 1),
+                    lambda: delete_entry(edb, viewer, "small", entry["id"], 1)):
+        with pytest.raises(Forbidden):
+            attempt()
+    assert get_entry(edb, viewer, "small", entry["id"])["data"] == {"name": "甲"}
+
+
+@pytest.mark.parametrize("entry_id", ["abc", "0", "-1", str(2**63), "99999999999999999999999"])
+def test_ids_that_cannot_exist_are_not_found(edb, small, entry_id):
+    with pytest.raises(NotFound):
+        get_entry(edb, EDITOR, "small", entry_id)
+
+
+@pytest.mark.parametrize("version", [None, "abc", "0", str(2**64)])
+def test_bad_versions_are_refused(edb, small, version):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲"})
+    with pytest.raises(QueryError):
+        update_entry(edb, EDITOR, "small", entry["id"], {"name": "乙"}, version)
+
+
+def test_unknown_ledger_is_not_found(edb, small):
+    with pytest.raises(NotFound):
+        create_entry(edb, EDITOR, "nothing", {"name": "甲"})
+
+
+def test_old_entries_stay_readable_after_a_field_is_retired(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲", "score": 5})
+    reshaped = copy.deepcopy(SMALL)
+    del reshaped["properties"]["score"]
+    reshaped["properties"]["owner"] = {"type": "string", "title": "负责人"}
+    save_definition(edb, SYSTEM, reshaped)
+    old = get_entry(edb, EDITOR, "small", entry["id"])
+    assert old["data"] == {"name": "甲", "score": 5} and old["definition_version"] == 1
+    # an edit under the new version keeps the retired value and may not introduce unknown fields
+    edited = update_entry(edb, EDITOR, "small", entry["id"], {"name": "甲", "score": 5, "owner": "王"}, 1)
+    assert edited["data"] == {"name": "甲", "owner": "王", "score": 5} and edited["definition_version"] == 2
+    with pytest.raises(EntryInvalid):
+        update_entry(edb, EDITOR, "small", entry["id"], {"name": "甲", "score": 6}, 2)
+
+
+def test_entry_count_follows_creates_and_deletes(edb, small):
+    made = create_entries(edb, EDITOR, "small", [{"name": str(i)} for i in range(5)])
+    delete_entry(edb, EDITOR, "small", made[0]["id"], 1)
+    with edb.read() as conn:
+        assert conn.execute(select(ledgers.c.entry_count)).scalar_one() == 4
+
+
+def test_filter_and_sort_fields_get_expression_indexes(edb, small):
+    with edb.read() as conn:
+        if edb.dialect == "sqlite":
+            names = conn.execute(text("SELECT name FROM sqlite_master WHERE type='index'")).scalars().all()
+            plan = " ".join(str(r) for r in conn.execute(text(
+                "EXPLAIN QUERY PLAN SELECT id FROM entries WHERE ledger_id = 1 AND deleted_at IS NULL "
+                "AND json_extract(data, '$.unit') = '甲' ORDER BY json_extract(data, '$.due') DESC, id DESC LIMIT 50")))
+            assert "ix_e_unit_t__due_t" in plan and "TEMP B-TREE" not in plan
+        else:
+            names = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'entries'")).scalars().all()
+    assert {"ix_e_due_t", "ix_e_unit_t__due_t", "ix_e_done_b__due_t", "ix_e_name_t"} <= set(names)
