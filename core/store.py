@@ -167,16 +167,32 @@ def insert_valid(conn: Connection, actor: Actor, ledger_id: int, definition: Def
         params = [{"ledger_id": ledger_id, "def_version": definition.version, "data": data,
                    "version": 1, "created_at": now, "created_by": actor.name,
                    "updated_at": now, "updated_by": actor.name} for data in batch]
-        ids = conn.execute(insert(entries).returning(entries.c.id, sort_by_parameter_order=True),
-                           params).scalars().all()
+        ids = _new_ids(conn, len(params))
+        for p, i in zip(params, ids):
+            p["id"] = i
+        conn.execute(insert(entries), params)  # a plain executemany: no RETURNING to keep in order
         conn.execute(insert(revisions), [
             {"entry_id": entry_id, "action": "create", "entry_version": 1, "at": now,
              "by": actor.name, "source": source, "changes": {k: [None, v] for k, v in data.items()}}
             for entry_id, data in zip(ids, batch)])
-        out.extend({**p, "id": i} for p, i in zip(params, ids))
+        out.extend(params)
     conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
         entry_count=ledgers.c.entry_count + len(valid)))
     return [entry_view(definition, row, key=definition.key) for row in out]
+
+
+def _new_ids(conn: Connection, count: int) -> list[int]:
+    """Ids for `count` new entries, ascending, reserved inside `conn`'s write transaction.
+
+    RETURNING in parameter order made SQLAlchemy insert one row per statement on SQLite; ids
+    chosen first let both databases take one executemany.
+    """
+    if conn.dialect.name == "postgresql":
+        return sorted(conn.execute(text("SELECT nextval(pg_get_serial_sequence('entries', 'id')) "
+                                        "FROM generate_series(1, :n)"), {"n": count}).scalars())
+    # SQLite: a write transaction (BEGIN IMMEDIATE) holds the database's only write lock.
+    last = conn.execute(select(func.max(entries.c.id))).scalar() or 0
+    return list(range(last + 1, last + 1 + count))
 
 
 def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
@@ -214,6 +230,31 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
                                          "def_version": definition.version,
                                          "updated_at": now, "updated_by": actor.name}
         return entry_view(definition, row, key)
+
+
+def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_id: int,
+                 expected_version: int, data: dict, keep: Iterable[str] = (),
+                 source: str = "import") -> None:
+    """Inside `conn`'s transaction, replace an entry's data by `data` (plus the `keep` fields
+    and retired fields of the stored data), validated, with the row-version check and a revision."""
+    current = _live_entry(conn, ledger_row(conn, definition.key).id, entry_id)
+    if current.version != expected_version:
+        raise StaleEntry(entry_view(definition, current._mapping, definition.key))
+    old = dict(current.data)
+    new = {**{k: old[k] for k in keep if k in old}, **data}
+    validate_entry(definition, new)
+    new.update((k, v) for k, v in old.items() if k not in definition.by_key)
+    now = utcnow()
+    result = conn.execute(update(entries).where(
+        entries.c.id == entry_id, entries.c.version == expected_version,
+        entries.c.deleted_at.is_(None)).values(
+        data=new, version=expected_version + 1, def_version=definition.version,
+        updated_at=now, updated_by=actor.name))
+    if result.rowcount != 1:
+        raise StaleEntry(entry_view(definition, current._mapping, definition.key))
+    conn.execute(insert(revisions).values(
+        entry_id=entry_id, action="update", entry_version=expected_version + 1,
+        changes=diff(old, new), at=now, by=actor.name, source=source))
 
 
 def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_version: Any) -> None:

@@ -1,0 +1,488 @@
+"""Import CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) and XLSX into a ledger: all or nothing.
+
+The file is read row by row (never twice into memory); headers match by title or key;
+every cell is coerced from what spreadsheets produce and every row validated like a form
+entry. Rows are written inside one transaction while they are all good; the first bad row
+stops the writing, the rest are still checked, and the transaction is rolled back, so the
+report lists every bad row and nothing is stored. A dry run only checks.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field as dc_field
+from typing import IO, Any, Iterator
+
+import openpyxl
+from sqlalchemy import select
+
+from .access import Actor, require
+from .bulkcheck import entry_checker
+from .coerce import CellError, from_cell, is_blank, neutralise
+from .definition import Definition
+from .errors import EntryInvalid, LedgerError, QueryError
+from .models import Database, entries
+from .store import definition_of, field_expr, insert_valid, update_valid
+from .tabular import ID_KEY, ID_TITLE, META, SEQ_TITLE, TITLE_SEPARATOR, Column, field_columns
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
+MAX_XLSX_UNCOMPRESSED = 400 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+CHUNK = 2_000
+REPORT_ERRORS = 2_000  # errors kept in a report; the counts stay exact beyond it
+
+
+class UnsupportedFile(LedgerError):
+    """Neither CSV nor XLSX (or a text encoding we cannot read)."""
+
+    status = 415
+
+
+class FileTooLarge(LedgerError):
+    status = 413
+
+
+@dataclass
+class ImportOptions:
+    dry_run: bool = False
+    upsert: bool = False
+    filename: str = ""
+    max_rows: int = MAX_ROWS
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; `errors` holds {row, field, column, message}."""
+
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    invalid_rows: int = 0
+    errors: list[dict] = dc_field(default_factory=list)
+    warnings: list[str] = dc_field(default_factory=list)
+    headers: list[str] = dc_field(default_factory=list)
+    rejected: list[list] = dc_field(default_factory=list)  # [row number, *cells, error text]
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.invalid_rows == 0
+
+    def as_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "ok": self.ok, "total": self.total,
+                "valid": self.total - self.invalid_rows, "invalid": self.invalid_rows,
+                "created": self.created, "updated": self.updated, "errors": self.errors,
+                "warnings": self.warnings, "truncated": self.truncated,
+                "rejected": {"headers": ["行号", *self.headers, "错误"], "rows": self.rejected}}
+
+    def rejected_csv(self) -> bytes:
+        """The rejected rows with an error column, as a CSV people can fix and import again."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([neutralise(h) for h in [*self.headers, "错误"]])
+        for row in self.rejected:
+            writer.writerow([neutralise(c) if isinstance(c, str) else c for c in row[1:]])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+class _Rollback(Exception):
+    """Raised inside the write transaction when a row is bad: nothing is kept."""
+
+
+# --- reading files -----------------------------------------------------------------------
+
+@dataclass
+class Sheet:
+    headers: list[str]
+    rows: Iterator[tuple[int, list]]      # (spreadsheet row number, cells)
+    children: dict[str, "Sheet"]          # further XLSX sheets by name
+    csv: bool
+
+
+def open_sheet(stream: IO[bytes], filename: str = "", max_rows: int = MAX_ROWS) -> Sheet:
+    """Recognise the file by its content (not its name) and read its first row as headers."""
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(stream, max_rows)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsupportedFile("不支持旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后再导入")
+    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z")):
+        raise UnsupportedFile("文件既不是 CSV 也不是 XLSX")
+    return _open_csv(stream, max_rows)
+
+
+def detect_encoding(stream: IO[bytes], block: int = 1 << 16) -> str:
+    """utf-8-sig if the whole file decodes strictly as UTF-8, else gb18030, else 415."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        stream.seek(0)
+        try:
+            while chunk := stream.read(block):
+                if b"\x00" in chunk:
+                    raise UnsupportedFile("文件含有二进制内容，既不是 CSV 也不是 XLSX")
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        stream.seek(0)
+        return encoding
+    raise UnsupportedFile("无法识别文件编码：CSV 应为 UTF-8 或 GB18030/GBK 编码")
+
+
+def _open_csv(stream: IO[bytes], max_rows: int) -> Sheet:
+    encoding = detect_encoding(stream)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    sample = text.read(4096)
+    text.seek(0)
+    dialect = _dialect(sample)
+    reader = csv.reader(text, dialect)
+    try:
+        headers = next(reader, [])
+    except csv.Error as exc:
+        raise QueryError(f"CSV 格式有误：{exc}") from None
+    if len(headers) > MAX_COLUMNS:
+        raise FileTooLarge(f"列数过多（上限 {MAX_COLUMNS} 列）")
+
+    def rows() -> Iterator[tuple[int, list]]:
+        count = 0
+        try:
+            for cells in reader:
+                count += 1
+                if count > max_rows:
+                    raise FileTooLarge(f"行数超过上限（{max_rows} 行），请分批导入")
+                yield reader.line_num, cells
+        except csv.Error as exc:
+            raise QueryError(f"CSV 第 {reader.line_num} 行格式有误：{exc}") from None
+
+    return Sheet(headers, rows(), {}, csv=True)
+
+
+def _dialect(sample: str):
+    """Comma by default; a tab- or semicolon-separated export is recognised too."""
+    first = sample.splitlines()[0] if sample else ""
+    for delimiter in (",", "\t", ";"):
+        if delimiter in first:
+            class Dialect(csv.excel):
+                pass
+            Dialect.delimiter = delimiter
+            return Dialect
+    return csv.excel
+
+
+def _open_xlsx(stream: IO[bytes], max_rows: int) -> Sheet:
+    try:
+        archive = zipfile.ZipFile(stream)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnsupportedFile("文件已损坏或不是 XLSX 文件") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_ZIP_RATIO:
+        raise FileTooLarge("XLSX 解压后过大，疑似异常文件，已拒绝")
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        raise UnsupportedFile("文件既不是 CSV 也不是 XLSX（压缩包中没有 Excel 工作簿）")
+    stream.seek(0)
+    try:
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise UnsupportedFile(f"无法读取 XLSX 文件：{str(exc)[:100]}") from None
+    sheets = {ws.title: _xlsx_sheet(ws, max_rows) for ws in book.worksheets}
+    if not sheets:
+        raise QueryError("XLSX 文件中没有工作表")
+    first = next(iter(sheets))
+    main = sheets.pop(first)
+    main.children = sheets
+    return main
+
+
+def _xlsx_sheet(ws, max_rows: int) -> Sheet:
+    ws.reset_dimensions()  # the stored dimensions may lie; read what is there
+    header_row = next(ws.iter_rows(max_row=1, values_only=True), ())
+    headers = [_header_text(v) for v in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) > MAX_COLUMNS:
+        raise FileTooLarge(f"列数过多（上限 {MAX_COLUMNS} 列）")
+    width = max(len(headers), 1)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        for number, cells in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
+            if number - 1 > max_rows:
+                raise FileTooLarge(f"行数超过上限（{max_rows} 行），请分批导入")
+            yield number, list(cells)
+
+    return Sheet(headers, rows(), {}, csv=False)
+
+
+def _header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+# --- headers -----------------------------------------------------------------------------
+
+def _normal(name: str) -> str:
+    name = name.replace("\ufeff", "").strip()
+    if name.startswith("'") and len(name) > 1:
+        name = name[1:]
+    return " ".join(name.split()).casefold()
+
+
+def map_headers(definition: Definition, headers: list[str], report: ImportReport) -> list[Column | None]:
+    """The column each header names (by title or key), or None for one to ignore."""
+    columns = list(field_columns(definition.fields))
+    names: dict[str, Column | None] = {}
+    leaf_titles: dict[str, list[Column]] = {}
+    for column in columns:
+        for name in (column.key, column.title, column.title.replace(TITLE_SEPARATOR, "."),
+                     column.title.replace(TITLE_SEPARATOR, "-")):
+            names.setdefault(_normal(name), column)
+        if column.field is not None:
+            leaf_titles.setdefault(_normal(column.field.title), []).append(column)
+    for name, matches in leaf_titles.items():
+        if len(matches) == 1:
+            names.setdefault(name, matches[0])
+    id_column = Column(ID_KEY, ID_TITLE, path=("id",))
+    names[_normal(ID_KEY)] = names[_normal(ID_TITLE)] = id_column
+    for key, title in META:
+        names[_normal(key)] = names[_normal(title)] = None
+
+    mapped: list[Column | None] = []
+    seen: dict[str, str] = {}
+    ignored = []
+    for header in headers:
+        column = names.get(_normal(header), "unknown")
+        if column == "unknown":
+            if header.strip():
+                ignored.append(header.strip())
+            mapped.append(None)
+            continue
+        if column is not None and column.key in seen:
+            raise QueryError(f"列“{header}”与“{seen[column.key]}”重复，指向同一字段")
+        if column is not None:
+            seen[column.key] = header
+        mapped.append(column)
+    if not any(c is not None and c.key != ID_KEY for c in mapped):
+        raise QueryError("第一行应为表头：未找到与台帐字段标题或字段名相符的列")
+    if ignored:
+        report.warnings.append("以下列不是当前台帐的字段，已忽略：" + "、".join(ignored[:20]))
+    missing = [c.title for c in columns if c.field.required and len(c.path) == 1 and c.key not in seen]
+    if missing:
+        report.warnings.append("文件中缺少必填字段的列：" + "、".join(missing))
+    return mapped
+
+
+# --- rows -> entries ---------------------------------------------------------------------
+
+def _row_entry(mapped: list[Column | None], cells: list, csv_mode: bool,
+               row_no: int, report_errors: list[dict]) -> tuple[dict, Any, set[str]]:
+    """(data, 记录ID cell, fields whose cells were unreadable) for one row."""
+    data: dict[str, Any] = {}
+    bad: set[str] = set()
+    ref = None
+    for column, cell in zip(mapped, cells):
+        if column is None:
+            continue
+        if column.key == ID_KEY:
+            ref = None if is_blank(cell) else _ref(cell)
+            continue
+        try:
+            value = from_cell(column.field, cell, csv=csv_mode)
+        except CellError as exc:
+            bad.add(column.path[0])
+            report_errors.append({"row": row_no, "field": column.key, "column": column.title,
+                                  "message": str(exc)})
+            continue
+        if value is None:
+            continue
+        target = data
+        for part in column.path[:-1]:
+            target = target.setdefault(part, {})
+        target[column.path[-1]] = value
+    return data, ref, bad
+
+
+def _ref(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _child_rows(definition: Definition, sheet: Sheet, report: ImportReport) -> dict[str, dict[str, list]]:
+    """XLSX child-table sheets read into {table field key: {记录ID: [rows]}}."""
+    out: dict[str, dict[str, list]] = {}
+    tables = {f.key: f for f in definition.fields if f.kind == "table"}
+    for f in tables.values():
+        child_sheet = next((s for name, s in sheet.children.items()
+                            if _normal(name) in (_normal(f.title), _normal(f.key))), None)
+        if child_sheet is None:
+            continue
+        heads = [_normal(h) for h in child_sheet.headers]
+        if not heads or heads[0] not in (_normal(ID_TITLE), _normal(ID_KEY)):
+            continue
+        columns = {}
+        for c in field_columns(f.children):
+            columns[_normal(c.title)] = columns[_normal(c.key)] = c
+        mapped = [columns.get(h) for h in heads]
+        by_ref: dict[str, list] = {}
+        for row_no, cells in child_sheet.rows:
+            if all(is_blank(c) for c in cells) or is_blank(cells[0]):
+                continue
+            row, errors = {}, []
+            for column, cell in zip(mapped, cells):
+                if column is None:
+                    continue
+                try:
+                    value = from_cell(column.field, cell, csv=False)
+                except CellError as exc:
+                    errors.append(str(exc))
+                    continue
+                if value is not None:
+                    row[column.path[-1]] = value
+            if errors:
+                report.warnings.append(f"工作表“{f.title}”第 {row_no} 行：" + "；".join(errors))
+            by_ref.setdefault(_ref(cells[0]), []).append(row)
+        out[f.key] = by_ref
+        report.warnings.append(f"子表“{f.title}”取自同名工作表（按{ID_TITLE}对应）")
+    return out
+
+
+# --- the import --------------------------------------------------------------------------
+
+def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
+                options: ImportOptions | None = None) -> ImportReport:
+    """Check (and unless dry_run, store) every row of a CSV/XLSX file; all or nothing."""
+    options = options or ImportOptions()
+    require(actor, "write", key)
+    with db.read() as conn:
+        _, definition = definition_of(conn, key)
+    if options.upsert and not definition.business_key:
+        raise QueryError("该台帐未声明业务主键（x-ledger.business_key），不能按主键更新")
+    sheet = open_sheet(stream, options.filename, options.max_rows)
+    report = ImportReport(dry_run=options.dry_run, headers=list(sheet.headers))
+    mapped = map_headers(definition, sheet.headers, report)
+    children = _child_rows(definition, sheet, report) if not sheet.csv else {}
+    if options.dry_run:
+        with db.read() as conn:
+            _run(conn, actor, definition, None, sheet, mapped, children, options, report)
+        return report
+    try:
+        with db.write() as conn:
+            ledger, current = definition_of(conn, key)
+            if current.version != definition.version:
+                raise QueryError("导入期间台帐定义已更新，请重新导入")
+            _run(conn, actor, definition, ledger.id, sheet, mapped, children, options, report)
+            if not report.ok:
+                raise _Rollback
+    except _Rollback:
+        report.created = report.updated = 0
+    return report
+
+
+def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, sheet: Sheet,
+         mapped: list, children: dict, options: ImportOptions, report: ImportReport) -> None:
+    check = entry_checker(definition)
+    bkey = definition.business_key
+    existing = _existing_keys(conn, definition) if bkey else {}
+    seen_keys: dict[Any, int] = {}
+    pending: list[dict] = []
+    writing = ledger_id is not None
+    for row_no, cells in sheet.rows:
+        if all(is_blank(c) for c in cells):
+            continue
+        report.total += 1
+        errors: list[dict] = []
+        data, ref, bad = _row_entry(mapped, cells, sheet.csv, row_no, errors)
+        for field_key, by_ref in children.items():
+            if ref is not None and ref in by_ref:
+                data[field_key] = by_ref[ref]
+        try:
+            check({k: v for k, v in data.items() if k not in bad})
+        except EntryInvalid as exc:
+            errors += [{"row": row_no, "field": e["field"], "column": _column_title(definition, e["field"]),
+                        "message": e["message"]} for e in exc.errors if e["field"].split(".")[0] not in bad]
+        target = None
+        if bkey and not errors and data.get(bkey) is not None:
+            value = _key_form(data[bkey])
+            if value in seen_keys:
+                errors.append(_key_error(definition, row_no, f"与第 {seen_keys[value]} 行重复"))
+            seen_keys[value] = row_no
+            target = existing.get(value)
+            if target is not None and not options.upsert and not errors:
+                errors.append(_key_error(definition, row_no, "已存在（可选择“按业务主键更新”）"))
+        if errors:
+            _reject(report, row_no, cells, errors)
+            continue
+        if not writing or not report.ok:
+            if target is not None:
+                report.updated += 1
+            else:
+                report.created += 1
+            continue
+        if target is not None:
+            keep = {f.key for f in definition.fields} - {c.path[0] for c in mapped if c is not None}
+            try:
+                update_valid(conn, actor, definition, target[0], target[1], data, keep, source="import")
+            except EntryInvalid as exc:
+                _reject(report, row_no, cells, [{"row": row_no, "field": e["field"],
+                                                 "column": _column_title(definition, e["field"]),
+                                                 "message": e["message"]} for e in exc.errors])
+                continue
+            report.updated += 1
+        else:
+            pending.append(data)
+            if len(pending) >= CHUNK:
+                insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK)
+                report.created += len(pending)
+                pending = []
+    if writing and report.ok and pending:
+        insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK)
+        report.created += len(pending)
+
+
+def _reject(report: ImportReport, row_no: int, cells: list, errors: list[dict]) -> None:
+    report.invalid_rows += 1
+    if len(report.errors) + len(errors) > REPORT_ERRORS:
+        report.truncated = True
+        return
+    report.errors.extend(errors)
+    shown = ["" if c is None else c if isinstance(c, (str, int, float)) else str(c) for c in cells]
+    shown += [""] * (len(report.headers) - len(shown))
+    report.rejected.append([row_no, *shown[:len(report.headers)], "；".join(e["message"] for e in errors)])
+
+
+def _existing_keys(conn, definition: Definition) -> dict[Any, tuple[int, int]]:
+    """{business key value: (entry id, row version)} of the ledger's live entries."""
+    f = definition.by_key[definition.business_key]
+    from_ledger, _ = definition_of(conn, definition.key)
+    rows = conn.execute(select(entries.c.id, entries.c.version, field_expr(conn.dialect.name, f))
+                        .where(entries.c.ledger_id == from_ledger.id, entries.c.deleted_at.is_(None)))
+    return {_key_form(value): (entry_id, version) for entry_id, version, value in rows if value is not None}
+
+
+def _key_form(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _key_error(definition: Definition, row_no: int, message: str) -> dict:
+    f = definition.by_key[definition.business_key]
+    return {"row": row_no, "field": f.key, "column": f.title, "message": f"{f.title}：{message}"}
+
+
+def _column_title(definition: Definition, field: str) -> str:
+    names, current = [], definition.fields
+    for part in field.split("."):
+        match = next((f for f in current if f.key == part), None)
+        if match is None:
+            break
+        names.append(match.title)
+        current = match.children
+    return TITLE_SEPARATOR.join(names)

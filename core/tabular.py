@@ -1,0 +1,313 @@
+"""CSV and XLSX exports (streamed, flat memory) and empty templates of a ledger.
+
+A ledger becomes flat columns: one per scalar field, one per sub-field of a fieldset
+(“车辆信息·车牌号”), one readable cell per child table, then the fields that only earlier
+versions of the definition had. CSV is UTF-8 with BOM and CRLF so that Excel and WPS open
+Chinese right; text a spreadsheet would run as a formula is neutralised. XLSX has typed
+cells, a frozen header and, per child table, a second sheet keyed by 记录ID.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from typing import IO, Any, Callable, Iterable, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .access import Actor, require
+from .coerce import is_number_cell, neutralise, to_text, to_typed
+from .definition import Definition, Field
+from .models import Database
+from .query import iter_entries
+from .store import definition_of
+
+BOM = "\ufeff"
+ID_KEY, ID_TITLE = "_id", "记录ID"
+SEQ_TITLE = "序号"
+META = (("_updated_by", "最后修改人"), ("_updated_at", "最后修改时间"))
+TITLE_SEPARATOR = "·"
+FLUSH_ROWS = 200
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: a field (or a fieldset's sub-field), or a metadata column."""
+
+    key: str                    # "asset_no", "vehicle.plate_no", "_id"
+    title: str                  # "资产编号", "车辆信息·车牌号", "记录ID"
+    field: Field | None = None  # the leaf field; None for metadata
+    path: tuple[str, ...] = ()  # where the value sits in an entry's data
+    retired: bool = False       # only earlier versions of the definition have it
+
+    def label(self, header: str) -> str:
+        return self.key if header == "key" else self.title
+
+    def value(self, data: dict) -> Any:
+        for part in self.path:
+            if not isinstance(data, dict):
+                return None
+            data = data.get(part)
+        return data
+
+
+def field_columns(fields: Iterable[Field], retired: bool = False,
+                  prefix: tuple[str, ...] = (), title_prefix: str = "") -> Iterator[Column]:
+    """Flatten fields into columns; fieldsets open into one column per sub-field."""
+    for f in fields:
+        path, title = (*prefix, f.key), f"{title_prefix}{f.title}"
+        if f.kind == "group":
+            yield from field_columns(f.children, retired, path, title + TITLE_SEPARATOR)
+        else:
+            yield Column(".".join(path), title, f, path, retired)
+
+
+def export_columns(definitions: list[Definition]) -> list[Column]:
+    """Columns of the current definition (last of `definitions`), then retired fields, newest first."""
+    current = definitions[-1]
+    columns = [Column(ID_KEY, ID_TITLE, path=("id",))]
+    columns += field_columns(current.fields)
+    seen = {c.key for c in columns}
+    for older in reversed(definitions[:-1]):
+        for column in field_columns(older.fields, retired=True):
+            if column.key not in seen and column.path[0] not in current.by_key:
+                seen.add(column.key)
+                columns.append(column)
+    columns += [Column(key, title, path=(key[1:],)) for key, title in META]
+    return columns
+
+
+def all_versions(db: Database, key: str) -> list[Definition]:
+    """Every version of a ledger's definition, oldest first (exports include retired fields)."""
+    with db.read() as conn:
+        ledger, current = definition_of(conn, key)
+        return [definition_of(conn, key, v)[1] for v in range(1, current.version)] + [current]
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+def _csv_cell(column: Column) -> Callable[[dict], str]:
+    f, path = column.field, column.path
+    if column.key == ID_KEY:
+        return lambda entry: str(entry["id"])
+    if column.key.startswith("_"):
+        name = path[0]
+        return lambda entry: neutralise(entry.get(name) or "")
+
+    if len(path) == 1:
+        name = path[0]
+        if f is not None and f.kind in ("text", "textarea", "choice", "date", "email", "uri", "datetime"):
+            def text_cell(entry: dict) -> str:
+                value = entry["data"].get(name)
+                if value is None:
+                    return ""
+                return neutralise(value) if isinstance(value, str) else neutralise(to_text(f, value))
+            return text_cell
+
+    def cell(entry: dict) -> str:
+        value = column.value(entry["data"])
+        if value is None:
+            return ""
+        if is_number_cell(f, value):
+            return to_text(f, value)
+        return neutralise(to_text(f, value))
+    return cell
+
+
+def csv_chunks(columns: list[Column], entries: Iterable[dict], header: str = "title") -> Iterator[bytes]:
+    """The export as UTF-8 byte chunks: BOM, a header row, then rows (CRLF), a few hundred at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow([neutralise(c.label(header)) for c in columns])
+    cells = [_csv_cell(c) for c in columns]
+    pending = 0
+    for entry in entries:
+        writer.writerow([cell(entry) for cell in cells])
+        pending += 1
+        if pending >= FLUSH_ROWS:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue().encode("utf-8")
+
+
+def export_csv(db: Database, actor: Actor, key: str, params: Any = None,
+               header: str = "title") -> tuple[Definition, Iterator[bytes]]:
+    """(definition, byte chunks) of a CSV export with the list's filters, search and sort."""
+    definition, entries = iter_entries(db, actor, key, params)
+    return definition, csv_chunks(export_columns(all_versions(db, key)), entries, header)
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+WIDTHS = {"date": 12, "datetime": 20, "integer": 10, "number": 12, "money": 14, "boolean": 8,
+          "choice": 14, "multichoice": 24, "textarea": 40, "table": 48, "email": 24, "uri": 30}
+NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0.00", "integer": "0"}
+
+
+def _width(column: Column) -> float:
+    title = sum(2 if ord(ch) > 0x2E80 else 1 for ch in column.title) + 2
+    f = column.field
+    if f is None:
+        body = 20 if column.key == "_updated_at" else 10
+    elif f.kind == "text":
+        body = min(max(f.schema.get("maxLength", 20), 8), 40)
+    else:
+        body = WIDTHS.get(f.kind, 16)
+    return float(min(max(title, body), 60))
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", title)[:28] or "子表"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base[:26]}{n}", n + 1
+    taken.add(name)
+    return name
+
+
+class _XlsxCells:
+    """Typed cells of one column: strings forced to text (never formulas), numbers formatted."""
+
+    def __init__(self, sheet, column: Column):
+        self.sheet, self.column = sheet, column
+        self.format = NUMBER_FORMATS.get(column.field.kind) if column.field else None
+
+    def __call__(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith("="):
+                cell = WriteOnlyCell(self.sheet, value)
+                cell.data_type = "s"  # the text "=1+1", not a formula
+                return cell
+            return value
+        if self.format and not isinstance(value, bool):
+            cell = WriteOnlyCell(self.sheet, value)
+            cell.number_format = self.format
+            return cell
+        return value
+
+
+def write_xlsx(columns: list[Column], entries: Iterable[dict], out: IO[bytes],
+               title: str, header: str = "title") -> None:
+    """Write the workbook to `out` with openpyxl in write-only mode (rows go to disk as written)."""
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    main = wb.create_sheet(_sheet_title(title, taken))
+    tables = [(c, wb.create_sheet(_sheet_title(c.title, taken))) for c in columns
+              if c.field is not None and c.field.kind == "table"]
+    bold = Font(bold=True)
+    _start_sheet(main, [(c.label(header), _width(c)) for c in columns], bold)
+    child_writers = []
+    for column, sheet in tables:
+        children = column.field.children
+        _start_sheet(sheet, [(ID_TITLE if header == "title" else ID_KEY, 10), (SEQ_TITLE, 6)]
+                     + [(c.label(header), _width(c)) for c in field_columns(children)], bold)
+        child_writers.append((column, sheet, [_XlsxCells(sheet, c) for c in field_columns(children)],
+                              list(field_columns(children))))
+    typed = [_XlsxCells(main, c) for c in columns]
+    for entry in entries:
+        data = entry["data"]
+        row = []
+        for column, to_cell in zip(columns, typed):
+            if column.key == ID_KEY:
+                row.append(entry["id"])
+            elif column.field is None:
+                row.append(to_cell(entry.get(column.path[0])))
+            else:
+                row.append(to_cell(to_typed(column.field, column.value(data))))
+        main.append(row)
+        for column, sheet, cells, child_columns in child_writers:
+            value = column.value(data)
+            for n, child in enumerate(value if isinstance(value, list) else [], 1):
+                if isinstance(child, dict):
+                    sheet.append([entry["id"], n] + [to_cell(to_typed(c.field, c.value(child)))
+                                                     for c, to_cell in zip(child_columns, cells)])
+    wb.save(out)
+
+
+def _start_sheet(sheet, headers: list[tuple[str, float]], bold: Font) -> None:
+    sheet.freeze_panes = "A2"
+    for i, (_, width) in enumerate(headers, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    cells = []
+    for text, _ in headers:
+        cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", text))
+        cell.data_type = "s"
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def export_xlsx(db: Database, actor: Actor, key: str, out: IO[bytes], params: Any = None,
+                header: str = "title") -> Definition:
+    """Write an XLSX export with the list's filters, search and sort to `out`."""
+    definition, entries = iter_entries(db, actor, key, params)
+    write_xlsx(export_columns(all_versions(db, key)), entries, out, definition.title, header)
+    return definition
+
+
+# --- templates ---------------------------------------------------------------------------
+
+def example_value(f: Field) -> Any:
+    """A plausible value for a template's example row, from the definition where it says one."""
+    schema = f.schema
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if f.default is not None:
+        return f.default
+    if f.choices:
+        return list(f.choices[:2]) if f.kind == "multichoice" else f.choices[0]
+    today = dt.date.today()
+    examples = {"date": today.isoformat(), "datetime": f"{today.isoformat()}T09:00:00+08:00",
+                "integer": schema.get("minimum", 1), "number": 1.5, "money": 1000.00,
+                "boolean": False, "email": "name@example.gov.cn", "uri": "https://example.gov.cn/"}
+    if f.kind in examples:
+        return examples[f.kind]
+    if f.kind == "table":
+        return [{c.key: example_value(c) for c in f.children}]
+    return f"示例{f.title}"
+
+
+def template_entry(definition: Definition) -> dict:
+    data: dict[str, Any] = {}
+    for column in field_columns(definition.fields):
+        target = data
+        for part in column.path[:-1]:
+            target = target.setdefault(part, {})
+        target[column.path[-1]] = example_value(column.field)
+    return {"id": 1, "data": data, "updated_by": None, "updated_at": None}
+
+
+def template_columns(definition: Definition) -> list[Column]:
+    return [Column(ID_KEY, ID_TITLE, path=("id",)), *field_columns(definition.fields)]
+
+
+def template(db: Database, actor: Actor, key: str, fmt: str, header: str = "title") -> tuple[Definition, bytes]:
+    """An empty import template (headers and one example row) as CSV or XLSX bytes."""
+    require(actor, "read", key)
+    with db.read() as conn:
+        _, definition = definition_of(conn, key)
+    columns, rows = template_columns(definition), [template_entry(definition)]
+    if fmt == "csv":
+        return definition, b"".join(csv_chunks(columns, rows, header))
+    out = io.BytesIO()
+    write_xlsx(columns, rows, out, definition.title, header)
+    return definition, out.getvalue()
+
+
+def download_name(definition: Definition, ext: str, suffix: str = "") -> str:
+    """督查督办台帐-20261125.csv: the ledger's title and today's date."""
+    safe = re.sub(r'[\\/:*?"<>|\r\n\t]', "_", definition.title).strip() or definition.key
+    return f"{safe}{suffix}-{dt.date.today():%Y%m%d}.{ext}"
