@@ -39,7 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
-    app.config.setdefault("SECRET_KEY", os.environ.get("SECRET_KEY") or _secret_key(Path(app.instance_path)))
+    if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would never fire
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _secret_key(Path(app.instance_path))
     app.json.sort_keys = False  # field order is the definition's order, everywhere
     app.json.ensure_ascii = False
 
