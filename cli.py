@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from core import accounts, bootstrap, demo, query, store
 from core.access import ROLES, SYSTEM
@@ -37,6 +37,7 @@ def clean_errors(command):
 
 
 @click.command("init", help="建表并载入内置台帐（首次启动时自动进行）")
+@with_appcontext
 @clean_errors
 def init_command():
     bootstrap.prepare(db(), current_app.config["SCHEMAS_DIR"])
@@ -46,6 +47,7 @@ def init_command():
 
 
 @click.command("demo", help="为每个内置台帐填入示例数据")
+@with_appcontext
 @clean_errors
 def demo_command():
     for key in demo.LEDGER_KEYS:
