@@ -1,0 +1,60 @@
+/* Child-table rows (add, remove, renumber) and focus on the error summary. No inline scripts. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function announce(text) {
+    var live = document.querySelector("[data-live]");
+    if (live) { live.textContent = ""; window.setTimeout(function () { live.textContent = text; }, 50); }
+  }
+
+  function renumber(table) {
+    table.querySelectorAll("[data-rows] > tr").forEach(function (tr, i) {
+      tr.querySelectorAll(".row-no").forEach(function (span) { span.textContent = String(i + 1); });
+    });
+  }
+
+  function wire(row, table) {
+    var button = row.querySelector("[data-remove-row]");
+    if (!button) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      renumber(table);
+      announce(table.dataset.msgRemoved || "");
+      var focusTarget = next ? next.querySelector("input, select, textarea") : table.querySelector("[data-add-row]");
+      if (focusTarget) { focusTarget.focus(); }
+    });
+  }
+
+  function setup(table) {
+    var template = table.querySelector("template[data-row-template]");
+    var body = table.querySelector("[data-rows]");
+    var add = table.querySelector("[data-add-row]");
+    if (!template || !body || !add) { return; }
+    body.querySelectorAll(":scope > tr").forEach(function (row) { wire(row, table); });
+    add.hidden = false;
+    add.addEventListener("click", function () {
+      var index = parseInt(table.dataset.next || "0", 10);
+      table.dataset.next = String(index + 1);
+      var count = body.querySelectorAll(":scope > tr").length + 1;
+      var html = template.innerHTML.split("__index__").join(String(index)).split("__n__").join(String(count));
+      var holder = document.createElement("tbody");
+      holder.innerHTML = html;
+      var row = holder.querySelector("tr");
+      body.appendChild(row);
+      wire(row, table);
+      renumber(table);
+      announce(table.dataset.msgAdded || "");
+      var first = row.querySelector("input, select, textarea");
+      if (first) { first.focus(); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-table]").forEach(setup);
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  });
+}());

@@ -1,0 +1,198 @@
+"""The ledger pages: index, list, entry, new/edit form, delete. Parse, call core, render."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from core import accounts, query, store
+from core.access import Actor, require
+from core.definition import Definition, Field
+from core.errors import EntryInvalid, StaleEntry
+from core.models import Database
+from forms import entry_data, field_errors, form_class, form_values
+
+bp = Blueprint("web", __name__)
+PAGE_ARGS = ("_page", "_size")
+UI_ARGS = ("lang",)
+
+
+def db() -> Database:
+    return current_app.extensions["ledger_db"]
+
+
+def actor() -> Actor:
+    return current_user.actor
+
+
+# --- reading -----------------------------------------------------------------------------
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("ledgers/index.html", ledgers=query.list_ledgers(db(), actor()))
+
+
+@bp.get("/ledgers/<key>")
+@login_required
+def entries(key: str):
+    ledger, definition = query.get_ledger(db(), actor(), key)
+    args = list_args()
+    page = query.list_entries(db(), actor(), key, args)
+    pages = max(1, math.ceil(page["total"] / page["size"]))
+    export_args = {k: args.getlist(k) for k in args if k not in PAGE_ARGS}
+    export_url = None
+    if "api.export_csv" in current_app.view_functions:
+        export_url = url_for("api.export_csv", key=key, **export_args)
+    return render_template("ledgers/list.html", ledger=ledger, definition=definition, page=page,
+                           pages=pages, args=args, sort=args.get("_sort") or definition.default_sort or "",
+                           overdue=overdue_ids(definition, page["items"]), export_url=export_url)
+
+
+def list_args() -> MultiDict:
+    """The query string minus empty boxes of the filter form and interface-only parameters."""
+    return MultiDict([(k, v) for k, v in request.args.items(multi=True)
+                      if v.strip() != "" and k not in UI_ARGS])
+
+
+def overdue_ids(definition: Definition, items: list[dict]) -> set[int]:
+    """Entries whose date has passed while their status is not one of the closed ones."""
+    rule = definition.overdue
+    if not rule:
+        return set()
+    today = dt.date.today().isoformat()
+    closed = set(rule.get("closed", []))
+    return {e["id"] for e in items
+            if isinstance(e["data"].get(rule["date"]), str) and e["data"][rule["date"]] < today
+            and (not rule.get("status") or e["data"].get(rule["status"]) not in closed)}
+
+
+@bp.get("/ledgers/<key>/entries/<entry_id>")
+@login_required
+def entry(key: str, entry_id: str):
+    ledger, definition = query.get_ledger(db(), actor(), key)
+    found = query.get_entry(db(), actor(), key, entry_id)
+    revisions = query.list_revisions(db(), actor(), key, entry_id)
+    return render_template("entries/show.html", ledger=ledger, definition=definition, entry=found,
+                           revisions=list(reversed(revisions)), extra=retired(definition, found["data"]))
+
+
+def retired(definition: Definition, data: dict) -> dict:
+    """Values of fields an older version of the definition had (kept, shown, not editable)."""
+    return {k: v for k, v in data.items() if k not in definition.by_key}
+
+
+# --- writing -----------------------------------------------------------------------------
+
+@bp.route("/ledgers/<key>/new", methods=["GET", "POST"])
+@login_required
+def entry_new(key: str):
+    ledger, definition = query.get_ledger(db(), actor(), key)
+    require(actor(), "write", key)
+    form_cls = form_class(definition)
+    if request.method == "GET":
+        return render_form(ledger, definition, with_blank_rows(form_cls()))
+    form = form_cls(request.form)
+    data, names = entry_data(form, definition.fields)
+    try:
+        created = store.create_entry(db(), actor(), key, data, source="web")
+    except EntryInvalid as exc:
+        return render_form(ledger, definition, form, errors=field_errors(exc.errors, names)), 422
+    flash(_("已新建记录 #%(id)s。", id=created["id"]), "success")
+    return redirect(url_for("web.entry", key=key, entry_id=created["id"]))
+
+
+@bp.route("/ledgers/<key>/entries/<entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def entry_edit(key: str, entry_id: str):
+    ledger, definition = query.get_ledger(db(), actor(), key)
+    current = query.get_entry(db(), actor(), key, entry_id)
+    require(actor(), "write", key)
+    form_cls = form_class(definition)
+    if request.method == "GET":
+        form = with_blank_rows(form_cls(data=form_values(definition.fields, current["data"])))
+        return render_form(ledger, definition, form, entry=current, version=current["version"])
+    form = form_cls(request.form)
+    data, names = entry_data(form, definition.fields, existing=current["data"])
+    data.update(retired(definition, current["data"]))
+    try:
+        saved = store.update_entry(db(), actor(), key, current["id"], data,
+                                   request.form.get("_version"), source="web")
+    except EntryInvalid as exc:
+        return render_form(ledger, definition, form, entry=current, version=request.form.get("_version"),
+                           errors=field_errors(exc.errors, names)), 422
+    except StaleEntry as exc:
+        # Nothing was written. Show the stored entry beside what this user typed; saving again
+        # (now against the newer version) is a deliberate choice made with both in view.
+        return render_form(ledger, definition, form, entry=exc.current, version=exc.current["version"],
+                           conflict=conflict_rows(definition, data, exc.current)), 409
+    flash(_("已保存。"), "success")
+    return redirect(url_for("web.entry", key=key, entry_id=saved["id"]))
+
+
+def conflict_rows(definition: Definition, mine: dict, current: dict) -> list[dict]:
+    theirs = current["data"]
+    return [{"field": f, "mine": mine.get(f.key), "theirs": theirs.get(f.key)}
+            for f in definition.fields if mine.get(f.key) != theirs.get(f.key)]
+
+
+@bp.route("/ledgers/<key>/entries/<entry_id>/delete", methods=["GET", "POST"])
+@login_required
+def entry_delete(key: str, entry_id: str):
+    ledger, definition = query.get_ledger(db(), actor(), key)
+    current = query.get_entry(db(), actor(), key, entry_id)
+    require(actor(), "write", key)
+    if request.method == "POST":
+        try:
+            store.delete_entry(db(), actor(), key, current["id"], request.form.get("_version"))
+        except StaleEntry as exc:
+            flash(_("该记录已被他人修改，未删除。请核对最新内容后再决定。"), "warning")
+            return render_template("entries/delete.html", ledger=ledger, definition=definition,
+                                   entry=exc.current), 409
+        flash(_("已删除记录 #%(id)s。", id=current["id"]), "success")
+        return redirect(url_for("web.entries", key=key))
+    return render_template("entries/delete.html", ledger=ledger, definition=definition, entry=current)
+
+
+def render_form(ledger: dict, definition: Definition, form, entry: dict | None = None,
+                version=None, errors: dict | None = None, conflict: list | None = None) -> str:
+    return render_template("entries/form.html", ledger=ledger, definition=definition, form=form,
+                           entry=entry, version=version, errors=errors or {}, conflict=conflict)
+
+
+def with_blank_rows(form):
+    """One empty row at the end of every child table: where a user without JavaScript types."""
+    def walk(bound_form, fields: tuple[Field, ...]) -> None:
+        for f in fields:
+            if f.kind == "table" and not f.read_only:
+                bound_form[f.key].append_entry()
+            elif f.kind == "group":
+                walk(bound_form[f.key].form, f.children)
+    walk(form, form.fields)
+    return form
+
+
+# --- users (admins) ------------------------------------------------------------------------
+
+@bp.get("/users")
+@login_required
+def users():
+    require(actor(), "manage_users")
+    return render_template("users.html", users=accounts.list_users(db()))
+
+
+
+@bp.app_template_global()
+def query_url(**changes) -> str:
+    """This page's URL with some query parameters changed (None drops one); used for sort and paging."""
+    args = request.args.copy()
+    for name, value in changes.items():
+        args.pop(name, None)
+        if value not in (None, ""):
+            args[name] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
