@@ -7,6 +7,7 @@ stricter `date` than Python's `fromisoformat` (which accepts 20260305 and 2026-W
 from __future__ import annotations
 
 import copy
+import math
 import datetime as dt
 import re
 from typing import Any
@@ -75,7 +76,10 @@ def validate_entry(definition: Definition, data: Any) -> dict:
     else:
         errors = [normalised for e in _validator(definition).iter_errors(data)
                   for normalised in _normalise(definition, e)]
-    errors.extend(_int64_errors(definition.fields, data, ""))
+    out_of_range = _range_errors(definition, data, [])
+    if out_of_range:  # say "out of range" once, not also "greater than the maximum"
+        fields = {e["field"] for e in out_of_range}
+        errors = [e for e in errors if e["field"] not in fields] + out_of_range
     if errors:
         errors.sort(key=lambda e: _field_order(definition, e["field"]))
         raise EntryInvalid(errors)
@@ -306,17 +310,22 @@ def _titles(fields: tuple[Field, ...], path: list) -> str:
     return " ".join(names)
 
 
-def _int64_errors(fields: tuple[Field, ...], data: dict, prefix: str) -> list[dict]:
-    """Integers beyond 64 bits are valid JSON Schema but no database column holds them."""
-    out = []
-    for f in fields:
-        value = data.get(f.key) if isinstance(data, dict) else None
-        if f.kind == "integer" and isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64:
-            out.append({"field": prefix + f.key, "path": "/" + (prefix + f.key).replace(".", "/"),
-                        "keyword": "maximum", "message": f"{f.title}：超出整数范围"})
-        elif f.kind == "group" and isinstance(value, dict):
-            out.extend(_int64_errors(f.children, value, f"{prefix}{f.key}."))
-    return out
+def _range_errors(definition: Definition, value: Any, path: list) -> list[dict]:
+    """Numbers no database column holds: integers beyond 64 bits, NaN and infinities.
+
+    JSON Schema accepts them (NaN even passes minimum and maximum), so they are checked here.
+    """
+    if isinstance(value, dict):
+        return [e for k, v in value.items() for e in _range_errors(definition, v, path + [k])]
+    if isinstance(value, list):
+        return [e for i, v in enumerate(value) for e in _range_errors(definition, v, path + [i])]
+    bad = (isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64) or \
+        (isinstance(value, float) and not math.isfinite(value))
+    if not bad:
+        return []
+    titles = _titles(definition.fields, path)
+    return [{"field": ".".join(map(str, path)), "path": "/" + "/".join(map(str, path)),
+             "keyword": "maximum", "message": f"{titles}：超出数值范围" if titles else "超出数值范围"}]
 
 
 def _field_order(definition: Definition, field: str) -> int:

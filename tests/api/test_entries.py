@@ -166,3 +166,14 @@ def test_errors_never_leak_html_tracebacks(api, app, monkeypatch):
     response = api("viewer").get("/ledgers/supervision/entries")
     assert response.status_code == 500 and response.is_json
     assert "boom" not in response.get_data(as_text=True)
+
+
+def test_numbers_no_column_holds_are_422_not_500(client, tokens, api):
+    headers = {"Authorization": f"Bearer {tokens['editor']}"}
+    for raw in ('NaN', 'Infinity', '1e400', str(2**64)):
+        body = json.dumps(ITEM)[:-1] + f', "progress": {raw}}}'
+        response = client.post("/api/v1/ledgers/supervision/entries", data=body, headers=headers,
+                               content_type="application/json")
+        assert response.status_code == 422, raw
+        assert response.get_json()["errors"][0]["field"] == "progress"
+    assert api("viewer").get("/ledgers/supervision/entries").get_json()["total"] == 0
