@@ -13,7 +13,7 @@ from flask import Flask
 
 import cli
 from api import bp as api_bp
-from core import bootstrap
+from core import accounts, bootstrap
 from core.models import Database
 from web import init_web
 
@@ -47,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     db = Database(app.config["DATABASE_URL"])
     app.extensions["ledger_db"] = db
     bootstrap.prepare(db, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
+    if not app.testing and accounts.user_count(db) == 0:
+        app.logger.warning(bootstrap.FIRST_ADMIN_HINT)
 
     app.register_blueprint(api_bp)
     init_web(app)
