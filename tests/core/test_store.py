@@ -1,5 +1,6 @@
 """Storage: versions kept, optimistic locking, soft deletion, revisions, retired fields, indexes."""
 import copy
+import threading
 
 import pytest
 from sqlalchemy import func, select, text
@@ -143,3 +144,27 @@ def test_filter_and_sort_fields_get_expression_indexes(edb, small):
         else:
             names = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'entries'")).scalars().all()
     assert {"ix_e_due_t", "ix_e_unit_t__due_t", "ix_e_done_b__due_t", "ix_e_name_t"} <= set(names)
+
+
+def test_concurrent_edits_of_one_version_let_exactly_one_win(edb, small):
+    """Real threads, real connections: the row-version check is in the UPDATE, not a prior read."""
+    entry = create_entry(edb, EDITOR, "small", {"name": "原"})
+    barrier, outcomes = threading.Barrier(4), []
+
+    def edit(n):
+        barrier.wait()
+        try:
+            update_entry(edb, Actor(f"u{n}", "editor"), "small", entry["id"], {"name": f"改{n}"}, 1)
+            outcomes.append("saved")
+        except StaleEntry:
+            outcomes.append("stale")
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["saved", "stale", "stale", "stale"]
+    final = get_entry(edb, EDITOR, "small", entry["id"])
+    assert final["version"] == 2
+    assert len(list_revisions(edb, EDITOR, "small", entry["id"])) == 2
