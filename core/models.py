@@ -61,7 +61,8 @@ class LedgerVersion(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id"))
     version: Mapped[int] = mapped_column(Integer)
-    definition: Mapped[dict] = mapped_column(JsonData)
+    # JSON, not JSONB: the order of `properties` is the order of the form and must survive.
+    definition: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(64))
 

@@ -295,13 +295,27 @@ def diff(old: dict, new: dict) -> dict:
 
 def entry_view(definition: Definition, row: Any, key: str | None = None) -> dict:
     """An entry as callers see it, its data in the definition's field order."""
-    data = row["data"]
-    ordered = {f.key: data[f.key] for f in definition.fields if f.key in data}
-    ordered.update((k, v) for k, v in data.items() if k not in ordered)
     return {"id": row["id"], "ledger": key or definition.key, "version": row["version"],
-            "definition_version": row["def_version"], "data": ordered,
+            "definition_version": row["def_version"], "data": in_field_order(definition.fields, row["data"]),
             "created_at": _iso(row["created_at"]), "created_by": row["created_by"],
             "updated_at": _iso(row["updated_at"]), "updated_by": row["updated_by"]}
+
+
+def in_field_order(fields: tuple[Field, ...], data: dict) -> dict:
+    """`data` with keys in form order, child rows and groups too (PostgreSQL's JSONB reorders keys)."""
+    ordered = {}
+    for f in fields:
+        if f.key not in data:
+            continue
+        value = data[f.key]
+        if f.kind == "group" and isinstance(value, dict):
+            value = in_field_order(f.children, value)
+        elif f.kind == "table" and isinstance(value, list):
+            value = [in_field_order(f.children, row) if isinstance(row, dict) else row for row in value]
+        ordered[f.key] = value
+    if len(ordered) != len(data):
+        ordered.update((k, v) for k, v in data.items() if k not in ordered)
+    return ordered
 
 
 def _iso(value) -> str | None:

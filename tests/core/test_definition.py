@@ -156,3 +156,11 @@ def test_versions_are_immutable_and_numbered(edb):
 def test_only_admins_change_definitions(edb):
     with pytest.raises(Forbidden):
         save_definition(edb, Actor("e", "editor"), SMALL)
+
+
+def test_stored_definitions_keep_the_order_of_their_fields(edb):
+    reordered = copy.deepcopy(SMALL)
+    reordered["properties"] = dict(reversed(list(SMALL["properties"].items())))
+    save_definition(edb, SYSTEM, reordered)
+    _, definition = get_ledger(edb, SYSTEM, "small")
+    assert [f.key for f in definition.fields] == list(reordered["properties"])

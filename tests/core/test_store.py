@@ -168,3 +168,10 @@ def test_concurrent_edits_of_one_version_let_exactly_one_win(edb, small):
     final = get_entry(edb, EDITOR, "small", entry["id"])
     assert final["version"] == 2
     assert len(list_revisions(edb, EDITOR, "small", entry["id"])) == 2
+
+
+def test_data_comes_back_in_form_order_at_every_level(edb, small):
+    written = {"car": {"seats": 5}, "rows": [{"place": "会议室"}], "tags": ["红"], "name": "甲", "due": "2026-01-01"}
+    entry = create_entry(edb, EDITOR, "small", written)
+    stored = get_entry(edb, EDITOR, "small", entry["id"])["data"]
+    assert list(stored) == ["name", "due", "tags", "rows", "car"]
