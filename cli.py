@@ -8,9 +8,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from core import accounts, bootstrap, demo, query, store
-from core.access import ROLES, SYSTEM
-from core.errors import DefinitionError, LedgerError
+from core import accounts, bootstrap, demo, importer, query, store, tabular
+from core.access import ROLES, SYSTEM, Actor
+from core.errors import DefinitionError, LedgerError, NotFound
 from core.models import Database
 
 users_cli = AppGroup("users", help="用户与 API 令牌")
@@ -122,6 +122,64 @@ def ledgers_list():
     for ledger in query.list_ledgers(db(), SYSTEM):
         click.echo(f"{ledger['key']}\t{ledger['title']}\t第{ledger['version']}版\t{ledger['entry_count']} 条")
 
+
+
+@ledgers_cli.command("export", help="导出台帐为 CSV（UTF-8 BOM）或 XLSX")
+@click.argument("key")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="输出文件（默认：台帐名称-日期.csv；- 表示标准输出）")
+@click.option("--header", type=click.Choice(["title", "key"]), default="title", show_default=True,
+              help="表头用字段标题或字段名")
+@clean_errors
+def ledgers_export(key, fmt, output, header):
+    if fmt == "csv":
+        definition, chunks = tabular.export_csv(db(), SYSTEM, key, header=header)
+        target = output or tabular.download_name(definition, "csv")
+        with click.open_file(target, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    else:
+        _, definition = query.get_ledger(db(), SYSTEM, key)
+        target = output or tabular.download_name(definition, "xlsx")
+        with click.open_file(target, "wb") as handle:
+            tabular.export_xlsx(db(), SYSTEM, key, handle, header=header)
+    if target != "-":
+        click.echo(f"已导出到 {target}", err=True)
+
+
+@ledgers_cli.command("import", help="从 CSV（UTF-8/GB18030）或 XLSX 导入记录：全部成功或全部不导入")
+@click.argument("key")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="只检查，不写入")
+@click.option("--upsert", is_flag=True, help="业务主键已存在的记录改为更新")
+@click.option("--rejects", type=click.Path(dir_okay=False, writable=True),
+              help="把有误的行连同错误说明写入此 CSV 文件")
+@click.option("--user", help="记在修改历史中的导入人（已有用户名；默认 system）")
+@clean_errors
+def ledgers_import(key, file, dry_run, upsert, rejects, user):
+    actor = SYSTEM
+    if user:
+        match = next((u for u in accounts.list_users(db()) if u["name"] == user and u["active"]), None)
+        if match is None:
+            raise NotFound(f"用户“{user}”不存在或已停用")
+        actor = Actor(match["name"], match["role"], match.get("id"))
+    options = importer.ImportOptions(dry_run=dry_run, upsert=upsert, filename=file)
+    with open(file, "rb") as handle:
+        report = importer.import_file(db(), actor, key, handle, options)
+    for warning in report.warnings:
+        click.echo(f"提示：{warning}", err=True)
+    for error in report.errors:
+        click.echo(f"第 {error['row']} 行 {error['message']}", err=True)
+    if rejects and report.rejected:
+        with open(rejects, "wb") as handle:
+            handle.write(report.rejected_csv())
+    done = f"新增 {report.created} 条，更新 {report.updated} 条"
+    if not report.ok:
+        click.echo(f"共 {report.total} 行，{report.invalid_rows} 行有误" +
+                   ("（仅检查）" if dry_run else "，未导入任何数据"), err=True)
+        sys.exit(1)
+    click.echo(f"检查通过：共 {report.total} 行，可{done}" if dry_run else f"导入完成：{done}")
 
 def register(app: Flask) -> None:
     app.cli.add_command(init_command)

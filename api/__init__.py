@@ -198,3 +198,7 @@ def http_error(exc: HTTPException):
 def unexpected_error(exc: Exception):
     current_app.logger.exception("API error")
     return jsonify({"error": "服务器内部错误", "errors": []}), 500
+
+
+from .tabular import register as _register_tabular  # noqa: E402 - routes over ApiError and db above
+_register_tabular(bp, ApiError, db)

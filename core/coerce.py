@@ -126,7 +126,9 @@ def from_cell(f: Field, value: Any, csv: bool = True) -> Any:
         return None
     kind = f.kind
     if isinstance(value, str):
-        if kind != "textarea":
+        if kind in ("text", "email", "uri", "choice"):
+            value = value.strip(" \u3000")  # stray spaces; a leading tab is content (and neutralised)
+        elif kind != "textarea":
             value = value.strip()
         if csv or kind not in ("text", "textarea"):
             value = unneutralise(value)

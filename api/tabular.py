@@ -1,0 +1,139 @@
+"""Export, import and template routes of /api/v1 (registered on the API blueprint by `register`)."""
+from __future__ import annotations
+
+import tempfile
+from typing import Callable
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
+
+from core import importer, tabular
+from core.errors import QueryError
+from core.models import Database
+
+HEADER_CHOICES = ("title", "key")
+CSV_MIME = "text/csv; charset=utf-8"
+
+
+def register(bp: Blueprint, api_error: type, db: Callable[[], Database]) -> None:
+    """Add the routes to the API blueprint; `api_error(status, message)` and `db()` come from it."""
+    bp.add_url_rule("/ledgers/<key>/export.csv", "export_csv", lambda key: export_csv(db(), key))
+    bp.add_url_rule("/ledgers/<key>/export.xlsx", "export_xlsx", lambda key: export_xlsx(db(), key))
+    bp.add_url_rule("/ledgers/<key>/template.csv", "template_csv",
+                    lambda key: template(db(), key, "csv"))
+    bp.add_url_rule("/ledgers/<key>/template.xlsx", "template_xlsx",
+                    lambda key: template(db(), key, "xlsx"))
+    bp.add_url_rule("/ledgers/<key>/import", "import_entries",
+                    lambda key: import_entries(db(), key, api_error), methods=["POST"])
+
+
+def list_params(args):
+    """The list's filters without the export's own option (`header`, or `_header`)."""
+    return [(name, value) for name, value in args.items(multi=True) if name not in ("header", "_header")]
+
+
+def header_option(args) -> str:
+    header = args.get("header", args.get("_header", "title"))
+    if header not in HEADER_CHOICES:
+        raise QueryError("参数 header 应为 title 或 key")
+    return header
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987)."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def export_csv(database, key: str):
+    definition, chunks = tabular.export_csv(database, g.actor, key, list_params(request.args),
+                                             header_option(request.args))
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Type"] = CSV_MIME
+    response.headers["Content-Disposition"] = attachment(tabular.download_name(definition, "csv"))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def export_xlsx(database, key: str):
+    """Written to a temporary file by openpyxl's write-only mode, then streamed from disk."""
+    handle = tempfile.TemporaryFile()
+    try:
+        definition = tabular.export_xlsx(database, g.actor, key, handle, list_params(request.args),
+                                         header_option(request.args))
+    except BaseException:
+        handle.close()
+        raise
+    size = handle.tell()
+    handle.seek(0)
+
+    def chunks():
+        with handle:
+            while block := handle.read(1 << 16):
+                yield block
+
+    response = Response(chunks(), mimetype=tabular.XLSX_MIME)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = attachment(tabular.download_name(definition, "xlsx"))
+    return response
+
+
+def template(database, key: str, fmt: str):
+    definition, body = tabular.template(database, g.actor, key, fmt, header_option(request.args))
+    mime = CSV_MIME if fmt == "csv" else tabular.XLSX_MIME
+    response = Response(body, mimetype=mime)
+    response.headers["Content-Disposition"] = attachment(
+        tabular.download_name(definition, fmt, suffix="-导入模板"))
+    return response
+
+
+def import_entries(database, key: str, api_error):
+    """multipart `file` (or a raw CSV/XLSX body); dry_run=1 checks only; upsert=1 updates by business key."""
+    upload = upload_stream(api_error)
+    options = importer.ImportOptions(dry_run=flag("dry_run"), upsert=flag("upsert"),
+                                     filename=getattr(upload, "filename", "") or "",
+                                     max_rows=current_app.config.get("IMPORT_MAX_ROWS", importer.MAX_ROWS))
+    report = importer.import_file(database, g.actor, key, upload.stream, options)
+    if request.values.get("rejects") == "csv":
+        response = Response(report.rejected_csv(), mimetype="text/csv")
+        response.headers["Content-Type"] = CSV_MIME
+        response.headers["Content-Disposition"] = attachment(f"{key}-错误行.csv")
+        return response
+    body = report.as_dict()
+    if report.ok:
+        return jsonify(body), 200 if options.dry_run else 201 if report.created else 200
+    body = {"error": f"{report.invalid_rows} 行数据有误" + ("，未导入任何数据" if not options.dry_run else ""),
+            **body}
+    return jsonify(body), 200 if options.dry_run else 422
+
+
+def flag(name: str) -> bool:
+    return request.values.get(name, "").lower() in ("1", "true", "yes", "on")
+
+
+class _RawUpload:
+    def __init__(self, stream, filename: str = ""):
+        self.stream, self.filename = stream, filename
+
+
+def upload_stream(api_error):
+    """The uploaded file as a seekable binary stream; 413 beyond the limit, 415 if none."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024
+    if (request.content_length or 0) > limit:
+        raise api_error(413, f"文件过大（上限 {limit // (1024 * 1024)} MB）")
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename and not upload.stream:
+            raise api_error(400, "请选择要导入的文件（表单字段 file）")
+        return upload
+    if request.mimetype in ("text/csv", tabular.XLSX_MIME, "application/octet-stream"):
+        spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)
+        copied = 0
+        while block := request.stream.read(1 << 16):
+            copied += len(block)
+            if copied > limit:
+                raise api_error(413, f"文件过大（上限 {limit // (1024 * 1024)} MB）")
+            spool.write(block)
+        spool.seek(0)
+        return _RawUpload(spool)
+    raise api_error(415, "请以 multipart/form-data 上传 CSV 或 XLSX 文件（字段名 file）")

@@ -1,0 +1,142 @@
+"""CSV and XLSX exports: Excel-friendly encoding, the list's filters, neutralised formulas, streaming."""
+import csv
+import datetime as dt
+import io
+import tracemalloc
+from urllib.parse import unquote
+
+import openpyxl
+import pytest
+
+from core import store, tabular
+from core.access import SYSTEM
+from tests.conftest import shipped
+
+
+def rows_of(body: bytes) -> list[list[str]]:
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_is_utf8_bom_crlf_with_titles(api, demo_data):
+    response = api("viewer").get("/ledgers/supervision/export.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    body = response.get_data()
+    assert body.startswith("\ufeff记录ID,工作内容,".encode("utf-8"))
+    assert b"\r\n" in body and body.count(b"\r\n") >= 64
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''" in disposition
+    assert unquote(disposition.split("''")[1]) == f"督查督办台帐-{dt.date.today():%Y%m%d}.csv"
+    header = rows_of(body)[0]
+    assert header[-2:] == ["最后修改人", "最后修改时间"] and "协办单位" in header and "进展情况" in header
+
+
+def test_csv_header_keys_and_list_filters(api, demo_data):
+    response = api("viewer").get("/ledgers/supervision/export.csv?header=key&status=已办结&_sort=deadline")
+    rows = rows_of(response.get_data())
+    assert rows[0][:3] == ["_id", "content", "standard"]
+    status = rows[0].index("status")
+    deadlines = [r[rows[0].index("deadline")] for r in rows[1:]]
+    assert rows[1:] and all(r[status] == "已办结" for r in rows[1:])
+    assert deadlines == sorted(deadlines)
+    assert api("viewer").get("/ledgers/supervision/export.csv?header=x").status_code == 400
+    assert api("viewer").get("/ledgers/supervision/export.csv?nosuch=1").status_code == 400
+
+
+def test_csv_search_applies(api, demo_data):
+    rows = rows_of(api("viewer").get("/ledgers/repairs/export.csv?_q=漏雨").get_data())
+    assert 1 < len(rows) < 41
+
+
+def test_multichoice_and_child_tables_are_readable(api, demo_data):
+    rows = rows_of(api("viewer").get("/ledgers/receptions/export.csv").get_data())
+    itinerary = rows[1][rows[0].index("行程安排")]
+    assert itinerary.startswith("日期：") and "；时间：" in itinerary and "\n" in itinerary
+    rows = rows_of(api("viewer").get("/ledgers/supervision/export.csv").get_data())
+    co_units = [r[rows[0].index("协办单位")] for r in rows[1:] if r[rows[0].index("协办单位")]]
+    assert "西城街道、区民政局" in co_units
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "'已加引号"]
+
+
+@pytest.fixture
+def formula_ledger(db):
+    document = {"title": "公式测试", "type": "object", "properties": {
+        "text": {"type": "string", "title": "=文本"},
+        "amount": {"type": "number", "title": "金额", "multipleOf": 0.01},
+        "count": {"type": "integer", "title": "数量"}},
+        "x-ledger": {"key": "formulas"}}
+    store.save_definition(db, SYSTEM, document)
+    rows = [{"text": t, "amount": -5.5, "count": -5} for t in FORMULAS]
+    store.create_entries(db, SYSTEM, "formulas", rows)
+    return "formulas"
+
+
+def test_csv_neutralises_formulas_but_keeps_negative_numbers(api, formula_ledger):
+    rows = rows_of(api("viewer").get("/ledgers/formulas/export.csv").get_data())
+    assert rows[0][1] == "'=文本"
+    texts = sorted(r[1] for r in rows[1:])
+    assert texts == sorted("'" + t for t in FORMULAS)
+    assert all(r[2] == "-5.50" and r[3] == "-5" for r in rows[1:])
+
+
+def test_xlsx_typed_cells_formula_text_frozen_header(api, formula_ledger, demo_data):
+    response = api("viewer").get("/ledgers/formulas/export.xlsx")
+    assert response.status_code == 200 and response.mimetype == tabular.XLSX_MIME
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B1"].value == "=文本" and sheet["B1"].data_type == "s"
+    values = sorted(sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1))
+    assert values == sorted(t.replace("\r", "\n") for t in FORMULAS)  # XML keeps no bare CR
+    assert all(sheet.cell(row=r, column=2).data_type == "s" for r in range(2, sheet.max_row + 1))
+    assert sheet["C2"].value == -5.5 and sheet["D2"].value == -5
+
+    book = openpyxl.load_workbook(io.BytesIO(api("viewer").get("/ledgers/receptions/export.xlsx").get_data()))
+    main = book.worksheets[0]
+    headers = [c.value for c in main[1]]
+    arrival = main.cell(row=2, column=headers.index("来访日期") + 1)
+    assert isinstance(arrival.value, dt.datetime) and arrival.number_format == "yyyy-mm-dd"
+    assert isinstance(main.cell(row=2, column=headers.index("来访人数") + 1).value, int)
+    assert main.column_dimensions["B"].width >= 10
+    child = book["行程安排"]
+    assert [c.value for c in child[1]][:4] == ["记录ID", "序号", "日期", "时间"]
+    ids = {main.cell(row=r, column=1).value for r in range(2, main.max_row + 1)}
+    assert child.max_row > main.max_row and {child.cell(row=r, column=1).value for r in range(2, child.max_row + 1)} <= ids
+
+
+def test_fields_of_earlier_versions_are_exported(api, db):
+    document = shipped("repairs")
+    store.create_entry(db, SYSTEM, "repairs", {"location": "1号楼", "facility_type": "供水", "description": "漏水",
+                                               "reported_on": "2026-03-05", "status": "待处理", "phone": "13800000000"})
+    del document["properties"]["phone"]
+    store.save_definition(db, SYSTEM, document)
+    rows = rows_of(api("viewer").get("/ledgers/repairs/export.csv").get_data())
+    assert "联系电话" in rows[0] and rows[1][rows[0].index("联系电话")] == "13800000000"
+    assert rows[0].index("联系电话") > rows[0].index("备注")
+
+
+def test_export_needs_read_permission(client, demo_data):
+    assert client.get("/api/v1/ledgers/supervision/export.csv").status_code == 401
+    assert client.get("/api/v1/ledgers/nosuch/export.csv", headers={}).status_code in (401, 404)
+
+
+def test_ten_thousand_entries_are_streamed(api, db):
+    base = {"location": "区政府大院1号楼", "facility_type": "供电", "description": "走廊灯不亮" * 20,
+            "reported_on": "2026-03-05", "status": "待处理"}
+    store.create_entries(db, SYSTEM, "repairs", [dict(base, reporter=f"报修人{i}") for i in range(10_000)])
+    response = api("viewer").get("/ledgers/repairs/export.csv")
+    assert response.is_streamed
+    tracemalloc.start()
+    chunks = total = 0
+    for chunk in response.response:
+        chunks += 1
+        total += len(chunk)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert chunks >= 10_000 // tabular.FLUSH_ROWS
+    assert total > 3_000_000
+    # Built in memory, the peak would exceed the output; streamed, it is one fetch batch or so.
+    assert peak < total / 2, f"peak {peak} bytes for {total} bytes of CSV: built in memory?"
