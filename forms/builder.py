@@ -17,6 +17,12 @@ from wtforms.form import BaseForm
 from wtforms.meta import DefaultMeta
 from wtforms.utils import unset_value
 
+try:  # WTForms 3.3+ deprecates (value, label) tuples
+    from wtforms.fields.choices import SelectChoice as _choice_of
+except ImportError:  # pragma: no cover - older WTForms
+    def _choice_of(value, label=None):
+        return (value, value if label is None else label)
+
 from core.definition import Definition, Field
 
 from .convert import display_value
@@ -106,16 +112,16 @@ def _boolean(f: Field) -> wf.Field:
 
 def _choice(f: Field) -> wf.Field:
     kw = _common(f)
-    options = [(c, c) for c in f.choices]
+    options = [_choice_of(c, c) for c in f.choices]
     if f.widget == "radio":
         return wf.RadioField(choices=options, validate_choice=False, **kw)
-    return wf.SelectField(choices=[("", _l("请选择"))] + options, validate_choice=False, **kw)
+    return wf.SelectField(choices=[_choice_of("", _l("请选择"))] + options, validate_choice=False, **kw)
 
 
 def _multichoice(f: Field) -> wf.Field:
     kw = _common(f)
     widget = widgets.Select(multiple=True) if f.widget == "select" else CheckboxListWidget()
-    return wf.SelectMultipleField(choices=[(c, c) for c in f.choices], validate_choice=False,
+    return wf.SelectMultipleField(choices=[_choice_of(c, c) for c in f.choices], validate_choice=False,
                                   widget=widget, **kw)
 
 

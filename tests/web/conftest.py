@@ -1,0 +1,55 @@
+"""Helpers for page tests: sign in through the real login form, read CSRF tokens from pages."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from core import store
+from core.access import SYSTEM
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf():
+    """csrf(html) -> the CSRF token in a page."""
+    return csrf_from
+
+
+@pytest.fixture
+def login(client, users):
+    """login(role) signs the test client in as that role's user; returns the client."""
+    def sign_in(role: str):
+        token = csrf_from(client.get("/login").text)
+        response = client.post("/login", data={"name": role, "password": f"{role}-password", "csrf_token": token})
+        assert response.status_code == 302, response.text
+        return client
+    return sign_in
+
+
+@pytest.fixture
+def post_form(client):
+    """post_form(page_url, data, action=None): fetch the page for its CSRF token, then post."""
+    def post(page_url: str, data, action: str | None = None, **kwargs):
+        token = csrf_from(client.get(page_url).text)
+        items = list(data.items()) if isinstance(data, dict) else list(data)
+        return client.post(action or page_url, data=MultiDict(items + [("csrf_token", token)]), **kwargs)
+    return post
+
+
+@pytest.fixture
+def supervision_entry(db):
+    def make(**overrides):
+        data = {"content": "完成老旧小区改造立项", "source": "专题会议纪要", "unit": "区住建局",
+                "deadline": "2030-06-30", "status": "办理中", "progress": 20}
+        data.update(overrides)
+        return store.create_entry(db, SYSTEM, "supervision", {k: v for k, v in data.items() if v is not None})
+    return make

@@ -1,0 +1,88 @@
+"""English for every interface string (msgids are the Chinese text users see by default).
+
+Regenerate the catalog after changing UI strings:
+    pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+    pybabel update -i translations/messages.pot -d translations
+    python translations/en_messages.py      # fills translations/en from the table below, compiles .mo
+"""
+EN = {
+    "%(n)s 行": "%(n)s rows",
+    "%(who)s 创建于 %(when)s": "Created by %(who)s at %(when)s",
+    "%(who)s 最后修改于 %(when)s（第 %(v)s 版）": "last changed by %(who)s at %(when)s (version %(v)s)",
+    "上一页": "Previous", "下一页": "Next", "不支持该请求方法": "Method not allowed",
+    "主导航": "Main navigation", "从": "from", "他人已先保存了这条记录": "Someone else saved this entry first",
+    "保存": "Save", "修改": "changed", "修改记录": "History", "停用": "Disabled", "全部": "All",
+    "共 %(n)s 条记录": "%(n)s entries", "共 %(total)s 条记录": "%(total)s entries", "内容": "Values",
+    "出错了": "Something went wrong", "分页": "Pages", "删除": "Delete", "删除此行": "Remove row",
+    "删除记录 #%(id)s": "Delete entry #%(id)s", "删除记录 #%(id)s？": "Delete entry #%(id)s?",
+    "原值": "Before", "双方内容相同。": "Both versions are the same.", "取消": "Cancel", "只读": "Viewer",
+    "台帐": "Ledgers", "台帐管理系统": "Ledger server", "否": "No", "启用": "Active", "命令行": "command line",
+    "字段": "Field", "密码": "Password", "导入": "Import", "导出 CSV": "Export CSV",
+    "将从“%(ledger)s”中删除这条记录。删除后列表中不再显示，修改记录仍会保留。":
+        "This entry will be removed from “%(ledger)s”. It will no longer be listed; its history is kept.",
+    "已保存。": "Saved.", "已保存的（他人）": "Saved (by the other person)", "已删除一行": "Row removed",
+    "已删除记录 #%(id)s。": "Entry #%(id)s deleted.", "已新建记录 #%(id)s。": "Entry #%(id)s created.",
+    "已添加一行": "Row added", "已退出登录。": "You are signed out.", "带 * 的为必填项。": "Fields marked * are required.",
+    "必填": "required", "您填写的": "Yours",
+    "您打开这条记录后，%(who)s 于 %(when)s 保存了新的内容。您的修改尚未保存。请对照下表：如要保留对方的内容，请放弃修改；如确认以您填写的内容为准，请再次点击“保存”。":
+        "After you opened this entry, %(who)s saved new values at %(when)s. Your changes have not been saved. "
+        "Compare them below: to keep the other values, discard your changes; to keep yours, press “Save” again.",
+    "您的账号没有执行此操作的权限。如需开通，请联系管理员。":
+        "Your account may not do this. Ask an administrator if you need it.",
+    "您要找的台帐、记录或页面不存在，可能已被删除。": "The ledger, entry or page does not exist; it may have been deleted.",
+    "接口": "API", "提交的内容过大": "Request too large", "搜索": "Search", "操作": "Actions",
+    "放弃我的修改，查看最新内容": "Discard my changes and view the latest", "数据校验未通过": "Validation failed",
+    "新值": "After", "新建": "created", "新建用户、修改角色请使用命令行：flask --app app users create 用户名 --role editor --password 密码":
+        "Create users and change roles on the command line: flask --app app users create NAME --role editor --password PASSWORD",
+    "新建记录": "New entry", "无法提交表单": "The form could not be submitted", "是": "Yes",
+    "有 %(n)s 处需要修改，尚未保存": "%(n)s problems to fix; nothing was saved", "服务器内部错误": "Internal server error",
+    "来源": "source", "查看": "View", "查看初始内容（%(n)s 项）": "Show initial values (%(n)s)",
+    "欢迎，%(name)s。": "Welcome, %(name)s.", "没有权限": "Forbidden", "没有符合条件的记录。": "No matching entries.",
+    "添加一行": "Add row",
+    "清空一行的全部内容即删除该行；保存后会再留出一个空行供继续填写。":
+        "Clear every cell of a row to remove it; after saving another empty row is added for more.",
+    "清除": "Clear", "状态": "Status", "用户名": "User name", "用户名或密码错误。": "Wrong user name or password.",
+    "用户管理": "Users", "登录": "Sign in", "确认删除": "Delete", "第 %(page)s / %(pages)s 页": "page %(page)s of %(pages)s",
+    "第 %(v)s 版": "version %(v)s", "第%(n)s行": "row %(n)s", "筛选": "Filter", "筛选与搜索": "Filter and search",
+    "管理员": "Administrator", "编辑": "Edit", "编辑记录 #%(id)s": "Edit entry #%(id)s", "网页": "web", "至": "to",
+    "表单的安全令牌缺失或已过期。请返回上一页，刷新后重新提交。":
+        "The form's security token is missing or expired. Go back, reload the page and submit again.",
+    "角色": "Role", "记录已被他人修改": "Changed by someone else",
+    "该记录已被他人修改，未删除。请核对最新内容后再决定。":
+        "Someone else changed this entry, so it was not deleted. Check the latest values first.",
+    "请先登录。": "Please sign in first.", "请求无效": "Bad request",
+    "请稍后重试；如果问题持续出现，请联系管理员。": "Please try again later; if it keeps happening, contact an administrator.",
+    "请选择": "Choose…", "超期": "Overdue", "跳到正文": "Skip to content", "返回台帐首页": "Back to ledgers",
+    "还没有任何台帐。": "There are no ledgers yet.", "退出": "Sign out", "页面不存在": "Not found",
+    "（已停用字段）": "(retired field)", "（无）": "(none)", "（点击排序）": "(sort)",
+    "导入台帐": "Import", "编辑者": "Editor",
+}
+
+
+def main() -> None:
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po, write_po
+
+    folder = Path(__file__).resolve().parent / "en" / "LC_MESSAGES"
+    with open(folder / "messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    missing = []
+    for message in catalog:
+        if message.id and isinstance(message.id, str):
+            if message.id in EN:
+                message.string = EN[message.id]
+                message.flags.discard("fuzzy")
+            elif not message.string:
+                missing.append(message.id)
+    with open(folder / "messages.po", "wb") as handle:
+        write_po(handle, catalog, width=100)
+    with open(folder / "messages.mo", "wb") as handle:
+        write_mo(handle, catalog)
+    for msgid in missing:
+        print("untranslated:", msgid)
+
+
+if __name__ == "__main__":
+    main()
