@@ -11,6 +11,26 @@ LIST_PARAMS = [
     {"name": "_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
 ]
+HEADER = {"name": "header", "in": "query", "schema": {"enum": ["title", "key"], "default": "title"},
+          "description": "表头用字段标题（默认）或字段名"}
+IMPORT = {
+    "summary": "导入 CSV（UTF-8、GB18030/GBK）或 XLSX：每行按表单规则校验，全部成功才写入",
+    "parameters": [KEY],
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "dry_run": {"type": "string", "enum": ["0", "1"], "description": "1：只检查，不写入"},
+            "upsert": {"type": "string", "enum": ["0", "1"], "description": "1：业务主键已存在时更新该记录"},
+            "rejects": {"type": "string", "enum": ["csv"], "description": "csv：返回有误的行及错误列（CSV）"},
+        }}}}},
+    "responses": {
+        "200": {"description": "检查结果（dry_run）或仅有更新"},
+        "201": {"description": "已导入：{created, updated, total, warnings}"},
+        **{code: {"description": "错误", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Error"}}}}
+           for code in ("400", "401", "403", "404", "413", "415", "422")},
+    },
+}
 ERROR = {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
@@ -59,6 +79,15 @@ def openapi_document() -> dict:
                               errors=("400", "401", "403", "404", "412")),
             },
             "/ledgers/{key}/entries/{entry_id}/revisions": {"get": _op("修改历史", [KEY, ENTRY_ID])},
+            "/ledgers/{key}/export.csv": {"get": _op(
+                "导出 CSV（UTF-8 带 BOM，CRLF；筛选、搜索、排序同列表；header=key 用字段名作表头）",
+                [KEY, *LIST_PARAMS[:2], HEADER], errors=("400", "401", "403", "404"))},
+            "/ledgers/{key}/export.xlsx": {"get": _op(
+                "导出 XLSX（单元格带类型，子表在单独的工作表中，按记录ID对应）",
+                [KEY, *LIST_PARAMS[:2], HEADER], errors=("400", "401", "403", "404"))},
+            "/ledgers/{key}/template.csv": {"get": _op("空白导入模板（CSV：表头和一行示例）", [KEY, HEADER])},
+            "/ledgers/{key}/template.xlsx": {"get": _op("空白导入模板（XLSX：表头和一行示例）", [KEY, HEADER])},
+            "/ledgers/{key}/import": {"post": IMPORT},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
