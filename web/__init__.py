@@ -65,10 +65,11 @@ def select_locale() -> str:
 
 
 def lang_url(lang: str) -> str:
+    if not request.endpoint or request.endpoint == "static":
+        return url_for("web.index", lang=lang)
     args = request.args.to_dict(flat=False)
     args["lang"] = [lang]
-    return url_for(request.endpoint or "web.index", **(request.view_args or {}), **args) \
-        if request.endpoint and request.endpoint != "static" else url_for("web.index", lang=lang)
+    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
 
 
 def url_if(endpoint: str, **values) -> str | None:

@@ -195,4 +195,4 @@ def query_url(**changes) -> str:
         args.pop(name, None)
         if value not in (None, ""):
             args[name] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
+    return url_for(request.endpoint, **{**args.to_dict(flat=False), **(request.view_args or {})})

@@ -134,3 +134,10 @@ def test_entry_page_shows_child_table(login, client, db):
     login("viewer")
     page = client.get(f"/ledgers/receptions/entries/{entry['id']}").text
     assert "行程安排" in page and "产业园" in page and "09:00" in page
+
+
+def test_query_parameter_named_like_a_url_part_does_not_break_links(login, client):
+    login("viewer")
+    response = client.get("/ledgers/supervision?key=x&_sort=deadline")
+    assert response.status_code == 400  # 'key' is no field of this ledger: a clean 400 page
+    assert "未知字段" in response.text
