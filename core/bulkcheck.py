@@ -4,11 +4,12 @@ validate_entry (jsonschema) checks ~3,000 entries a second; an import of 100,000
 more. fastjsonschema compiles the same strict schema to Python code (~30x faster). It only
 ever *accepts* quickly: a row it rejects, or any schema using a keyword outside the small set
 both libraries read alike, goes to validate_entry, which stays the authority and writes the
-Chinese messages. Formats use validate_entry's own checkers; integers beyond 64 bits are
-checked here as there.
+Chinese messages. Formats use validate_entry's own checkers; numbers beyond 64 bits, NaN and
+infinities are sent to validate_entry too.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import fastjsonschema
@@ -37,7 +38,7 @@ def entry_checker(definition: Definition) -> Callable[[Any], dict]:
     def check(data: Any) -> dict:
         try:
             fast(data)
-        except fastjsonschema.JsonSchemaException:
+        except Exception:  # noqa: BLE001 - a rejection, or NaN tripping its arithmetic: ask jsonschema
             return validate_entry(definition, data)
         if _too_big(data):
             return validate_entry(definition, data)
@@ -99,7 +100,9 @@ def _only_safe(node: Any, top: bool = False) -> bool:
 
 
 def _too_big(value: Any) -> bool:
-    """Integers no database column holds (validate_entry refuses them; JSON Schema does not)."""
+    """Numbers no database column holds: beyond 64 bits, NaN, infinities (validate_entry refuses them)."""
+    if isinstance(value, float):
+        return not math.isfinite(value) or abs(value) > INT64
     if isinstance(value, int) and not isinstance(value, bool):
         return abs(value) > INT64
     if isinstance(value, dict):

@@ -18,11 +18,13 @@ from typing import Any
 from .definition import Field
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PROTECT = "=+-@\t\r'"  # what `neutralise` prefixes: formula starts, and ' itself (lossless)
 TRUE_WORDS = {"是", "true", "1", "y", "yes", "对", "√", "✓", "t"}
 FALSE_WORDS = {"否", "false", "0", "n", "no", "错", "×", "✗", "f"}
 LIST_SEPARATORS = re.compile(r"\s*[、,，;；|\n]\s*")
 _DATE_PARTS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                          r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMBER_NOISE = re.compile(r"[,，\s¥￥元]")
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -38,14 +40,14 @@ class CellError(ValueError):
 
 def neutralise(text: str) -> str:
     """Prefix ' to text a spreadsheet would run as a formula (and to text already starting with ')."""
-    if text and (text[0] in FORMULA_START or text[0] == "'"):
+    if text and text[0] in _PROTECT:
         return "'" + text
     return text
 
 
 def unneutralise(text: str) -> str:
     """Undo `neutralise`: only a ' followed by what it protects is ours to strip."""
-    if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_START or text[1] == "'"):
+    if len(text) > 1 and text[0] == "'" and text[1] in _PROTECT:
         return text[1:]
     return text
 
@@ -96,21 +98,29 @@ def to_typed(f: Field | None, value: Any) -> Any:
 def table_text(f: Field, rows: list) -> str:
     """Child-table rows as readable lines: '日期：2026-03-05；时间：09:00'."""
     lines = []
+    children = [(c.key, c.title + "：", c) for c in f.children]
     for row in rows:
         if not isinstance(row, dict):
             lines.append(_escape(json.dumps(row, ensure_ascii=False)))
             continue
         parts = []
-        for child in f.children:
-            if row.get(child.key) is not None:
-                parts.append(f"{child.title}：{_escape(to_text(child, row[child.key]))}")
-        known = {c.key for c in f.children}
-        parts.extend(f"{k}：{_escape(to_text(None, v))}" for k, v in row.items() if k not in known)
+        for key, label, child in children:
+            value = row.get(key)
+            if value is not None:
+                parts.append(label + _escape(value if isinstance(value, str) else to_text(child, value)))
+        if len(parts) < len(row):
+            known = {c.key for c in f.children}
+            parts.extend(f"{k}：{_escape(to_text(None, v))}" for k, v in row.items() if k not in known)
         lines.append("；".join(parts))
     return "\n".join(lines)
 
 
+_ESCAPED = re.compile(r"[\\\r\n；]")
+
+
 def _escape(text: str) -> str:
+    if not _ESCAPED.search(text):
+        return text
     return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("；", "\\；")
 
 
@@ -186,6 +196,11 @@ def _as_date(f: Field, value: Any) -> str:
         return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _excel_serial(f, value).date().isoformat()
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
     text = unicodedata.normalize("NFKC", str(value)).strip()
     match = _DATE_PARTS.match(text) or _COMPACT_DATE.match(text)
     if match:
@@ -315,6 +330,8 @@ def _as_table(f: Field, value: Any, csv: bool) -> list[dict]:
 
 
 def _split_unescaped(line: str) -> list[str]:
+    if "\\" not in line:
+        return [p for p in line.split("；") if p.strip()]
     parts, current, i = [], [], 0
     while i < len(line):
         ch = line[i]
@@ -333,6 +350,8 @@ def _split_unescaped(line: str) -> list[str]:
 
 
 def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
     out, i = [], 0
     while i < len(text):
         if text[i] == "\\" and i + 1 < len(text):

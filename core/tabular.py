@@ -94,27 +94,28 @@ def all_versions(db: Database, key: str) -> list[Definition]:
 # --- CSV ---------------------------------------------------------------------------------
 
 def _csv_cell(column: Column) -> Callable[[dict], str]:
+    """A function from an entry to this column's CSV text: numbers bare, text neutralised."""
     f, path = column.field, column.path
     if column.key == ID_KEY:
         return lambda entry: str(entry["id"])
-    if column.key.startswith("_"):
+    if f is None:
         name = path[0]
         return lambda entry: neutralise(entry.get(name) or "")
-
     if len(path) == 1:
         name = path[0]
-        if f is not None and f.kind in ("text", "textarea", "choice", "date", "email", "uri", "datetime"):
-            def text_cell(entry: dict) -> str:
-                value = entry["data"].get(name)
-                if value is None:
-                    return ""
-                return neutralise(value) if isinstance(value, str) else neutralise(to_text(f, value))
-            return text_cell
+
+        def value_of(entry: dict) -> Any:
+            return entry["data"].get(name)
+    else:
+        def value_of(entry: dict) -> Any:
+            return column.value(entry["data"])
 
     def cell(entry: dict) -> str:
-        value = column.value(entry["data"])
+        value = value_of(entry)
         if value is None:
             return ""
+        if value.__class__ is str:
+            return neutralise(value)
         if is_number_cell(f, value):
             return to_text(f, value)
         return neutralise(to_text(f, value))

@@ -1,0 +1,248 @@
+"""Export and import throughput and peak memory at 100,000 entries, against a bare baseline.
+
+    .venv/bin/python bench/tabular.py                 # 100,000 entries, SQLite (+ PostgreSQL if reachable)
+    .venv/bin/python bench/tabular.py --rows 20000 --repeat 1 --no-postgres
+
+Question: what do our CSV/XLSX export and validated import cost over Python's own csv module?
+Baselines, measured in the same run on the same rows:
+  export  SELECT one json_extract (SQLite) / ->> (PostgreSQL) per column, csv.writer to a file;
+  import  csv.reader over our export, each row a dict, json.dumps, one bare executemany into a
+          scratch table (no validation, no revisions).
+Every case runs in its own subprocess; peak memory is that process's max RSS. Figures are
+medians of --repeat runs. Targets: CSV export within 2x of the baseline's time; validated
+import >= 20,000 rows/s; export peak RSS at 100,000 no more than 30 MB above that at 10,000.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+
+from core import bootstrap, demo, importer, query, store, tabular  # noqa: E402
+from core.access import SYSTEM  # noqa: E402
+from core.models import Database, normalise_url  # noqa: E402
+
+KEY = "supervision"
+PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+# --- set-up ------------------------------------------------------------------------------
+
+def fill(url: str, rows: int, small: int) -> None:
+    """Two copies of the supervision ledger: `rows` entries in bench_big, `small` in bench_small."""
+    db = Database(url)
+    bootstrap.prepare(db, ROOT / "schemas")
+    _, definition = query.get_ledger(db, SYSTEM, KEY)
+    samples = demo.demo_entries(KEY)
+    for name, count in (("bench_big", rows), ("bench_small", small)):
+        store.save_definition(db, SYSTEM, {**definition.schema, "x-ledger": {**definition.options, "key": name}})
+        with db.write() as conn:
+            ledger, copy = store.definition_of(conn, name)
+            for start in range(0, count, 5000):
+                batch = []
+                for i in range(start, min(count, start + 5000)):
+                    entry = dict(samples[i % len(samples)])
+                    entry["content"] = f"{entry['content']}（第{i}项）"
+                    batch.append(entry)
+                store.insert_valid(conn, SYSTEM, ledger.id, copy, batch, "bench")
+    db.dispose()
+
+
+def columns_for(db: Database, key: str):
+    return [c for c in tabular.export_columns(tabular.all_versions(db, key)) if c.field is not None]
+
+
+# --- cases (each runs in a fresh subprocess) ---------------------------------------------
+
+def case_baseline_export(db: Database, key: str, out: Path) -> int:
+    cols = columns_for(db, key)
+    if db.dialect == "sqlite":
+        exprs = ", ".join(f"json_extract(data, '$.{'.'.join(c.path)}')" for c in cols)
+    else:
+        exprs = ", ".join("data" + "".join(f"->'{p}'" for p in c.path[:-1]) + f"->>'{c.path[-1]}'"
+                          for c in cols)
+    sql = (f"SELECT id, {exprs} FROM entries WHERE ledger_id = (SELECT id FROM ledgers WHERE key = :k) "
+           "AND deleted_at IS NULL ORDER BY id")
+    count = 0
+    with db.engine.connect() as conn, open(out, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["记录ID", *(c.title for c in cols)])
+        result = conn.execution_options(stream_results=True, yield_per=1000).execute(text(sql), {"k": key})
+        for row in result:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def case_export_csv(db: Database, key: str, out: Path) -> int:
+    _, chunks = tabular.export_csv(db, SYSTEM, key)
+    with open(out, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    return query.get_ledger(db, SYSTEM, key)[0]["entry_count"]
+
+
+def case_export_xlsx(db: Database, key: str, out: Path) -> int:
+    with open(out, "wb") as handle:
+        tabular.export_xlsx(db, SYSTEM, key, handle)
+    return query.get_ledger(db, SYSTEM, key)[0]["entry_count"]
+
+
+def case_baseline_import(db: Database, key: str, source: Path) -> int:
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS bench_rows (id INTEGER PRIMARY KEY, data TEXT)"))
+        conn.execute(text("DELETE FROM bench_rows"))
+    count = 0
+    with open(source, encoding="utf-8-sig", newline="") as handle, db.engine.begin() as conn:
+        reader = csv.reader(handle)
+        headers = next(reader)
+        batch = []
+        for cells in reader:
+            batch.append({"data": json.dumps(dict(zip(headers, cells)), ensure_ascii=False)})
+            if len(batch) == 2000:
+                conn.execute(text("INSERT INTO bench_rows (data) VALUES (:data)"), batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            conn.execute(text("INSERT INTO bench_rows (data) VALUES (:data)"), batch)
+            count += len(batch)
+    return count
+
+
+def case_import(db: Database, key: str, source: Path) -> int:
+    _, definition = query.get_ledger(db, SYSTEM, "bench_big")
+    target = f"bench_in_{os.getpid()}"
+    store.save_definition(db, SYSTEM, {**definition.schema, "x-ledger": {**definition.options, "key": target}})
+    with open(source, "rb") as handle:
+        report = importer.import_file(db, SYSTEM, target, handle, importer.ImportOptions(max_rows=10**7))
+    if not report.ok:
+        raise SystemExit(f"import failed: {report.errors[:3]}")
+    return report.created
+
+
+CASES = {"baseline_export": case_baseline_export, "export_csv": case_export_csv,
+         "export_xlsx": case_export_xlsx, "baseline_import": case_baseline_import, "import": case_import}
+
+
+def run_case(args) -> None:
+    db = Database(args.url)
+    started = time.perf_counter()
+    rows = CASES[args.case](db, args.key, Path(args.path))
+    seconds = time.perf_counter() - started
+    db.dispose()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_kb / 1024}))
+
+
+# --- driver ------------------------------------------------------------------------------
+
+def measure(url: str, case: str, key: str, path: Path, repeat: int) -> dict:
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, __file__, "--case", case, "--url", url, "--key", key,
+                              "--path", str(path)], capture_output=True, text=True, check=False)
+        if out.returncode:
+            raise SystemExit(f"{case} failed:\n{out.stderr[-2000:]}")
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    seconds = statistics.median(r["seconds"] for r in runs)
+    return {"rows": runs[0]["rows"], "seconds": seconds, "rate": runs[0]["rows"] / seconds,
+            "peak_mb": statistics.median(r["peak_mb"] for r in runs)}
+
+
+def bench(label: str, url: str, rows: int, small: int, repeat: int, workdir: Path) -> None:
+    print(f"\n== {label}: {rows:,} entries (supervision ledger: 17 fields, multi-select, child table) ==")
+    started = time.perf_counter()
+    fill(url, rows, small)
+    print(f"   filled in {time.perf_counter() - started:.1f} s")
+    csv_big, csv_small = workdir / "big.csv", workdir / "small.csv"
+    results = {
+        "baseline_export": measure(url, "baseline_export", "bench_big", workdir / "base.csv", repeat),
+        "export_csv": measure(url, "export_csv", "bench_big", csv_big, repeat),
+        "export_csv_small": measure(url, "export_csv", "bench_small", csv_small, repeat),
+        "export_xlsx": measure(url, "export_xlsx", "bench_big", workdir / "big.xlsx", 1),
+        "baseline_import": measure(url, "baseline_import", "bench_big", csv_big, repeat),
+        "import": measure(url, "import", "bench_big", csv_big, repeat),
+    }
+    base_e, base_i = results["baseline_export"], results["baseline_import"]
+    print(f"   {'case':<28}{'rows':>9}{'rows/s':>10}{'peak MB':>9}   vs baseline")
+    for name, r in results.items():
+        base = base_i if "import" in name else base_e
+        ratio = f"{r['rate'] / base['rate']:.2f}x the rate" if "baseline" not in name else "-"
+        print(f"   {name:<28}{r['rows']:>9,}{r['rate']:>10,.0f}{r['peak_mb']:>9.1f}   {ratio}")
+    export_ratio = results["export_csv"]["seconds"] / base_e["seconds"]
+    memory_delta = results["export_csv"]["peak_mb"] - results["export_csv_small"]["peak_mb"]
+    print(f"   CSV export time / baseline time: {export_ratio:.2f} (target <= 2)  "
+          f"{'OK' if export_ratio <= 2 else 'MISSED'}")
+    print(f"   validated import: {results['import']['rate']:,.0f} rows/s (target >= 20,000)  "
+          f"{'OK' if results['import']['rate'] >= 20_000 else 'MISSED'}")
+    print(f"   export peak RSS {rows:,} vs {small:,}: +{memory_delta:.1f} MB (target <= 30)  "
+          f"{'OK' if memory_delta <= 30 else 'MISSED'}")
+
+
+def postgres_url() -> str | None:
+    """A fresh schema in the bench PostgreSQL database, or None when no server answers."""
+    from sqlalchemy import create_engine  # noqa: PLC0415 - only when PostgreSQL is wanted
+    try:
+        engine = create_engine(normalise_url(PG_URL), connect_args={"connect_timeout": 3})
+        schema = f"bench_tabular_{os.getpid()}"
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001
+        print(f"\n(PostgreSQL skipped: {str(exc).splitlines()[0][:100]})")
+        return None
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+def drop_schema(url: str) -> None:
+    from sqlalchemy import create_engine  # noqa: PLC0415
+    schema = url.rsplit("%3D", 1)[1]
+    engine = create_engine(normalise_url(PG_URL))
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000, help="the smaller export for the memory comparison")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--case", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--key", help=argparse.SUPPRESS)
+    parser.add_argument("--path", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        run_case(args)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-tabular-") as tmp:
+        workdir = Path(tmp)
+        bench("SQLite", f"sqlite:///{workdir / 'bench.db'}", args.rows, args.small, args.repeat, workdir)
+        url = None if args.no_postgres else postgres_url()
+        if url:
+            try:
+                bench("PostgreSQL", url, args.rows, args.small, args.repeat, workdir)
+            finally:
+                drop_schema(url)
+
+
+if __name__ == "__main__":
+    main()
