@@ -83,10 +83,15 @@ class ImportReport:
         """The rejected rows with an error column, as a CSV people can fix and import again."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([neutralise(h) for h in [*self.headers, "错误"]])
+        writer.writerow([_safe(h) for h in [*self.headers, "错误"]])
         for row in self.rejected:
-            writer.writerow([neutralise(c) if isinstance(c, str) else c for c in row[1:]])
+            writer.writerow([_safe(c) if isinstance(c, str) else c for c in row[1:]])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _safe(cell: str) -> str:
+    """Neutralise a cell of the rejects file; one starting with ' is already safe (and stays lossless)."""
+    return cell if cell.startswith("'") else neutralise(cell)
 
 
 class _Rollback(Exception):

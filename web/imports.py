@@ -1,0 +1,68 @@
+"""The import page: upload a CSV/XLSX, check it (dry run) and import it, with a report table.
+
+The browser uploads with XMLHttpRequest (progress bar, static/js/import.js) and gets the
+report as JSON; without JavaScript the form posts normally and the page renders the report.
+"""
+from __future__ import annotations
+
+from flask import (Blueprint, Flask, Response, current_app, jsonify, render_template, request)
+from flask_login import current_user, login_required
+
+from core import importer, query
+from core.errors import LedgerError
+
+bp = Blueprint("imports", __name__)
+
+
+def init_imports(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json" or \
+        request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+@bp.route("/ledgers/<key>/import", methods=["GET", "POST"])
+@login_required
+def import_page(key: str):
+    actor = current_user.actor
+    summary, definition = query.get_ledger(current_app.extensions["ledger_db"], actor, key)
+    if request.method == "GET":
+        return render_template("import.html", ledger=summary, definition=definition, report=None)
+    try:
+        report, status = run_import(actor, key)
+    except LedgerError as exc:
+        if wants_json():
+            return jsonify({"error": exc.message, "errors": exc.errors}), exc.status
+        return render_template("import.html", ledger=summary, definition=definition, report=None,
+                               error=exc.message), exc.status
+    if isinstance(report, Response):
+        return report
+    if wants_json():
+        return jsonify(report), status
+    return render_template("import.html", ledger=summary, definition=definition, report=report), status
+
+
+def run_import(actor, key: str):
+    """(report dict or a rejects CSV response, HTTP status) for the posted file."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024
+    if (request.content_length or 0) > limit:
+        raise importer.FileTooLarge(f"文件过大（上限 {limit // (1024 * 1024)} MB）")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise LedgerError("请选择要导入的 CSV 或 XLSX 文件")
+    flag = lambda name: request.form.get(name, "") in ("1", "on", "true")  # noqa: E731
+    options = importer.ImportOptions(dry_run=flag("dry_run"), upsert=flag("upsert"), filename=upload.filename,
+                                     max_rows=current_app.config.get("IMPORT_MAX_ROWS", importer.MAX_ROWS))
+    report = importer.import_file(current_app.extensions["ledger_db"], actor, key, upload.stream, options)
+    if request.form.get("rejects") == "csv":
+        response = Response(report.rejected_csv(), mimetype="text/csv")
+        response.headers["Content-Disposition"] = "attachment; filename=\"rejects.csv\"; " \
+                                                  "filename*=UTF-8''%E9%94%99%E8%AF%AF%E8%A1%8C.csv"
+        return response, 200
+    body = report.as_dict()
+    if not report.ok:
+        body["error"] = f"{report.invalid_rows} 行数据有误" + ("" if options.dry_run else "，未导入任何数据")
+        return body, 200 if options.dry_run else 422
+    return body, 200 if options.dry_run else 201
