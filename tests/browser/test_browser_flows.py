@@ -31,6 +31,7 @@ if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
@@ -84,7 +85,10 @@ def set_value(driver, css, value):
 
 
 def submit(driver):
+    """Press the form's save button and wait until the next page has replaced this one."""
+    page = find(driver, "html")
     find(driver, ".entry-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
 
 
 def test_login(server, browser):
@@ -92,7 +96,9 @@ def test_login(server, browser):
     assert "/login" in browser.current_url
     find(browser, "#name").send_keys("editor")
     find(browser, "#password").send_keys("editor-password")
+    page = find(browser, "html")
     find(browser, "form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
     assert browser.current_url.endswith("/ledgers/supervision")
     assert "督查督办台帐" in find(browser, "h1").text
 
@@ -165,7 +171,9 @@ def test_reception_plan_with_two_itinerary_rows(browser):
 def test_edit_entry_and_see_change_in_history(browser):
     browser.get(server_url(browser) + "/ledgers/supervision?_q=加装电梯")
     find(browser, ".entry-list tbody a").click()
+    WebDriverWait(browser, 10).until(lambda d: "/entries/" in d.current_url)
     find(browser, ".page-head .actions a[href$='/edit']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/edit"))
     progress = find(browser, "#progress")
     assert progress.get_attribute("value") == "30"
     progress.clear()
@@ -184,7 +192,9 @@ def test_filter_and_sort_the_list(browser):
     browser.get(server_url(browser) + "/ledgers/supervision")
     assert browser.find_elements(By.CSS_SELECTOR, "tr.overdue")  # 清理河道垃圾 is past its deadline
     Select(find(browser, "#f-unit")).select_by_visible_text("城关街道")
+    page = find(browser, "html")
     find(browser, ".filters button[type=submit]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
     rows = browser.find_elements(By.CSS_SELECTOR, ".entry-list tbody tr")
     assert len(rows) == 2 and all("城关街道" in r.text for r in rows)
     header = browser.find_element(By.XPATH, "//th[.//a[contains(., '完成时限')]]")
