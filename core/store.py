@@ -123,8 +123,8 @@ def ensure_indexes(conn: Connection, dialect: str, ledger_id: int, definition: D
     for f in definition.filters:
         if f.scalar:
             wanted.append([f, sort] if sort is not None and sort.scalar and sort is not f else [f])
-    for f in definition.search_fields:
-        wanted.append([f])
+    # Search fields get none: `ILIKE '%q%'` cannot use a btree, and on PostgreSQL a long text
+    # value (2,000 Chinese characters) overflows a btree entry and the insert fails.
     for group in wanted:
         label = "__".join(f"{f.key}_{_expr_type(f)}" for f in group)
         name = "ix_e_" + label

@@ -1,0 +1,34 @@
+"""Bulk and single creates: ids in the caller's order, one creation revision each, long text stored."""
+import random
+
+from sqlalchemy import select
+
+from core.access import SYSTEM
+from core.demo import demo_entries
+from core.models import revisions
+from core.query import get_entry
+from core.store import create_entries, create_entry
+
+
+def test_bulk_ids_follow_the_rows_and_each_has_its_revision(edb, supervision):
+    rows = demo_entries("supervision") * 3
+    made = create_entries(edb, SYSTEM, "supervision", rows)
+    ids = [m["id"] for m in made]
+    assert ids == sorted(ids) and len(set(ids)) == len(rows)
+    for entry, row in zip(made, rows):
+        assert entry["data"] == {k: row[k] for k in entry["data"]}
+        assert get_entry(edb, SYSTEM, "supervision", entry["id"])["data"]["doc_no"] == row["doc_no"]
+    with edb.read() as conn:
+        changes = dict(conn.execute(select(revisions.c.entry_id, revisions.c.changes)).all())
+    assert all(changes[m["id"]]["doc_no"] == [None, r["doc_no"]] for m, r in zip(made, rows))
+    single = create_entry(edb, SYSTEM, "supervision", rows[0])
+    assert single["id"] > ids[-1]
+
+
+def test_the_longest_allowed_chinese_text_is_stored(edb, supervision):
+    """2,000 random CJK characters (6,000 bytes) are more than a PostgreSQL btree entry may hold."""
+    rng = random.Random(5)
+    text = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(2000))
+    entry = create_entry(edb, SYSTEM, "supervision", {**demo_entries("supervision")[0], "content": text,
+                                                      "standard": text, "remarks": text[:1000]})
+    assert get_entry(edb, SYSTEM, "supervision", entry["id"])["data"]["content"] == text
