@@ -167,10 +167,14 @@ def insert_valid(conn: Connection, actor: Actor, ledger_id: int, definition: Def
         params = [{"ledger_id": ledger_id, "def_version": definition.version, "data": data,
                    "version": 1, "created_at": now, "created_by": actor.name,
                    "updated_at": now, "updated_by": actor.name} for data in batch]
-        ids = _new_ids(conn, len(params))
-        for p, i in zip(params, ids):
-            p["id"] = i
-        conn.execute(insert(entries), params)  # a plain executemany: no RETURNING to keep in order
+        if len(params) == 1:  # one round trip fewer than reserving an id first
+            ids = [conn.execute(insert(entries).returning(entries.c.id), params[0]).scalar_one()]
+            params[0]["id"] = ids[0]
+        else:
+            ids = _new_ids(conn, len(params))
+            for p, i in zip(params, ids):
+                p["id"] = i
+            conn.execute(insert(entries), params)  # a plain executemany: no RETURNING to keep in order
         conn.execute(insert(revisions), [
             {"entry_id": entry_id, "action": "create", "entry_version": 1, "at": now,
              "by": actor.name, "source": source, "changes": {k: [None, v] for k, v in data.items()}}
