@@ -106,7 +106,7 @@ def case_export_xlsx(db: Database, key: str, out: Path) -> int:
 
 def case_baseline_import(db: Database, key: str, source: Path) -> int:
     with db.engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS bench_rows (id INTEGER PRIMARY KEY, data TEXT)"))
+        conn.execute(text("CREATE TABLE IF NOT EXISTS bench_rows (data TEXT)"))
         conn.execute(text("DELETE FROM bench_rows"))
     count = 0
     with open(source, encoding="utf-8-sig", newline="") as handle, db.engine.begin() as conn:
