@@ -6,7 +6,6 @@ import pytest
 
 from core import query
 from core.access import SYSTEM
-from web.imports import init_imports
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 GOOD = "维修地点,设施类型,问题描述,报修日期,处理状态\r\n东院,供电,跳闸,2026/3/5,待处理\r\n".encode("gb18030")
@@ -15,8 +14,6 @@ BAD = GOOD + "西院,燃气,跳闸,2026-03-05,待处理\r\n".encode("gb18030")
 
 @pytest.fixture
 def page(app, client, users):
-    if "imports" not in app.blueprints:  # until web/__init__.py calls init_imports
-        init_imports(app)
     token = CSRF_RE.search(client.get("/login").text).group(1)
     client.post("/login", data={"name": "editor", "password": "editor-password", "csrf_token": token})
     html = client.get("/ledgers/repairs/import").text
