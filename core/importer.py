@@ -19,13 +19,13 @@ import openpyxl
 from sqlalchemy import select
 
 from .access import Actor, require
-from .bulkcheck import entry_checker
 from .coerce import CellError, from_cell, is_blank, neutralise
 from .definition import Definition
 from .errors import EntryInvalid, LedgerError, QueryError
 from .models import Database, entries
 from .store import definition_of, field_expr, insert_valid, update_valid
 from .tabular import ID_KEY, ID_TITLE, META, SEQ_TITLE, TITLE_SEPARATOR, Column, field_columns
+from .validation import validate_entry
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_000
@@ -394,7 +394,6 @@ def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
 
 def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, sheet: Sheet,
          mapped: list, children: dict, options: ImportOptions, report: ImportReport) -> None:
-    check = entry_checker(definition)
     bkey = definition.business_key
     existing = _existing_keys(conn, definition) if bkey else {}
     seen_keys: dict[Any, int] = {}
@@ -410,7 +409,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
             if ref is not None and ref in by_ref:
                 data[field_key] = by_ref[ref]
         try:
-            check({k: v for k, v in data.items() if k not in bad})
+            validate_entry(definition, {k: v for k, v in data.items() if k not in bad})
         except EntryInvalid as exc:
             errors += [{"row": row_no, "field": e["field"], "column": _column_title(definition, e["field"]),
                         "message": e["message"]} for e in exc.errors if e["field"].split(".")[0] not in bad]

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 
 from .definition import Definition, Field
 from .errors import EntryInvalid
+from .quickcheck import compile_quick_check
 
 DEFAULT_MAX_LENGTH = 10_000
 DEFAULT_MAX_ITEMS = 500
@@ -124,109 +125,28 @@ def _validator(definition: Definition):
     return validator
 
 
-# --- a compiled check for the happy path ----------------------------------------------------
-#
-# jsonschema walks the schema for every entry (~1 ms for a supervision entry), which was two
-# thirds of a bulk import. Most entries are valid, so a definition's strict schema is compiled
-# once into nested closures for the keywords ledgers use; an entry they accept is valid. One
-# they reject, or a schema with any other keyword, goes to jsonschema for the real errors.
-# So the closures may be stricter than JSON Schema (e.g. enums of strings only), never looser.
+# --- the happy path ----------------------------------------------------------------------
 
-_ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples",
-                "readOnly", "writeOnly", "deprecated"}
-_TYPES = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, dict),
-    "null": lambda v: v is None,
-}
 _QUICK: dict[int, tuple] = {}
 
 
-class _Unsupported(Exception):
-    """A keyword the compiled check does not know: that definition always uses jsonschema."""
-
-
 def _quick_check(definition: Definition):
+    """The compiled accept-only check for a definition (see core/quickcheck.py), or None."""
     cached = _QUICK.get(id(definition))
     if cached is not None and cached[0] is definition:
         return cached[1]
-    try:
-        check = _compile(strict_schema(definition.schema))
-    except _Unsupported:
-        check = None
+    check = compile_quick_check(strict_schema(definition.schema), _QUICK_FORMATS)
     if len(_QUICK) > 512:
         _QUICK.clear()
     _QUICK[id(definition)] = (definition, check)
     return check
 
 
-def _compile(schema: Any):
-    """A predicate that is True only for instances valid against `schema`."""
-    if schema is True or schema == {}:
-        return lambda v: True
-    if not isinstance(schema, dict):
-        raise _Unsupported(schema)
-    checks = []
-    for keyword, value in schema.items():
-        if keyword in _ANNOTATIONS or keyword.startswith("x-"):
-            continue
-        checks.append(_keyword(keyword, value, schema))
-    checks = [c for c in checks if c is not None]
-    return lambda v: all(check(v) for check in checks)
+def _conforms(name: str):
+    return lambda value: FORMAT_CHECKER.conforms(value, name)
 
 
-def _keyword(keyword: str, value: Any, schema: dict):
-    """One keyword's check, with JSON Schema's rule that most keywords ignore other types."""
-    is_str = _TYPES["string"]
-    is_num = _TYPES["number"]
-    if keyword == "type":
-        kinds = value if isinstance(value, list) else [value]
-        if not all(k in _TYPES for k in kinds):
-            raise _Unsupported(keyword)
-        tests = [_TYPES[k] for k in kinds]
-        return lambda v: any(t(v) for t in tests)
-    if keyword == "enum" and all(isinstance(x, str) for x in value):
-        allowed = frozenset(value)
-        return lambda v: isinstance(v, str) and v in allowed
-    if keyword in ("maxLength", "minLength", "maxItems", "minItems"):
-        applies = is_str if keyword.endswith("Length") else _TYPES["array"]
-        limit, at_most = int(value), keyword.startswith("max")
-        return lambda v: not applies(v) or (len(v) <= limit if at_most else len(v) >= limit)
-    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and is_num(value):
-        compare = {"minimum": lambda v: v >= value, "maximum": lambda v: v <= value,
-                   "exclusiveMinimum": lambda v: v > value, "exclusiveMaximum": lambda v: v < value}[keyword]
-        return lambda v: not is_num(v) or compare(v)
-    if keyword == "multipleOf" and is_num(value):
-        return lambda v: not is_num(v) or not any(True for _ in _multiple_of(_NUMBERS, value, v, schema))
-    if keyword == "format":
-        return lambda v: FORMAT_CHECKER.conforms(v, value)
-    if keyword == "pattern":
-        regex = re.compile(value)
-        return lambda v: not is_str(v) or regex.search(v) is not None
-    if keyword == "uniqueItems":
-        if not value:
-            return None
-        return lambda v: not isinstance(v, list) or (all(isinstance(x, str) for x in v) and len(set(v)) == len(v))
-    if keyword == "items":
-        item = _compile(value)
-        return lambda v: not isinstance(v, list) or all(item(x) for x in v)
-    if keyword == "required":
-        names = tuple(value)
-        return lambda v: not isinstance(v, dict) or all(n in v for n in names)
-    if keyword == "properties":
-        props = {k: _compile(sub) for k, sub in value.items()}
-        return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
-    if keyword == "additionalProperties" and value is False:
-        known = frozenset(schema.get("properties", {}))
-        return lambda v: not isinstance(v, dict) or known.issuperset(v)
-    raise _Unsupported(keyword)
-
-
-_NUMBERS = EntryValidator({})  # only its is_type() is used, by _multiple_of
+_QUICK_FORMATS = {name: _conforms(name) for name in ("date", "date-time", "email", "uri")}
 
 
 def _normalise(definition: Definition, error) -> list[dict]:

@@ -4,9 +4,11 @@ import random
 
 import pytest
 
+import core.validation
 from core.definition import load_definition
+from core.errors import EntryInvalid
 from core.demo import demo_entries
-from core.validation import _quick_check, _validator
+from core.validation import _quick_check, _validator, validate_entry
 from tests.conftest import shipped
 from tests.core.test_validation import DEFINITION
 
@@ -76,3 +78,39 @@ def test_a_keyword_it_does_not_know_leaves_the_definition_to_jsonschema():
         **shipped("supervision")["properties"],
         "extra": {"type": "string", "title": "附加", "not": {"const": "x"}}}})
     assert _quick_check(definition) is None
+
+
+BAD_VALUES = [None, "", "x" * 20_000, -1, 0, 10**20, -(10**20), float("nan"), float("inf"), True, 1.5,
+              19.99, 19.999, 0.07, [], {}, ["x"], [{}], "2026-02-30", "2026-3-5", "a@b", "not a uri", "是",
+              "CL-2020-0001", "25:00", {"unknown": 1}]
+
+
+def outcome(definition, data):
+    try:
+        validate_entry(definition, data)
+    except EntryInvalid as exc:
+        return sorted((e["field"], e["message"]) for e in exc.errors)
+    return "valid"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_validate_entry_answers_the_same_with_and_without_the_quick_check(key, monkeypatch):
+    definition = load_definition(shipped(key))
+    cases = []
+    for entry in demo_entries(key)[:4]:
+        cases.append(entry)
+        for f in definition.fields:
+            cases += [{**entry, f.key: value} for value in BAD_VALUES]
+            for child in f.children:
+                for value in BAD_VALUES:
+                    mutated = copy.deepcopy(entry)
+                    if f.kind == "table" and entry.get(f.key):
+                        mutated[f.key][0][child.key] = value
+                    else:
+                        mutated[f.key] = {child.key: value}
+                    cases.append(mutated)
+    fast = [outcome(definition, c) for c in cases]
+    monkeypatch.setattr(core.validation, "_quick_check", lambda definition: None)
+    slow = [outcome(definition, c) for c in cases]
+    assert fast == slow
+    assert "valid" in fast and any(o != "valid" for o in fast)
