@@ -23,7 +23,8 @@ from .coerce import CellError, from_cell, is_blank, neutralise
 from .definition import Definition
 from .errors import EntryInvalid, LedgerError, QueryError
 from .models import Database, entries
-from .store import definition_of, field_expr, insert_valid, update_valid
+from .counts import field_expr
+from .store import definition_of, insert_valid, update_valid
 from .tabular import ID_KEY, ID_TITLE, META, SEQ_TITLE, TITLE_SEPARATOR, Column, field_columns
 from .validation import validate_entry
 

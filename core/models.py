@@ -96,9 +96,20 @@ class Revision(Base):
     source: Mapped[str | None] = mapped_column(String(32))
 
 
+class EntryCount(Base):
+    """Live entries per value of each choice filter, kept by every write: a page filtered by
+    one choice reads its total here instead of counting the matching rows."""
+
+    __tablename__ = "entry_counts"
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 users, api_tokens = User.__table__, ApiToken.__table__
 ledgers, ledger_versions = Ledger.__table__, LedgerVersion.__table__
-entries, revisions = Entry.__table__, Revision.__table__
+entries, revisions, entry_counts = Entry.__table__, Revision.__table__, EntryCount.__table__
 
 
 def normalise_url(url: str) -> str:

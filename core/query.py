@@ -20,7 +20,9 @@ from .access import Actor, can, require
 from .definition import Definition, Field
 from .errors import NotFound, QueryError
 from .models import Database, entries, ledger_versions, ledgers, revisions
-from .store import _int_id, _iso, definition_of, entry_view, field_expr
+from . import counts
+from .counts import field_expr
+from .store import _int_id, _iso, definition_of, entry_view
 
 OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "contains", "in")
 MAX_PAGE_SIZE = 500
@@ -97,9 +99,20 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
             total = ledger.entry_count
         elif q.page == 1 and len(items) < q.size:
             total = len(items)
+        elif _counted(definition, q):
+            f, _, value = q.filters[0]
+            total = counts.read(conn, ledger.id, f, value)
         else:
             total = conn.execute(select(func.count()).select_from(entries).where(*where)).scalar_one()
         return {"items": items, "total": total, "page": q.page, "size": q.size}
+
+
+def _counted(definition: Definition, q: ListQuery) -> bool:
+    """True when the total is kept in entry_counts: one equality filter on a counted choice."""
+    if q.search or len(q.filters) != 1:
+        return False
+    f, op, value = q.filters[0]
+    return op == "eq" and isinstance(value, str) and f in counts.counted_fields(definition)
 
 
 def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
@@ -140,8 +153,23 @@ def list_revisions(db: Database, actor: Actor, key: str, entry_id: Any) -> list[
     with db.read() as conn:
         rows = conn.execute(select(revisions).where(revisions.c.entry_id == entry["id"])
                             .order_by(revisions.c.id)).all()
-    return [{"id": r.id, "action": r.action, "version": r.entry_version, "at": _iso(r.at),
-             "by": r.by, "source": r.source, "changes": r.changes} for r in rows]
+    history = [{"id": r.id, "action": r.action, "version": r.entry_version, "at": _iso(r.at),
+                "by": r.by, "source": r.source, "changes": r.changes} for r in rows]
+    if history and history[0]["action"] == "create" and not history[0]["changes"]:
+        history[0]["changes"] = {k: [None, v] for k, v in initial_data(entry["data"], history).items()}
+    return history
+
+
+def initial_data(current: dict, history: list[dict]) -> dict:
+    """The data an entry was created with: its current data with every later change undone."""
+    data = dict(current)
+    for revision in reversed(history[1:]):
+        for key, (before, _after) in revision["changes"].items():
+            if before is None:
+                data.pop(key, None)
+            else:
+                data[key] = before
+    return data
 
 
 # --- parameters -> SQL -------------------------------------------------------------------

@@ -14,7 +14,9 @@ from sqlalchemy import (Boolean, Numeric, Text, cast, func, insert, literal_colu
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex, Index
 
+from . import counts
 from .access import Actor, require
+from .counts import field_expr
 from .definition import Definition, Field, load_definition
 from .errors import Conflict, NotFound, QueryError, StaleEntry
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
@@ -50,6 +52,7 @@ def save_definition(db: Database, actor: Actor, document: Any) -> Definition:
             ledger_id=ledger_id, version=version, definition=definition.schema,
             created_at=now, created_by=actor.name))
         ensure_indexes(conn, db.dialect, ledger_id, definition)
+        counts.rebuild(conn, ledger_id, definition)
     return definition.with_version(version)
 
 
@@ -94,25 +97,6 @@ def _cached(conn: Connection, ledger_id: int, version: int, document: dict) -> D
     return definition
 
 
-# --- SQL expressions for fields (shared with core.query) ---------------------------------
-
-def field_expr(dialect: str, f: Field):
-    """The SQL expression for a scalar field, typed so that numbers sort as numbers.
-
-    The JSON path is a literal (never a bound parameter) so that it matches the expression
-    index; it is safe because field keys are checked against ^[a-z][a-z0-9_]*$.
-    """
-    assert f.key.isidentifier() and f.key.islower()
-    if dialect == "sqlite":
-        return func.json_extract(entries.c.data, literal_column(f"'$.{f.key}'"))
-    value = entries.c.data.op("->>", return_type=Text())(literal_column(f"'{f.key}'"))
-    if f.numeric:
-        return cast(value, Numeric)
-    if f.kind == "boolean":
-        return cast(value, Boolean)
-    return value
-
-
 def ensure_indexes(conn: Connection, dialect: str, ledger_id: int, definition: Definition) -> None:
     """Expression indexes for the declared filters and sort: (ledger, field[, sort field], id)."""
     sort_key = (definition.default_sort or "").lstrip("-")
@@ -155,12 +139,14 @@ def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
     with db.write() as conn:
         ledger, definition = definition_of(conn, key)
         valid = [validate_entry(definition, row) for row in rows]
-        return insert_valid(conn, actor, ledger.id, definition, valid, source, chunk)
+        stored = insert_valid(conn, actor, ledger.id, definition, valid, source, chunk)
+        return [entry_view(definition, row, key) for row in stored]
 
 
 def insert_valid(conn: Connection, actor: Actor, ledger_id: int, definition: Definition,
                  valid: list[dict], source: str, chunk: int = 2000) -> list[dict]:
-    """Insert already-validated entries and their creation revisions inside `conn`'s transaction."""
+    """Insert already-validated entries and their creation revisions inside `conn`'s transaction;
+    return the stored rows (with their ids)."""
     now, out = utcnow(), []
     for start in range(0, len(valid), chunk):
         batch = valid[start:start + chunk]
@@ -175,14 +161,16 @@ def insert_valid(conn: Connection, actor: Actor, ledger_id: int, definition: Def
             for p, i in zip(params, ids):
                 p["id"] = i
             conn.execute(insert(entries), params)  # a plain executemany: no RETURNING to keep in order
+        # A creation revision stores no values: they are the entry's, less later revisions' changes
+        # (see core.query.list_revisions), so a bulk import writes each value once, not twice.
         conn.execute(insert(revisions), [
             {"entry_id": entry_id, "action": "create", "entry_version": 1, "at": now,
-             "by": actor.name, "source": source, "changes": {k: [None, v] for k, v in data.items()}}
-            for entry_id, data in zip(ids, batch)])
+             "by": actor.name, "source": source, "changes": {}} for entry_id in ids])
+        counts.adjust(conn, ledger_id, definition, added=batch)
         out.extend(params)
     conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
         entry_count=ledgers.c.entry_count + len(valid)))
-    return [entry_view(definition, row, key=definition.key) for row in out]
+    return out
 
 
 def _new_ids(conn: Connection, count: int) -> list[int]:
@@ -218,47 +206,43 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
             if isinstance(new, dict) else new
         validate_entry(definition, checked)
         new = {**checked, **{k: v for k, v in retired.items() if k in new}}
-        changes = diff(old, new)
-        now = utcnow()
-        result = conn.execute(update(entries).where(
-            entries.c.id == entry_id, entries.c.version == expected_version,
-            entries.c.deleted_at.is_(None)).values(
-            data=new, version=expected_version + 1, def_version=definition.version,
-            updated_at=now, updated_by=actor.name))
-        if result.rowcount != 1:  # someone saved between our read and our write
-            raise StaleEntry(entry_view(definition, _live_entry(conn, ledger.id, entry_id)._mapping, key))
-        conn.execute(insert(revisions).values(
-            entry_id=entry_id, action="update", entry_version=expected_version + 1,
-            changes=changes, at=now, by=actor.name, source=source))
-        row = dict(current._mapping) | {"data": new, "version": expected_version + 1,
-                                         "def_version": definition.version,
-                                         "updated_at": now, "updated_by": actor.name}
-        return entry_view(definition, row, key)
+        return _write_update(conn, actor, ledger.id, definition, current, new, source)
 
 
 def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_id: int,
                  expected_version: int, data: dict, keep: Iterable[str] = (),
-                 source: str = "import") -> None:
+                 source: str = "import") -> dict:
     """Inside `conn`'s transaction, replace an entry's data by `data` (plus the `keep` fields
     and retired fields of the stored data), validated, with the row-version check and a revision."""
-    current = _live_entry(conn, ledger_row(conn, definition.key).id, entry_id)
+    ledger_id = ledger_row(conn, definition.key).id
+    current = _live_entry(conn, ledger_id, entry_id)
     if current.version != expected_version:
         raise StaleEntry(entry_view(definition, current._mapping, definition.key))
     old = dict(current.data)
     new = {**{k: old[k] for k in keep if k in old}, **data}
     validate_entry(definition, new)
     new.update((k, v) for k, v in old.items() if k not in definition.by_key)
-    now = utcnow()
+    return _write_update(conn, actor, ledger_id, definition, current, new, source)
+
+
+def _write_update(conn: Connection, actor: Actor, ledger_id: int, definition: Definition,
+                  current: Any, new: dict, source: str) -> dict:
+    """Store validated `new` data over `current` if its row version is still the stored one."""
+    now, version = utcnow(), current.version + 1
     result = conn.execute(update(entries).where(
-        entries.c.id == entry_id, entries.c.version == expected_version,
+        entries.c.id == current.id, entries.c.version == current.version,
         entries.c.deleted_at.is_(None)).values(
-        data=new, version=expected_version + 1, def_version=definition.version,
-        updated_at=now, updated_by=actor.name))
-    if result.rowcount != 1:
-        raise StaleEntry(entry_view(definition, current._mapping, definition.key))
+        data=new, version=version, def_version=definition.version, updated_at=now, updated_by=actor.name))
+    if result.rowcount != 1:  # someone saved between our read and our write
+        latest = _live_entry(conn, ledger_id, current.id)
+        raise StaleEntry(entry_view(definition, latest._mapping, definition.key))
     conn.execute(insert(revisions).values(
-        entry_id=entry_id, action="update", entry_version=expected_version + 1,
-        changes=diff(old, new), at=now, by=actor.name, source=source))
+        entry_id=current.id, action="update", entry_version=version,
+        changes=diff(current.data, new), at=now, by=actor.name, source=source))
+    counts.adjust(conn, ledger_id, definition, removed=[current.data], added=[new])
+    row = dict(current._mapping) | {"data": new, "version": version, "def_version": definition.version,
+                                     "updated_at": now, "updated_by": actor.name}
+    return entry_view(definition, row, definition.key)
 
 
 def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_version: Any) -> None:
@@ -280,6 +264,7 @@ def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_v
             changes={}, at=now, by=actor.name, source="api"))
         conn.execute(update(ledgers).where(ledgers.c.id == ledger.id).values(
             entry_count=ledgers.c.entry_count - 1))
+        counts.adjust(conn, ledger.id, definition, removed=[current.data])
 
 
 def _live_entry(conn: Connection, ledger_id: int, entry_id: int):

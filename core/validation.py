@@ -77,7 +77,7 @@ def validate_entry(definition: Definition, data: Any) -> dict:
     else:
         errors = [normalised for e in _validator(definition).iter_errors(data)
                   for normalised in _normalise(definition, e)]
-    out_of_range = _range_errors(definition, data, [])
+    out_of_range = _range_errors(definition, data, []) if _has_bad_number(data) else []
     if out_of_range:  # say "out of range" once, not also "greater than the maximum"
         fields = {e["field"] for e in out_of_range}
         errors = [e for e in errors if e["field"] not in fields] + out_of_range
@@ -228,6 +228,19 @@ def _titles(fields: tuple[Field, ...], path: list) -> str:
         names.append(match.title)
         current = match.children
     return " ".join(names)
+
+
+def _has_bad_number(value: Any) -> bool:
+    """A quick yes/no before _range_errors builds messages: the walk every entry pays for."""
+    if isinstance(value, str) or value is None or value is True or value is False:
+        return False
+    if isinstance(value, dict):
+        return any(_has_bad_number(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_bad_number(v) for v in value)
+    if isinstance(value, int):
+        return abs(value) > INT64
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _range_errors(definition: Definition, value: Any, path: list) -> list[dict]:

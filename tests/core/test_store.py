@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 
 from core.access import SYSTEM, Actor
 from core.errors import EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
-from core.models import entries, ledgers, revisions
+from core.models import entries, entry_counts, ledgers, revisions
 from core.query import get_entry, list_entries, list_revisions
 from core.store import create_entries, create_entry, delete_entry, save_definition, update_entry
 from tests.core.conftest import SMALL
@@ -176,3 +176,33 @@ def test_data_comes_back_in_form_order_at_every_level(edb, small):
     entry = create_entry(edb, EDITOR, "small", written)
     stored = get_entry(edb, EDITOR, "small", entry["id"])["data"]
     assert list(stored) == ["name", "due", "tags", "rows", "car"]
+
+
+def test_creation_values_are_shown_after_later_edits(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲", "score": 1, "unit": "甲"})
+    update_entry(edb, EDITOR, "small", entry["id"], {"score": 2, "unit": None, "due": "2026-01-01"}, 1, partial=True)
+    update_entry(edb, EDITOR, "small", entry["id"], {"name": "乙"}, 2, partial=True)
+    history = list_revisions(edb, EDITOR, "small", entry["id"])
+    assert history[0]["changes"] == {"name": [None, "甲"], "score": [None, 1], "unit": [None, "甲"]}
+    assert history[1]["changes"] == {"score": [1, 2], "unit": ["甲", None], "due": [None, "2026-01-01"]}
+    assert history[2]["changes"] == {"name": ["甲", "乙"]}
+
+
+def test_filtered_totals_from_kept_counts_follow_every_write(edb, small):
+    made = create_entries(edb, EDITOR, "small", [{"name": str(i), "unit": "甲乙丙"[i % 3]} for i in range(120)])
+    def total(unit):
+        return list_entries(edb, EDITOR, "small", {"unit": unit, "_size": "10"})["total"]
+    assert (total("甲"), total("乙"), total("丙"), total("丁")) == (40, 40, 40, 0)
+    update_entry(edb, EDITOR, "small", made[0]["id"], {"name": "0", "unit": "乙"}, 1)
+    delete_entry(edb, EDITOR, "small", made[1]["id"], 1)
+    update_entry(edb, EDITOR, "small", made[3]["id"], {"name": "3"}, 1)
+    assert (total("甲"), total("乙"), total("丙")) == (38, 40, 40)
+    with edb.read() as conn:
+        kept = dict(conn.execute(select(entry_counts.c.value, entry_counts.c.n)).all())
+    assert kept == {"甲": 38, "乙": 40, "丙": 40}
+    # a new version that no longer filters by unit, then one that does again, recounts from the entries
+    reshaped = copy.deepcopy(SMALL)
+    reshaped["x-ledger"]["list"]["filters"] = ["due"]
+    save_definition(edb, SYSTEM, reshaped)
+    save_definition(edb, SYSTEM, SMALL)
+    assert (total("甲"), total("乙"), total("丙")) == (38, 40, 40)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.access import SYSTEM
 from core.demo import demo_entries
 from core.models import revisions
-from core.query import get_entry
+from core.query import get_entry, list_revisions
 from core.store import create_entries, create_entry
 
 
@@ -19,8 +19,11 @@ def test_bulk_ids_follow_the_rows_and_each_has_its_revision(edb, supervision):
         assert entry["data"] == {k: row[k] for k in entry["data"]}
         assert get_entry(edb, SYSTEM, "supervision", entry["id"])["data"]["doc_no"] == row["doc_no"]
     with edb.read() as conn:
-        changes = dict(conn.execute(select(revisions.c.entry_id, revisions.c.changes)).all())
-    assert all(changes[m["id"]]["doc_no"] == [None, r["doc_no"]] for m, r in zip(made, rows))
+        actions = conn.execute(select(revisions.c.entry_id, revisions.c.action)).all()
+    assert sorted(actions) == [(i, "create") for i in ids]
+    for m, r in list(zip(made, rows))[:5]:
+        history = list_revisions(edb, SYSTEM, "supervision", m["id"])
+        assert history[0]["changes"]["doc_no"] == [None, r["doc_no"]]
     single = create_entry(edb, SYSTEM, "supervision", rows[0])
     assert single["id"] > ids[-1]
 
