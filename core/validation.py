@@ -110,36 +110,30 @@ def strict_schema(schema: dict) -> dict:
     return schema
 
 
-_VALIDATORS: dict[int, tuple] = {}
+_COMPILED: dict[int, tuple] = {}
+
+
+def _compiled(definition: Definition) -> tuple:
+    """(jsonschema validator, quick check or None), built once per Definition (they are immutable)."""
+    cached = _COMPILED.get(id(definition))
+    if cached is not None and cached[0] is definition:
+        return cached[1]
+    schema = strict_schema(definition.schema)
+    built = (EntryValidator(schema, format_checker=FORMAT_CHECKER),
+             compile_quick_check(schema, _QUICK_FORMATS))
+    if len(_COMPILED) > 512:
+        _COMPILED.clear()
+    _COMPILED[id(definition)] = (definition, built)
+    return built
 
 
 def _validator(definition: Definition):
-    """One compiled validator per Definition object (definitions are immutable)."""
-    cached = _VALIDATORS.get(id(definition))
-    if cached is not None and cached[0] is definition:
-        return cached[1]
-    validator = EntryValidator(strict_schema(definition.schema), format_checker=FORMAT_CHECKER)
-    if len(_VALIDATORS) > 512:
-        _VALIDATORS.clear()
-    _VALIDATORS[id(definition)] = (definition, validator)
-    return validator
-
-
-# --- the happy path ----------------------------------------------------------------------
-
-_QUICK: dict[int, tuple] = {}
+    return _compiled(definition)[0]
 
 
 def _quick_check(definition: Definition):
     """The compiled accept-only check for a definition (see core/quickcheck.py), or None."""
-    cached = _QUICK.get(id(definition))
-    if cached is not None and cached[0] is definition:
-        return cached[1]
-    check = compile_quick_check(strict_schema(definition.schema), _QUICK_FORMATS)
-    if len(_QUICK) > 512:
-        _QUICK.clear()
-    _QUICK[id(definition)] = (definition, check)
-    return check
+    return _compiled(definition)[1]
 
 
 def _conforms(name: str):
