@@ -9,6 +9,7 @@ EN = {
     "%(n)s 行": "%(n)s rows",
     "%(who)s 创建于 %(when)s": "Created by %(who)s at %(when)s",
     "%(who)s 最后修改于 %(when)s（第 %(v)s 版）": "last changed by %(who)s at %(when)s (version %(v)s)",
+    "尚无任何用户。请在服务器上创建第一个管理员：": "There are no users yet. Create the first administrator on the server:",
     "上一页": "Previous", "下一页": "Next", "不支持该请求方法": "Method not allowed",
     "主导航": "Main navigation", "从": "from", "他人已先保存了这条记录": "Someone else saved this entry first",
     "保存": "Save", "修改": "changed", "修改记录": "History", "停用": "Disabled", "全部": "All",

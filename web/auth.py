@@ -76,7 +76,8 @@ def login():
             return redirect(next_url or url_for("web.index"))
         error = _("用户名或密码错误。")  # the same words whether or not the user exists
     status = 401 if error else 200
-    return render_template("login.html", error=error, name=name, next_url=next_url), status
+    no_users = accounts.user_count(current_app.extensions["ledger_db"]) == 0
+    return render_template("login.html", error=error, name=name, next_url=next_url, no_users=no_users), status
 
 
 @bp.post("/logout")

@@ -1,6 +1,8 @@
 """Login, logout, sessions and roles on the HTML side."""
 from __future__ import annotations
 
+from core import accounts
+
 
 
 def test_pages_need_login(client):
@@ -86,3 +88,9 @@ def test_users_page_lists_users(login, client):
     page = client.get("/users")
     assert page.status_code == 200 and "viewer" in page.text and "只读" in page.text
     assert "用户管理" in client.get("/").text
+
+
+def test_login_page_says_how_to_create_the_first_admin_until_there_is_one(client, db):
+    assert "users create admin --role admin" in client.get("/login").get_data(as_text=True)
+    accounts.create_user(db, "first", "admin", "long-enough")
+    assert "users create admin" not in client.get("/login").get_data(as_text=True)
