@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from core import accounts, query, store
-from core.access import Actor, require
+from core.access import require
 from core.errors import LedgerError, QueryError
 from core.models import Database
 

@@ -25,7 +25,7 @@ from .errors import EntryInvalid, LedgerError, QueryError
 from .models import Database, entries
 from .counts import field_expr
 from .store import definition_of, insert_valid, update_valid
-from .tabular import ID_KEY, ID_TITLE, META, SEQ_TITLE, TITLE_SEPARATOR, Column, field_columns
+from .tabular import ID_KEY, ID_TITLE, META, TITLE_SEPARATOR, Column, field_columns
 from .validation import validate_entry
 
 MAX_ROWS = 200_000

@@ -14,7 +14,6 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from sqlalchemy import String, cast, exists, func, literal, literal_column, select, true
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection
 
 from .access import Actor, can, require
 from .definition import Definition, Field

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Iterable
 
-from sqlalchemy import (Boolean, Numeric, Text, cast, func, insert, literal_column, select,
+from sqlalchemy import (func, insert, select,
                         text, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex, Index
