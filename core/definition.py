@@ -31,6 +31,7 @@ MAX_DEPTH = 4            # object nesting inside an entry (entry > table row > .
 MAX_FIELDS = 300         # properties over the whole document
 MAX_DOCUMENT_BYTES = 512 * 1024
 MAX_PATTERN_LENGTH = 500
+MAX_CHOICE_LENGTH = 200  # choices are counted and indexed: a btree entry has a size limit
 MONTH, YEAR = "month", "year"
 
 META_SCHEMA = json.loads((Path(__file__).with_name("metaschema.json")).read_text("utf-8"))
@@ -231,6 +232,8 @@ def _check_field(root: dict, schema: dict, kind: str, path: str, depth: int) -> 
             yield _err(where, "选项列表不能为空")
         elif len(set(map(str, values))) != len(values):
             yield _err(where, "选项不能重复")
+        elif any(len(str(v)) > MAX_CHOICE_LENGTH for v in values):
+            yield _err(where, f"选项过长（每项上限 {MAX_CHOICE_LENGTH} 个字符）")
     if "pattern" in schema:
         yield from _check_pattern(schema["pattern"], path + "/pattern")
     if kind == "table":

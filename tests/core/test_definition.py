@@ -55,6 +55,7 @@ BAD = [
      "不支持的字段类型"),
     ("bad field key", setp(["properties", "Bad-Key"], {"type": "string"}), "/properties/Bad-Key", "字段名"),
     ("empty enum", setp(["properties", "unit", "enum"], []), "/properties/unit/enum", "不能为空"),
+    ("overlong choice", setp(["properties", "unit", "enum"], ["甲", "长" * 201]), "/properties/unit/enum", "选项过长"),
     ("duplicate choices", setp(["properties", "unit", "enum"], ["甲", "甲"]), "/properties/unit/enum", "重复"),
     ("required names a missing field", setp(["required"], ["name", "ghost"]), "/required", "ghost"),
     ("list column missing", setp(["x-ledger", "list", "columns"], ["ghost"]), "/x-ledger/list/columns/0", "ghost"),
