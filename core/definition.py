@@ -32,6 +32,7 @@ MAX_FIELDS = 300         # properties over the whole document
 MAX_DOCUMENT_BYTES = 512 * 1024
 MAX_PATTERN_LENGTH = 500
 MAX_CHOICE_LENGTH = 200  # choices are counted and indexed: a btree entry has a size limit
+MAX_INDEXED_LENGTH = 500  # 500 Chinese characters are 1,500 bytes in UTF-8
 MONTH, YEAR = "month", "year"
 
 META_SCHEMA = json.loads((Path(__file__).with_name("metaschema.json")).read_text("utf-8"))
@@ -311,8 +312,14 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
     errors: list[dict] = []
     for i, key in enumerate(listing.get("columns", [])):
         known(key, f"/x-ledger/list/columns/{i}", want_scalar=False)
+    def indexable(f: Field | None, where: str) -> None:
+        """Filters and the sort are indexed; a btree entry holds about 2,700 bytes on PostgreSQL."""
+        if f is not None and f.kind in ("text", "textarea", "email", "uri") and \
+                f.schema.get("maxLength", MAX_INDEXED_LENGTH + 1) > MAX_INDEXED_LENGTH:
+            errors.append(_err(where, f"用于筛选或排序的文本字段“{f.title}”需设置 maxLength（不超过 {MAX_INDEXED_LENGTH}）"))
+
     for i, key in enumerate(listing.get("filters", [])):
-        known(key, f"/x-ledger/list/filters/{i}")
+        indexable(known(key, f"/x-ledger/list/filters/{i}"), f"/x-ledger/list/filters/{i}")
     for i, key in enumerate(listing.get("search", [])):
         f = known(key, f"/x-ledger/list/search/{i}")
         if f is not None and f.kind not in TEXT_KINDS:
@@ -321,6 +328,7 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
         f = known(listing["sort"].lstrip("-"), "/x-ledger/list/sort")
         if f is not None and not f.scalar:
             errors.append(_err("/x-ledger/list/sort", f"字段“{f.title}”不能用于排序"))
+        indexable(f, "/x-ledger/list/sort")
     if "business_key" in options:
         f = known(options["business_key"], "/x-ledger/business_key")
         if f is not None and f.kind not in ("text", "integer"):
