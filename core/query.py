@@ -106,6 +106,17 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
         return {"items": items, "total": total, "page": q.page, "size": q.size}
 
 
+def overdue_ids(definition: Definition, items: list[dict], today: dt.date) -> set[int]:
+    """Entries whose date has passed while their status is not one of the closed ones."""
+    rule = definition.overdue
+    if not rule:
+        return set()
+    day, closed = today.isoformat(), set(rule.get("closed", []))
+    return {e["id"] for e in items
+            if isinstance(e["data"].get(rule["date"]), str) and e["data"][rule["date"]] < day
+            and (not rule.get("status") or e["data"].get(rule["status"]) not in closed)}
+
+
 def _counted(definition: Definition, q: ListQuery) -> bool:
     """True when the total is kept in entry_counts: one equality filter on a counted choice."""
     if q.search or len(q.filters) != 1:

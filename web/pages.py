@@ -51,25 +51,13 @@ def entries(key: str):
         export_url = url_for("api.export_csv", key=key, **export_args)
     return render_template("ledgers/list.html", ledger=ledger, definition=definition, page=page,
                            pages=pages, args=args, sort=args.get("_sort") or definition.default_sort or "",
-                           overdue=overdue_ids(definition, page["items"]), export_url=export_url)
+                           overdue=query.overdue_ids(definition, page["items"], dt.date.today()), export_url=export_url)
 
 
 def list_args() -> MultiDict:
     """The query string minus empty boxes of the filter form and interface-only parameters."""
     return MultiDict([(k, v) for k, v in request.args.items(multi=True)
                       if v.strip() != "" and k not in UI_ARGS])
-
-
-def overdue_ids(definition: Definition, items: list[dict]) -> set[int]:
-    """Entries whose date has passed while their status is not one of the closed ones."""
-    rule = definition.overdue
-    if not rule:
-        return set()
-    today = dt.date.today().isoformat()
-    closed = set(rule.get("closed", []))
-    return {e["id"] for e in items
-            if isinstance(e["data"].get(rule["date"]), str) and e["data"][rule["date"]] < today
-            and (not rule.get("status") or e["data"].get(rule["status"]) not in closed)}
 
 
 @bp.get("/ledgers/<key>/entries/<entry_id>")
