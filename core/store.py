@@ -219,11 +219,13 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
         new = {**old, **data} if partial and isinstance(data, dict) else data
         if partial and isinstance(data, dict):
             new = {k: v for k, v in new.items() if v is not None}
+        # Fields the current definition no longer has are kept as they are: a request may
+        # repeat them unchanged, but not change them or add unknown ones.
         retired = {k: v for k, v in old.items() if k not in definition.by_key}
         checked = {k: v for k, v in new.items() if not (k in retired and retired[k] == v)} \
             if isinstance(new, dict) else new
         validate_entry(definition, checked)
-        new = {**checked, **{k: v for k, v in retired.items() if k in new}}
+        new = {**checked, **retired}
         return _write_update(conn, actor, ledger.id, definition, current, new, source)
 
 

@@ -107,7 +107,6 @@ def entry_edit(key: str, entry_id: str):
         return render_form(ledger, definition, form, entry=current, version=current["version"])
     form = form_cls(request.form)
     data, names = entry_data(form, definition.fields, existing=current["data"])
-    data.update(retired(definition, current["data"]))
     try:
         saved = store.update_entry(db(), actor(), key, current["id"], data,
                                    request.form.get("_version"), source="web")

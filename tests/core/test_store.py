@@ -206,3 +206,13 @@ def test_filtered_totals_from_kept_counts_follow_every_write(edb, small):
     save_definition(edb, SYSTEM, reshaped)
     save_definition(edb, SYSTEM, SMALL)
     assert (total("甲"), total("乙"), total("丙")) == (38, 40, 40)
+
+
+def test_an_edit_that_omits_a_retired_field_keeps_its_value(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲", "score": 5})
+    reshaped = copy.deepcopy(SMALL)
+    del reshaped["properties"]["score"]
+    save_definition(edb, SYSTEM, reshaped)
+    edited = update_entry(edb, EDITOR, "small", entry["id"], {"name": "乙"}, 1)
+    assert edited["data"] == {"name": "乙", "score": 5}
+    assert list_revisions(edb, EDITOR, "small", entry["id"])[-1]["changes"] == {"name": ["甲", "乙"]}
