@@ -6,6 +6,7 @@ import re
 import secrets
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .access import ROLES, Actor
@@ -25,12 +26,15 @@ def create_user(db: Database, name: str, role: str, password: str) -> Actor:
         raise LedgerError(f"角色应为 {' / '.join(ROLES)} 之一")
     if len(password or "") < MIN_PASSWORD:
         raise LedgerError(f"密码至少需要 {MIN_PASSWORD} 个字符")
-    with db.write() as conn:
-        if conn.execute(select(users.c.id).where(users.c.name == name)).first():
-            raise Conflict(f"用户“{name}”已存在")
-        user_id = conn.execute(insert(users).values(
-            name=name, role=role, password_hash=generate_password_hash(password),
-            active=True, created_at=utcnow())).inserted_primary_key[0]
+    try:
+        with db.write() as conn:
+            if conn.execute(select(users.c.id).where(users.c.name == name)).first():
+                raise Conflict(f"用户“{name}”已存在")
+            user_id = conn.execute(insert(users).values(
+                name=name, role=role, password_hash=generate_password_hash(password),
+                active=True, created_at=utcnow())).inserted_primary_key[0]
+    except IntegrityError:  # created by another request at the same moment
+        raise Conflict(f"用户“{name}”已存在") from None
     return Actor(name, role, user_id)
 
 

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from sqlalchemy import (func, insert, select,
                         text, update)
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex, Index
 
 from . import counts
@@ -33,6 +34,13 @@ def save_definition(db: Database, actor: Actor, document: Any) -> Definition:
     """Store a definition as the next immutable version of its ledger (creating the ledger)."""
     require(actor, "design")
     definition = load_definition(document)
+    try:
+        return _save_version(db, actor, definition)
+    except IntegrityError:  # another request saved the same ledger or version at the same moment
+        raise Conflict(f"台帐“{definition.key}”正被他人同时修改，请重试") from None
+
+
+def _save_version(db: Database, actor: Actor, definition: Definition) -> Definition:
     with db.write() as conn:
         row = conn.execute(select(ledgers).where(ledgers.c.key == definition.key)).first()
         now = utcnow()

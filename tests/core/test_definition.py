@@ -1,12 +1,13 @@
 """Definitions: the shipped ones pass; every kind of bad one is refused with a pointer and a Chinese reason."""
 import copy
 import json
+import threading
 
 import pytest
 
 from core.access import SYSTEM, Actor
 from core.definition import check_definition, load_definition
-from core.errors import DefinitionError, Forbidden
+from core.errors import Conflict, DefinitionError, Forbidden
 from core.query import get_ledger, list_versions
 from core.store import save_definition
 from tests.conftest import SCHEMAS, shipped
@@ -171,3 +172,25 @@ def test_stored_definitions_keep_the_order_of_their_fields(edb):
     save_definition(edb, SYSTEM, reordered)
     _, definition = get_ledger(edb, SYSTEM, "small")
     assert [f.key for f in definition.fields] == list(reordered["properties"])
+
+
+def test_simultaneous_creation_of_one_ledger_makes_one_ledger_or_a_conflict(edb):
+    barrier, outcomes = threading.Barrier(4), []
+
+    def save(n):
+        document = copy.deepcopy(SMALL)
+        document["title"] = f"测试台帐{n}"
+        barrier.wait()
+        try:
+            outcomes.append(save_definition(edb, SYSTEM, document).version)
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 4, "no request failed with anything but a conflict"
+    versions = [v["version"] for v in list_versions(edb, SYSTEM, "small")]
+    assert versions == sorted(o for o in outcomes if o != "conflict")
