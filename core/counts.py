@@ -43,21 +43,42 @@ def counted_fields(definition: Definition) -> list[Field]:
 def adjust(conn: Connection, ledger_id: int, definition: Definition,
            removed: Iterable[dict] = (), added: Iterable[dict] = ()) -> None:
     """Count entries `added` and uncount entries `removed` (data dicts), in one statement."""
-    fields = counted_fields(definition)
-    if not fields:
-        return
-    delta: Counter = Counter()
-    for data in removed:
-        _tally(delta, fields, data, -1)
-    for data in added:
-        _tally(delta, fields, data, 1)
-    rows = [{"ledger_id": ledger_id, "field": k, "value": v, "n": n} for (k, v), n in delta.items() if n]
-    if not rows:
-        return
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = dialect_insert(entry_counts)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["ledger_id", "field", "value"],
-                                            set_={"n": entry_counts.c.n + stmt.excluded.n}), rows)
+    tally = Tally(definition)
+    tally.remove(removed)
+    tally.add(added)
+    tally.apply(conn, ledger_id)
+
+
+class Tally:
+    """Count changes gathered over a whole write transaction and applied once, at its end.
+
+    Lock order (see docs/design.md): a write locks the ledger row first, then entry rows, and
+    the count rows last, all in one statement in (field, value) order. Two transactions that
+    each locked some count rows early and wanted more later deadlocked on PostgreSQL.
+    """
+
+    def __init__(self, definition: Definition):
+        self.fields = counted_fields(definition)
+        self.delta: Counter = Counter()
+
+    def add(self, rows: Iterable[dict]) -> None:
+        for data in rows:
+            _tally(self.delta, self.fields, data, 1)
+
+    def remove(self, rows: Iterable[dict]) -> None:
+        for data in rows:
+            _tally(self.delta, self.fields, data, -1)
+
+    def apply(self, conn: Connection, ledger_id: int) -> None:
+        rows = [{"ledger_id": ledger_id, "field": k, "value": v, "n": n}
+                for (k, v), n in sorted(self.delta.items()) if n]
+        self.delta.clear()
+        if not rows:
+            return
+        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        stmt = dialect_insert(entry_counts)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["ledger_id", "field", "value"],
+                                                set_={"n": entry_counts.c.n + stmt.excluded.n}), rows)
 
 
 def _tally(delta: Counter, fields: list[Field], data: dict, sign: int) -> None:

@@ -23,8 +23,8 @@ from .coerce import CellError, from_cell, is_blank, neutralise
 from .definition import Definition
 from .errors import EntryInvalid, LedgerError, QueryError
 from .models import Database, entries
-from .counts import field_expr
-from .store import definition_of, insert_valid, update_valid
+from .counts import Tally, field_expr
+from .store import definition_of, insert_valid, lock_ledger, unique_keys, update_valid
 from .tabular import ID_KEY, ID_TITLE, META, TITLE_SEPARATOR, Column, field_columns
 from .validation import validate_entry
 
@@ -381,20 +381,23 @@ def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
             _run(conn, actor, definition, None, sheet, mapped, children, options, report)
         return report
     try:
-        with db.write() as conn:
-            ledger, current = definition_of(conn, key)
-            if current.version != definition.version:
+        with unique_keys(db, key), db.write() as conn:
+            ledger = lock_ledger(conn, key)  # first, as on every write path (docs/design.md)
+            if ledger.current_version != definition.version:
                 raise QueryError("导入期间台帐定义已更新，请重新导入")
-            _run(conn, actor, definition, ledger.id, sheet, mapped, children, options, report)
+            tally = Tally(definition)
+            _run(conn, actor, definition, ledger.id, sheet, mapped, children, options, report, tally)
             if not report.ok:
                 raise _Rollback
+            tally.apply(conn, ledger.id)
     except _Rollback:
         report.created = report.updated = 0
     return report
 
 
 def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, sheet: Sheet,
-         mapped: list, children: dict, options: ImportOptions, report: ImportReport) -> None:
+         mapped: list, children: dict, options: ImportOptions, report: ImportReport,
+         tally: Tally | None = None) -> None:
     bkey = definition.business_key
     existing = _existing_keys(conn, definition) if bkey else {}
     seen_keys: dict[Any, int] = {}
@@ -435,7 +438,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         if target is not None:
             keep = {f.key for f in definition.fields} - {c.path[0] for c in mapped if c is not None}
             try:
-                update_valid(conn, actor, definition, target[0], target[1], data, keep, source="import")
+                update_valid(conn, actor, definition, target[0], target[1], data, keep, "import", tally)
             except EntryInvalid as exc:
                 _reject(report, row_no, cells, [{"row": row_no, "field": e["field"],
                                                  "column": _column_title(definition, e["field"]),
@@ -445,11 +448,11 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         else:
             pending.append(data)
             if len(pending) >= CHUNK:
-                insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK)
+                insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK, tally)
                 report.created += len(pending)
                 pending = []
     if writing and report.ok and pending:
-        insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK)
+        insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK, tally)
         report.created += len(pending)
 
 

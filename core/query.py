@@ -21,6 +21,7 @@ from .errors import NotFound, QueryError
 from .models import Database, entries, ledger_versions, ledgers, revisions
 from . import counts
 from .counts import field_expr
+from .indexes import ledger_clause
 from .store import _int_id, _iso, definition_of, entry_view
 
 OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "contains", "in")
@@ -282,7 +283,7 @@ def coerce(f: Field, value: str) -> Any:
 
 
 def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuery) -> list:
-    where = [entries.c.ledger_id == ledger_id, entries.c.deleted_at.is_(None)]
+    where = [ledger_clause(ledger_id), entries.c.deleted_at.is_(None)]
     for f, op, value in q.filters:
         where.append(_condition(dialect, f, op, value))
     if q.search:

@@ -6,18 +6,16 @@ still matches, so two people editing at once can never overwrite each other unse
 """
 from __future__ import annotations
 
-import hashlib
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy import (func, insert, select,
                         text, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.schema import CreateIndex, Index
 
-from . import counts
+from . import counts, indexes
 from .access import Actor, require
-from .counts import field_expr
 from .definition import Definition, Field, load_definition
 from .errors import Conflict, NotFound, QueryError, StaleEntry
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
@@ -30,47 +28,57 @@ _DEFINITIONS: dict[tuple[str, int, int], Definition] = {}
 
 # --- definitions -------------------------------------------------------------------------
 
-def save_definition(db: Database, actor: Actor, document: Any) -> Definition:
-    """Store a definition as the next immutable version of its ledger (creating the ledger)."""
+def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool = False) -> Definition:
+    """Store a definition as the next immutable version of its ledger (creating the ledger).
+
+    With `must_be_new`, a ledger with the same key must not exist yet (409), checked inside
+    the write transaction so that of several simultaneous creations exactly one wins.
+    """
     require(actor, "design")
     definition = load_definition(document)
     try:
-        return _save_version(db, actor, definition)
+        return _save_version(db, actor, definition, must_be_new)
     except IntegrityError:  # another request saved the same ledger or version at the same moment
         raise Conflict(f"台帐“{definition.key}”正被他人同时修改，请重试") from None
 
 
-def _save_version(db: Database, actor: Actor, definition: Definition) -> Definition:
+def create_ledger(db: Database, actor: Actor, document: Any) -> Definition:
+    """A new ledger from a definition; 409 if one with the same key exists."""
+    return save_definition(db, actor, document, must_be_new=True)
+
+
+def _save_version(db: Database, actor: Actor, definition: Definition, must_be_new: bool) -> Definition:
     with db.write() as conn:
-        row = conn.execute(select(ledgers).where(ledgers.c.key == definition.key)).first()
+        # The ledger row is locked first, as on every write path (docs/design.md, lock order).
+        row = conn.execute(select(ledgers).where(ledgers.c.key == definition.key)
+                           .with_for_update()).first()
         now = utcnow()
+        if row is not None and must_be_new:
+            raise Conflict(f"台帐“{definition.key}”已存在")
         if row is None:
             ledger_id = conn.execute(insert(ledgers).values(
                 key=definition.key, title=definition.title, current_version=1, entry_count=0,
                 created_at=now, updated_at=now)).inserted_primary_key[0]
-            version = 1
+            version, previous = 1, None
         else:
             ledger_id, version = row.id, row.current_version + 1
             current = _definition_row(conn, ledger_id, row.current_version)
             if current.definition == definition.schema:
                 return _cached(conn, ledger_id, row.current_version, current.definition)
+            previous = load_definition(current.definition)
             conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
                 title=definition.title, current_version=version, updated_at=now))
         conn.execute(insert(ledger_versions).values(
             ledger_id=ledger_id, version=version, definition=definition.schema,
             created_at=now, created_by=actor.name))
-        ensure_indexes(conn, db.dialect, ledger_id, definition)
-        counts.rebuild(conn, ledger_id, definition)
+        if previous is None or not indexes.same_plan(previous, definition):
+            if conn.dialect.name == "postgresql":
+                # Wait for writers in flight, and hold new ones, before touching counts and
+                # indexes: a writer locks its entry before its count rows, so does this.
+                conn.execute(text("LOCK TABLE entries IN SHARE MODE"))
+            indexes.ensure(conn, ledger_id, definition)
+            counts.rebuild(conn, ledger_id, definition)
     return definition.with_version(version)
-
-
-def create_ledger(db: Database, actor: Actor, document: Any) -> Definition:
-    """Like save_definition, but a ledger with the same key must not exist yet (409)."""
-    key = document.get("x-ledger", {}).get("key") if isinstance(document, dict) else None
-    with db.read() as conn:
-        if isinstance(key, str) and conn.execute(select(ledgers.c.id).where(ledgers.c.key == key)).first():
-            raise Conflict(f"台帐“{key}”已存在")
-    return save_definition(db, actor, document)
 
 
 def ledger_row(conn: Connection, key: str):
@@ -109,34 +117,6 @@ def _cached(conn: Connection, ledger_id: int, version: int, document: dict) -> D
     return definition
 
 
-def ensure_indexes(conn: Connection, dialect: str, ledger_id: int, definition: Definition) -> None:
-    """Expression indexes for the declared filters and sort: (ledger, field[, sort field], id)."""
-    sort_key = (definition.default_sort or "").lstrip("-")
-    sort = definition.by_key.get(sort_key)
-    wanted: list[list[Field]] = []
-    if sort is not None and sort.scalar:
-        wanted.append([sort])
-    for f in definition.filters:
-        if f.scalar:
-            wanted.append([f, sort] if sort is not None and sort.scalar and sort is not f else [f])
-    # Search fields get none: `ILIKE '%q%'` cannot use a btree, and on PostgreSQL a long text
-    # value (2,000 Chinese characters) overflows a btree entry and the insert fails.
-    for group in wanted:
-        label = "__".join(f"{f.key}_{_expr_type(f)}" for f in group)
-        name = "ix_e_" + label
-        if len(name) > 60:
-            name = "ix_e_" + hashlib.sha1(label.encode()).hexdigest()[:20]
-        columns = [entries.c.ledger_id, *(field_expr(dialect, f) for f in group), entries.c.id]
-        index = Index(name, *columns, sqlite_where=text("deleted_at IS NULL"),
-                      postgresql_where=text("deleted_at IS NULL"))
-        conn.execute(CreateIndex(index, if_not_exists=True))
-        entries.indexes.discard(index)  # keep the shared Table free of per-ledger indexes
-
-
-def _expr_type(f: Field) -> str:
-    return "n" if f.numeric else "b" if f.kind == "boolean" else "t"
-
-
 # --- entries -----------------------------------------------------------------------------
 
 def create_entry(db: Database, actor: Actor, key: str, data: Any, source: str = "api") -> dict:
@@ -149,9 +129,9 @@ def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
     """Validate every row, then store them all in one transaction (all or nothing)."""
     require(actor, "write", key)
     rows = list(rows)
-    with db.write() as conn:
-        # Counting the new entries first also reads the ledger: one statement instead of two
-        # (a failed validation rolls the count back with everything else).
+    with unique_keys(db, key), db.write() as conn:
+        # Counting the new entries first also reads (and locks) the ledger row: one statement
+        # instead of two; a failed validation rolls the count back with everything else.
         ledger = conn.execute(update(ledgers).where(ledgers.c.key == key)
                               .values(entry_count=ledgers.c.entry_count + len(rows))
                               .returning(*ledgers.c)).first()
@@ -159,22 +139,41 @@ def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
             raise NotFound(f"台帐“{key}”不存在")
         definition = _definition_for(conn, ledger)
         valid = [validate_entry(definition, row) for row in rows]
-        stored = _insert_rows(conn, actor, ledger.id, definition, valid, source, chunk)
+        tally = counts.Tally(definition)
+        stored = _insert_rows(conn, actor, ledger.id, definition, valid, source, chunk, tally)
+        tally.apply(conn, ledger.id)
         return [entry_view(definition, row, key) for row in stored]
 
 
+def lock_ledger(conn: Connection, key: str):
+    """The ledger row, locked for the rest of `conn`'s transaction: the first lock of a write
+    that will change the ledger's entry count (docs/design.md, lock order)."""
+    row = conn.execute(select(ledgers).where(ledgers.c.key == key).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"台帐“{key}”不存在")
+    return row
+
+
 def insert_valid(conn: Connection, actor: Actor, ledger_id: int, definition: Definition,
-                 valid: list[dict], source: str, chunk: int = 2000) -> list[dict]:
-    """Insert already-validated entries and their creation revisions inside `conn`'s transaction;
-    return the stored rows (with their ids)."""
-    out = _insert_rows(conn, actor, ledger_id, definition, valid, source, chunk)
+                 valid: list[dict], source: str, chunk: int = 2000,
+                 tally: counts.Tally | None = None) -> list[dict]:
+    """Insert already-validated entries and their creation revisions inside `conn`'s transaction,
+    whose caller locked the ledger row first (`lock_ledger`); return the stored rows.
+
+    Count changes go to `tally` when given (the caller applies it last), else are applied here.
+    """
     conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
         entry_count=ledgers.c.entry_count + len(valid)))
+    own = tally is None
+    tally = counts.Tally(definition) if own else tally
+    out = _insert_rows(conn, actor, ledger_id, definition, valid, source, chunk, tally)
+    if own:
+        tally.apply(conn, ledger_id)
     return out
 
 
 def _insert_rows(conn: Connection, actor: Actor, ledger_id: int, definition: Definition,
-                 valid: list[dict], source: str, chunk: int) -> list[dict]:
+                 valid: list[dict], source: str, chunk: int, tally: counts.Tally) -> list[dict]:
     now, out = utcnow(), []
     for start in range(0, len(valid), chunk):
         batch = valid[start:start + chunk]
@@ -194,9 +193,25 @@ def _insert_rows(conn: Connection, actor: Actor, ledger_id: int, definition: Def
         conn.execute(insert(revisions), [
             {"entry_id": entry_id, "action": "create", "entry_version": 1, "at": now,
              "by": actor.name, "source": source, "changes": {}} for entry_id in ids])
-        counts.adjust(conn, ledger_id, definition, added=batch)
+        tally.add(batch)
         out.extend(params)
     return out
+
+
+@contextmanager
+def unique_keys(db: Database, key: str) -> Iterator[None]:
+    """Turn the database's refusal of a repeated business key into a 409 that names the field."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if indexes.PREFIX not in str(exc.orig):
+            raise
+        with db.read() as conn:
+            _, definition = definition_of(conn, key)
+        f = definition.by_key.get(definition.business_key or "")
+        title = f.title if f else "业务主键"
+        message = f"{title}与已有记录重复：同一台帐中{title}不能相同"
+        raise Conflict(message, [{"field": f.key if f else "", "message": message}]) from None
 
 
 def _new_ids(conn: Connection, count: int) -> list[int]:
@@ -218,7 +233,7 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
     """Replace (or, with partial, merge into) an entry's data if nobody saved since `expected_version`."""
     require(actor, "write", key)
     entry_id, expected_version = _int_id(entry_id), _int_version(expected_version)
-    with db.write() as conn:
+    with unique_keys(db, key), db.write() as conn:
         ledger, definition = definition_of(conn, key)
         current = _live_entry(conn, ledger.id, entry_id)
         if current.version != expected_version:
@@ -234,14 +249,18 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
             if isinstance(new, dict) else new
         validate_entry(definition, checked)
         new = {**checked, **retired}
-        return _write_update(conn, actor, ledger.id, definition, current, new, source)
+        tally = counts.Tally(definition)
+        entry = _write_update(conn, actor, ledger.id, definition, current, new, source, tally)
+        tally.apply(conn, ledger.id)
+        return entry
 
 
 def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_id: int,
-                 expected_version: int, data: dict, keep: Iterable[str] = (),
-                 source: str = "import") -> dict:
+                 expected_version: int, data: dict, keep: Iterable[str], source: str,
+                 tally: counts.Tally) -> dict:
     """Inside `conn`'s transaction, replace an entry's data by `data` (plus the `keep` fields
-    and retired fields of the stored data), validated, with the row-version check and a revision."""
+    and retired fields of the stored data), validated, with the row-version check and a revision.
+    The caller applies `tally` once, last."""
     ledger_id = ledger_row(conn, definition.key).id
     current = _live_entry(conn, ledger_id, entry_id)
     if current.version != expected_version:
@@ -250,11 +269,11 @@ def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_i
     new = {**{k: old[k] for k in keep if k in old}, **data}
     validate_entry(definition, new)
     new.update((k, v) for k, v in old.items() if k not in definition.by_key)
-    return _write_update(conn, actor, ledger_id, definition, current, new, source)
+    return _write_update(conn, actor, ledger_id, definition, current, new, source, tally)
 
 
 def _write_update(conn: Connection, actor: Actor, ledger_id: int, definition: Definition,
-                  current: Any, new: dict, source: str) -> dict:
+                  current: Any, new: dict, source: str, tally: counts.Tally) -> dict:
     """Store validated `new` data over `current` if its row version is still the stored one."""
     now, version = utcnow(), current.version + 1
     result = conn.execute(update(entries).where(
@@ -267,18 +286,26 @@ def _write_update(conn: Connection, actor: Actor, ledger_id: int, definition: De
     conn.execute(insert(revisions).values(
         entry_id=current.id, action="update", entry_version=version,
         changes=diff(current.data, new), at=now, by=actor.name, source=source))
-    counts.adjust(conn, ledger_id, definition, removed=[current.data], added=[new])
+    tally.remove([current.data])
+    tally.add([new])
     row = dict(current._mapping) | {"data": new, "version": version, "def_version": definition.version,
                                      "updated_at": now, "updated_by": actor.name}
     return entry_view(definition, row, definition.key)
 
 
-def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_version: Any) -> None:
+def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_version: Any,
+                 source: str = "api") -> None:
     """Soft-delete an entry (it stays in the database with its history)."""
     require(actor, "write", key)
     entry_id, expected_version = _int_id(entry_id), _int_version(expected_version)
     with db.write() as conn:
-        ledger, definition = definition_of(conn, key)
+        # Ledger row first, then the entry, then the counts: the one lock order of every write.
+        ledger = conn.execute(update(ledgers).where(ledgers.c.key == key)
+                              .values(entry_count=ledgers.c.entry_count - 1)
+                              .returning(*ledgers.c)).first()
+        if ledger is None:
+            raise NotFound(f"台帐“{key}”不存在")
+        definition = _definition_for(conn, ledger)
         current = _live_entry(conn, ledger.id, entry_id)
         now = utcnow()
         result = conn.execute(update(entries).where(
@@ -286,12 +313,11 @@ def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_v
             entries.c.deleted_at.is_(None)).values(
             deleted_at=now, version=expected_version + 1, updated_at=now, updated_by=actor.name))
         if result.rowcount != 1:
-            raise StaleEntry(entry_view(definition, current._mapping, key))
+            latest = _live_entry(conn, ledger.id, entry_id)
+            raise StaleEntry(entry_view(definition, latest._mapping, key))
         conn.execute(insert(revisions).values(
             entry_id=entry_id, action="delete", entry_version=expected_version + 1,
-            changes={}, at=now, by=actor.name, source="api"))
-        conn.execute(update(ledgers).where(ledgers.c.id == ledger.id).values(
-            entry_count=ledgers.c.entry_count - 1))
+            changes={}, at=now, by=actor.name, source=source))
         counts.adjust(conn, ledger.id, definition, removed=[current.data])
 
 

@@ -136,7 +136,7 @@ def entry_delete(key: str, entry_id: str):
     require(actor(), "write", key)
     if request.method == "POST":
         try:
-            store.delete_entry(db(), actor(), key, current["id"], request.form.get("_version"))
+            store.delete_entry(db(), actor(), key, current["id"], request.form.get("_version"), source="web")
         except StaleEntry as exc:
             flash(_("该记录已被他人修改，未删除。请核对最新内容后再决定。"), "warning")
             return render_template("entries/delete.html", ledger=ledger, definition=definition,

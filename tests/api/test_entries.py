@@ -19,7 +19,10 @@ def post_item(api, data=ITEM, role="editor"):
 @pytest.mark.parametrize("key", SHIPPED)
 def test_generated_entries_are_stored_in_every_shipped_ledger(api, key):
     definition = load_definition(shipped(key))
-    for entry in (example_entry(definition), example_entry(definition, full=False)):
+    minimal = example_entry(definition, full=False)
+    if definition.business_key:  # two entries may not share a business key
+        minimal[definition.business_key] = minimal[definition.business_key][:-1] + "9"
+    for entry in (example_entry(definition), minimal):
         response = api("editor").post(f"/ledgers/{key}/entries", json=entry)
         assert response.status_code == 201, response.get_json()
         body = response.get_json()
