@@ -5,26 +5,18 @@ import json
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 
 from core import accounts, query, store
 from core.access import require
-from core.errors import LedgerError, QueryError
+from core.errors import QueryError
 from core.models import Database
 
+from .errors import ApiError, error_response
 from .envelopes import EntrySchema, LedgerSchema, PageSchema, RevisionSchema, VersionSchema
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 entry_schema, page_schema = EntrySchema(), PageSchema()
-
-
-class ApiError(LedgerError):
-    """An HTTP-level problem of the request itself (no token, wrong content type...)."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 def db() -> Database:
@@ -179,25 +171,7 @@ def split_version(body):
 
 # --- errors ------------------------------------------------------------------------------
 
-@bp.errorhandler(LedgerError)
-def ledger_error(exc: LedgerError):
-    body = {"error": exc.message, "errors": exc.errors}
-    current = getattr(exc, "current", None)
-    if current is not None:
-        body["current"] = entry_schema.dump(current)
-    return jsonify(body), exc.status
-
-
-@bp.errorhandler(HTTPException)
-def http_error(exc: HTTPException):
-    messages = {404: "地址不存在", 405: "不支持该请求方法", 413: "请求体过大", 400: "请求无效"}
-    return jsonify({"error": messages.get(exc.code, exc.name), "errors": []}), exc.code
-
-
-@bp.errorhandler(Exception)
-def unexpected_error(exc: Exception):
-    current_app.logger.exception("API error")
-    return jsonify({"error": "服务器内部错误", "errors": []}), 500
+bp.register_error_handler(Exception, error_response)
 
 
 from .tabular import register as _register_tabular  # noqa: E402 - routes over ApiError and db above

@@ -90,25 +90,38 @@ def template(database, key: str, fmt: str):
 def import_entries(database, key: str, api_error):
     """multipart `file` (or a raw CSV/XLSX body); dry_run=1 checks only; upsert=1 updates by business key."""
     upload = upload_stream(api_error)
-    options = importer.ImportOptions(dry_run=flag("dry_run"), upsert=flag("upsert"),
-                                     filename=getattr(upload, "filename", "") or "",
+    body, status = run_import(database, g.actor, key, upload.stream, getattr(upload, "filename", "") or "",
+                              request.values)
+    return body if isinstance(body, Response) else (jsonify(body), status)
+
+
+def run_import(database, actor, key: str, stream, filename: str, values) -> tuple[dict | Response, int]:
+    """The one import adapter of the API and the import page: the same options, flags and answers.
+
+    Returns (report body, status) or (a CSV of the rejected rows, 200) when `rejects=csv`.
+    """
+    options = importer.ImportOptions(dry_run=flag(values, "dry_run"), upsert=flag(values, "upsert"),
+                                     filename=filename,
                                      max_rows=current_app.config.get("IMPORT_MAX_ROWS", importer.MAX_ROWS))
-    report = importer.import_file(database, g.actor, key, upload.stream, options)
-    if request.values.get("rejects") == "csv":
+    report = importer.import_file(database, actor, key, stream, options)
+    if values.get("rejects") == "csv":
         response = Response(report.rejected_csv(), mimetype="text/csv")
         response.headers["Content-Type"] = CSV_MIME
         response.headers["Content-Disposition"] = attachment(f"{key}-错误行.csv")
-        return response
+        return response, 200
     body = report.as_dict()
     if report.ok:
-        return jsonify(body), 200 if options.dry_run else 201 if report.created else 200
-    body = {"error": f"{report.invalid_rows} 行数据有误" + ("，未导入任何数据" if not options.dry_run else ""),
-            **body}
-    return jsonify(body), 200 if options.dry_run else 422
+        return body, 200 if options.dry_run else 201 if report.created else 200
+    body = {"error": f"{report.invalid_rows} 行数据有误" + ("" if options.dry_run else "，未导入任何数据"), **body}
+    return body, 200 if options.dry_run else 422
 
 
-def flag(name: str) -> bool:
-    return request.values.get(name, "").lower() in ("1", "true", "yes", "on")
+TRUE_FLAGS = ("1", "true", "yes", "on", "是")
+
+
+def flag(values, name: str) -> bool:
+    """A checkbox or query flag: 1, true, yes, on (what forms, curl and people send)."""
+    return str(values.get(name, "")).strip().lower() in TRUE_FLAGS
 
 
 class _RawUpload:

@@ -2,12 +2,13 @@
 blueprints into the app; /api/ keeps its own token auth and JSON errors."""
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request, session, url_for
+from flask import Flask, current_app, render_template, request, session, url_for
 from flask_babel import Babel, gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from api import bp as api_bp
+from api.errors import error_response
 from core.access import can
 from core.errors import LedgerError
 from forms.builder import template_row
@@ -104,7 +105,7 @@ def ledger_error(exc: LedgerError):
 
 def http_error(exc: HTTPException):
     if request.path.startswith("/api/"):
-        return jsonify({"error": exc.name, "errors": []}), exc.code
+        return error_response(exc)
     if isinstance(exc, CSRFError):
         return error_page(400, _("表单的安全令牌缺失或已过期。请返回上一页，刷新后重新提交。"),
                           _("无法提交表单"))
@@ -114,7 +115,7 @@ def http_error(exc: HTTPException):
 
 
 def unexpected_error(exc: Exception):
-    current_app.logger.exception("page error")
     if request.path.startswith("/api/"):
-        return jsonify({"error": "服务器内部错误", "errors": []}), 500
+        return error_response(exc)
+    current_app.logger.exception("page error")
     return error_page(500, _("请稍后重试；如果问题持续出现，请联系管理员。"))

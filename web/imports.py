@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import (Blueprint, Flask, Response, current_app, jsonify, render_template, request)
 from flask_login import current_user, login_required
 
+from api import tabular
 from core import importer, query
 from core.errors import LedgerError
 
@@ -52,17 +53,5 @@ def run_import(actor, key: str):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise LedgerError("请选择要导入的 CSV 或 XLSX 文件")
-    flag = lambda name: request.form.get(name, "") in ("1", "on", "true")  # noqa: E731
-    options = importer.ImportOptions(dry_run=flag("dry_run"), upsert=flag("upsert"), filename=upload.filename,
-                                     max_rows=current_app.config.get("IMPORT_MAX_ROWS", importer.MAX_ROWS))
-    report = importer.import_file(current_app.extensions["ledger_db"], actor, key, upload.stream, options)
-    if request.form.get("rejects") == "csv":
-        response = Response(report.rejected_csv(), mimetype="text/csv")
-        response.headers["Content-Disposition"] = "attachment; filename=\"rejects.csv\"; " \
-                                                  "filename*=UTF-8''%E9%94%99%E8%AF%AF%E8%A1%8C.csv"
-        return response, 200
-    body = report.as_dict()
-    if not report.ok:
-        body["error"] = f"{report.invalid_rows} 行数据有误" + ("" if options.dry_run else "，未导入任何数据")
-        return body, 200 if options.dry_run else 422
-    return body, 200 if options.dry_run else 201
+    return tabular.run_import(current_app.extensions["ledger_db"], actor, key, upload.stream, upload.filename,
+                              request.form)
