@@ -21,9 +21,9 @@ from .counts import field_expr
 from .definition import Definition, Field, load_definition
 from .errors import Conflict, NotFound, QueryError, StaleEntry
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
+from .settings import INT64
 from .validation import validate_entry
 
-INT64 = 2**63 - 1
 # Definitions are immutable per (database, ledger, version), so every worker may keep them.
 _DEFINITIONS: dict[tuple[str, int, int], Definition] = {}
 
@@ -134,7 +134,7 @@ def ensure_indexes(conn: Connection, dialect: str, ledger_id: int, definition: D
 
 
 def _expr_type(f: Field) -> str:
-    return "n" if f.numeric else "b" if f.kind == "boolean" else "t"
+    return f.type.sort_type
 
 
 # --- entries -----------------------------------------------------------------------------
@@ -325,9 +325,9 @@ def in_field_order(fields: tuple[Field, ...], data: dict) -> dict:
         if f.key not in data:
             continue
         value = data[f.key]
-        if f.kind == "group" and isinstance(value, dict):
+        if f.type.fieldset and isinstance(value, dict):
             value = in_field_order(f.children, value)
-        elif f.kind == "table" and isinstance(value, list):
+        elif f.type.rows and isinstance(value, list):
             value = [in_field_order(f.children, row) if isinstance(row, dict) else row for row in value]
         ordered[f.key] = value
     if len(ordered) != len(data):
