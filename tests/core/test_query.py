@@ -51,6 +51,11 @@ def test_numbers_sort_as_numbers(filled):
     ({"unit__in": "乙,丙"}, {"乙二", "丙三 50%_折扣"}),
     ({"done": "false"}, {"乙二", "甲四"}),
     ({"done": "是"}, {"甲一"}),
+    ({"done": "yes"}, {"甲一"}),             # the import's boolean words work in a query too
+    ({"done__in": "对,n"}, {"甲一", "乙二", "甲四"}),
+    ({"due": "2026/3/1"}, {"乙二"}),         # and its dates
+    ({"score__gte": "1,00"}, {"丙三 50%_折扣"}),   # separators as a spreadsheet has them
+    ({"score__lt": str(10**16)}, {"甲一", "乙二", "甲四", "丙三 50%_折扣"}),  # a cell would take it too
     ({"tags": "蓝"}, {"丙三 50%_折扣", "甲四"}),
     ({"name__contains": "四"}, {"甲四"}),
     ({"_q": "50%_"}, {"丙三 50%_折扣"}),
