@@ -13,7 +13,7 @@ from flask import Flask
 
 import cli
 from api import bp as api_bp
-from core import accounts, bootstrap
+from core import accounts, bootstrap, settings
 from core.models import Database
 from web import init_web
 
@@ -36,11 +36,13 @@ def create_app(config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        TIMEZONE=os.environ.get("LEDGER_TIMEZONE") or settings.DEFAULT_TIMEZONE,
     )
     if config:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would never fire
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _secret_key(Path(app.instance_path))
+    settings.set_timezone(app.config["TIMEZONE"])  # naive input and every shown time; one per process
     app.json.sort_keys = False  # field order is the definition's order, everywhere
     app.json.ensure_ascii = False
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from sqlalchemy import Boolean, Numeric, Text, cast, delete, func, literal, literal_column, select
+from sqlalchemy import delete, func, literal, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -19,25 +19,13 @@ from .models import entries, entry_counts
 
 
 def field_expr(dialect: str, f: Field):
-    """The SQL expression for a scalar field, typed so that numbers sort as numbers.
-
-    The JSON path is a literal (never a bound parameter) so that it matches the expression
-    index; it is safe because field keys are checked against ^[a-z][a-z0-9_]*$.
-    """
-    assert f.key.isidentifier() and f.key.islower()
-    if dialect == "sqlite":
-        return func.json_extract(entries.c.data, literal_column(f"'$.{f.key}'"))
-    value = entries.c.data.op("->>", return_type=Text())(literal_column(f"'{f.key}'"))
-    if f.numeric:
-        return cast(value, Numeric)
-    if f.kind == "boolean":
-        return cast(value, Boolean)
-    return value
+    """The SQL expression for a scalar field, typed so that numbers sort as numbers (its kind says how)."""
+    return f.type.sql_expr(dialect, f)
 
 
 def counted_fields(definition: Definition) -> list[Field]:
     """The filters whose per-value counts are kept: single choices."""
-    return [f for f in definition.filters if f.kind == "choice"]
+    return [f for f in definition.filters if f.type.counted]
 
 
 def adjust(conn: Connection, ledger_id: int, definition: Definition,

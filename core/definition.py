@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover
 from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
+from .kinds import KINDS, Kind, kind_of
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_DEPTH = 4            # object nesting inside an entry (entry > table row > ...)
@@ -40,11 +41,6 @@ _META_VALIDATOR = Draft202012Validator(META_SCHEMA)
 _SCHEMA_VALIDATOR = Draft202012Validator(Draft202012Validator.META_SCHEMA,
                                          format_checker=Draft202012Validator.FORMAT_CHECKER)
 
-TEXT_KINDS = {"text", "textarea", "date", "datetime", "email", "uri", "choice"}
-NUMBER_KINDS = {"integer", "number", "money"}
-SCALAR_KINDS = TEXT_KINDS | NUMBER_KINDS | {"boolean"}
-
-
 @dataclass(frozen=True)
 class Field:
     """One field of a ledger: what kind of value it holds and how people see it."""
@@ -58,16 +54,21 @@ class Field:
     children: tuple["Field", ...] = ()
 
     @property
+    def type(self) -> Kind:
+        """The kind object: everything that depends on the kind goes through it."""
+        return KINDS[self.kind]
+
+    @property
     def scalar(self) -> bool:
-        return self.kind in SCALAR_KINDS
+        return self.type.scalar
 
     @property
     def numeric(self) -> bool:
-        return self.kind in NUMBER_KINDS
+        return self.type.numeric
 
     @property
     def is_date(self) -> bool:
-        return self.kind in ("date", "datetime")
+        return self.type.is_date
 
     @property
     def widget(self) -> str | None:
@@ -218,15 +219,15 @@ def _check_object(root: dict, schema: dict, path: str, depth: int) -> Iterator[d
             yield _err(sub_path, f"字段名“{key}”无效：应以小写字母开头，只含小写字母、数字和下划线")
             continue
         target, _ = _resolve(root, sub)
-        kind = field_kind(target)
+        kind = kind_of(target)
         if kind is None:
             yield _err(sub_path, f"不支持的字段类型：{_describe(target)}")
             continue
-        yield from _check_field(root, target, kind, sub_path, depth)
+        yield from _check_field(root, target, KINDS[kind], sub_path, depth)
 
 
-def _check_field(root: dict, schema: dict, kind: str, path: str, depth: int) -> Iterator[dict]:
-    if "enum" in schema or kind == "multichoice":
+def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int) -> Iterator[dict]:
+    if "enum" in schema or kind.multiple:
         values = schema.get("enum") if "enum" in schema else schema["items"].get("enum")
         where = path + ("/enum" if "enum" in schema else "/items/enum")
         if not values:
@@ -237,10 +238,9 @@ def _check_field(root: dict, schema: dict, kind: str, path: str, depth: int) -> 
             yield _err(where, f"选项过长（每项上限 {MAX_CHOICE_LENGTH} 个字符）")
     if "pattern" in schema:
         yield from _check_pattern(schema["pattern"], path + "/pattern")
-    if kind == "table":
-        yield from _check_object(root, schema["items"], path + "/items", depth + 1)
-    elif kind == "group":
-        yield from _check_object(root, schema, path, depth + 1)
+    children = kind.children_schema(schema)
+    if children is not None:
+        yield from _check_object(root, children, path + ("/items" if kind.rows else ""), depth + 1)
 
 
 def _check_pattern(pattern: str, path: str) -> Iterator[dict]:
@@ -304,7 +304,7 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
         f = fields.get(key)
         if f is None:
             errors.append(_err(where, f"“{key}”不是已定义的字段"))
-        elif want_scalar and not f.scalar and f.kind != "multichoice":
+        elif want_scalar and not f.scalar and not f.type.multiple:
             errors.append(_err(where, f"字段“{f.title}”是子表或分组，不能用在这里"))
             return None
         return f
@@ -314,7 +314,7 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
         known(key, f"/x-ledger/list/columns/{i}", want_scalar=False)
     def indexable(f: Field | None, where: str) -> None:
         """Filters and the sort are indexed; a btree entry holds about 2,700 bytes on PostgreSQL."""
-        if f is not None and f.kind in ("text", "textarea", "email", "uri") and \
+        if f is not None and f.type.indexed_text and \
                 f.schema.get("maxLength", MAX_INDEXED_LENGTH + 1) > MAX_INDEXED_LENGTH:
             errors.append(_err(where, f"用于筛选或排序的文本字段“{f.title}”需设置 maxLength（不超过 {MAX_INDEXED_LENGTH}）"))
 
@@ -322,7 +322,7 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
         indexable(known(key, f"/x-ledger/list/filters/{i}"), f"/x-ledger/list/filters/{i}")
     for i, key in enumerate(listing.get("search", [])):
         f = known(key, f"/x-ledger/list/search/{i}")
-        if f is not None and f.kind not in TEXT_KINDS:
+        if f is not None and not f.type.searchable:
             errors.append(_err(f"/x-ledger/list/search/{i}", f"字段“{f.title}”不是文本，不能用于搜索"))
     if "sort" in listing:
         f = known(listing["sort"].lstrip("-"), "/x-ledger/list/sort")
@@ -331,12 +331,12 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
         indexable(f, "/x-ledger/list/sort")
     if "business_key" in options:
         f = known(options["business_key"], "/x-ledger/business_key")
-        if f is not None and f.kind not in ("text", "integer"):
+        if f is not None and not f.type.business_key:
             errors.append(_err("/x-ledger/business_key", "业务主键应为文本或整数字段"))
     if "overdue" in options:
         od = options["overdue"]
         f = known(od["date"], "/x-ledger/overdue/date")
-        if f is not None and f.kind != "date":
+        if f is not None and not f.type.is_day:
             errors.append(_err("/x-ledger/overdue/date", "超期判断应使用日期字段"))
         if "status" in od:
             known(od["status"], "/x-ledger/overdue/status")
@@ -369,32 +369,7 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
 
 def field_kind(schema: dict) -> str | None:
     """Classify a property schema into one of the field kinds the engine supports."""
-    if not isinstance(schema, dict):
-        return None
-    typ = schema.get("type")
-    if typ == "string":
-        if "enum" in schema:
-            return "choice" if all(isinstance(v, str) for v in schema["enum"]) else None
-        fmt = schema.get("format")
-        if fmt is None:
-            return "textarea" if schema.get("x-widget") == "textarea" else "text"
-        return {"date": "date", "date-time": "datetime", "email": "email", "uri": "uri"}.get(fmt)
-    if typ == "integer":
-        return "integer"
-    if typ == "number":
-        return "money" if schema.get("x-widget") == "money" or schema.get("multipleOf") == 0.01 else "number"
-    if typ == "boolean":
-        return "boolean"
-    if typ == "array" and isinstance(schema.get("items"), dict):
-        items = schema["items"]
-        if items.get("type") == "string" and "enum" in items:
-            return "multichoice" if all(isinstance(v, str) for v in items["enum"]) else None
-        if items.get("type") == "object" and isinstance(items.get("properties"), dict):
-            return "table"
-        return None
-    if typ == "object" and isinstance(schema.get("properties"), dict):
-        return "group"
-    return None
+    return kind_of(schema)
 
 
 def _fields(root: dict, schema: dict, path: str, depth: int) -> Iterator[Field]:
@@ -402,19 +377,12 @@ def _fields(root: dict, schema: dict, path: str, depth: int) -> Iterator[Field]:
     for key, sub in schema.get("properties", {}).items():
         target, _ = _resolve(root, sub)
         merged = {**target, **{k: v for k, v in sub.items() if k != "$ref"}}
-        kind = field_kind(merged)
+        kind = kind_of(merged)
         if kind is None or depth > MAX_DEPTH:
             continue
-        choices: tuple[str, ...] = ()
-        children: tuple[Field, ...] = ()
-        if kind == "choice":
-            choices = tuple(merged["enum"])
-        elif kind == "multichoice":
-            choices = tuple(merged["items"]["enum"])
-        elif kind == "table":
-            children = tuple(_fields(root, merged["items"], f"{path}/{key}", depth + 1))
-        elif kind == "group":
-            children = tuple(_fields(root, merged, f"{path}/{key}", depth + 1))
+        sub_schema = KINDS[kind].children_schema(merged)
+        choices = KINDS[kind].choices(merged)
+        children = tuple(_fields(root, sub_schema, f"{path}/{key}", depth + 1)) if sub_schema is not None else ()
         yield Field(key, merged.get("title") or key, kind, merged, key in required, choices, children)
 
 

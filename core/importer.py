@@ -325,7 +325,7 @@ def _ref(value: Any) -> str:
 def _child_rows(definition: Definition, sheet: Sheet, report: ImportReport) -> dict[str, dict[str, list]]:
     """XLSX child-table sheets read into {table field key: {记录ID: [rows]}}."""
     out: dict[str, dict[str, list]] = {}
-    tables = {f.key: f for f in definition.fields if f.kind == "table"}
+    tables = {f.key: f for f in definition.fields if f.type.rows}
     for f in tables.values():
         child_sheet = next((s for name, s in sheet.children.items()
                             if _normal(name) in (_normal(f.title), _normal(f.key))), None)

@@ -53,7 +53,7 @@ def plan(ledger_id: int, definition: Definition) -> list[IndexSpec]:
 
 
 def _name(ledger_id: int, group: tuple[Field, ...], kind: str = "") -> str:
-    label = "__".join(f"{f.key}_{'n' if f.numeric else 'b' if f.kind == 'boolean' else 't'}" for f in group)
+    label = "__".join(f"{f.key}_{f.type.sort_type}" for f in group)
     name = f"{PREFIX}{ledger_id}_{kind}{label}"
     if len(name) > 60:  # PostgreSQL truncates names at 63 bytes
         name = f"{PREFIX}{ledger_id}_{kind}" + hashlib.sha1(label.encode()).hexdigest()[:24]

@@ -7,28 +7,23 @@ parameters; a bad name or value is a QueryError (400), never a string spliced in
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field as dc_field
-from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import String, cast, exists, func, literal, literal_column, select, true
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import func, select, true
 
 from .access import Actor, can, require
 from .definition import Definition, Field
 from .errors import NotFound, QueryError
+from .kinds import OPS, ParseError
 from .models import Database, entries, ledger_versions, ledgers, revisions
 from . import counts
 from .counts import field_expr
 from .indexes import ledger_clause
 from .store import _int_id, _iso, definition_of, entry_view
 
-OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "contains", "in")
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
-INT64 = 2**63 - 1
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -205,14 +200,9 @@ def parse_params(definition: Definition, params: Any, paged: bool = True) -> Lis
             f = definition.field(key)
             if op not in OPS:
                 raise QueryError(f"不支持的条件“{op}”，可用：{', '.join(OPS)}")
-            if not f.scalar and not (f.kind == "multichoice" and op in ("eq", "contains")):
+            if op not in f.type.query_ops:
                 raise QueryError(f"字段“{f.title}”不能用于筛选")
-            if op == "in":
-                q.filters.append((f, op, [coerce(f, v) for v in value.split(",")]))
-            elif op == "contains":
-                q.filters.append((f, op, value if f.kind != "multichoice" else coerce(f, value)))
-            else:
-                q.filters.append((f, op, coerce(f, value)))
+            q.filters.append((f, op, _parsed(f, op, value)))
     if not q.sort and definition.default_sort:
         q.sort = [_sort_term(definition, definition.default_sort)]
     return q
@@ -250,36 +240,14 @@ def _bounded_int(name: str, value: str, low: int, high: int) -> int:
 
 def coerce(f: Field, value: str) -> Any:
     """A query-string value as the field's type, or a QueryError saying what was expected."""
-    value = value.strip()
-    if f.kind == "integer":
-        try:
-            number = int(value)
-        except ValueError:
-            raise QueryError(f"{f.title}：应为整数") from None
-        if abs(number) > INT64:
-            raise QueryError(f"{f.title}：超出整数范围")
-        return number
-    if f.numeric:
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise QueryError(f"{f.title}：应为数字") from None
-        if not number.is_finite() or abs(number) > 10**15:
-            raise QueryError(f"{f.title}：超出数字范围")
-        return number
-    if f.kind == "boolean":
-        truth = {"true": True, "1": True, "是": True, "false": False, "0": False, "否": False}
-        if value.lower() not in truth:
-            raise QueryError(f"{f.title}：应为 true 或 false")
-        return truth[value.lower()]
-    if f.kind == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            raise QueryError(f"{f.title}：应为有效日期 YYYY-MM-DD") from None
-        if not _DATE_RE.match(value):
-            raise QueryError(f"{f.title}：应为有效日期 YYYY-MM-DD")
-    return value[:2000]
+    return _parsed(f, "eq", value)
+
+
+def _parsed(f: Field, op: str, value: str) -> Any:
+    try:
+        return f.type.parse_query(f, op, value)
+    except ParseError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuery) -> list:
@@ -294,38 +262,7 @@ def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuer
 
 
 def _condition(dialect: str, f: Field, op: str, value: Any):
-    if f.kind == "multichoice":
-        return _array_contains(dialect, f, value)
-    expr = field_expr(dialect, f)
-    if f.kind == "boolean" and dialect == "sqlite":
-        value = int(value)
-    if f.numeric and dialect == "sqlite":
-        value = float(value) if isinstance(value, Decimal) else value
-    if op == "eq":
-        return expr == value
-    if op == "ne":
-        return (expr != value) | expr.is_(None)
-    if op == "lt":
-        return expr < value
-    if op == "lte":
-        return expr <= value
-    if op == "gt":
-        return expr > value
-    if op == "gte":
-        return expr >= value
-    if op == "in":
-        values = [int(v) if f.kind == "boolean" and dialect == "sqlite" else v for v in value]
-        return expr.in_(values)
-    pattern = "%" + str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return cast(expr, String).ilike(pattern, escape="\\")
-
-
-def _array_contains(dialect: str, f: Field, value: Any):
-    if dialect == "sqlite":
-        each = func.json_each(entries.c.data, literal_column(f"'$.{f.key}'")).table_valued("value")
-        return exists(select(literal(1)).select_from(each).where(each.c.value == value))
-    column = entries.c.data.op("->", return_type=JSONB())(literal_column(f"'{f.key}'"))
-    return column.op("@>")(literal([value], JSONB()))
+    return f.type.condition(dialect, f, op, value)
 
 
 def _any(terms: list):

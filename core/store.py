@@ -19,9 +19,9 @@ from .access import Actor, require
 from .definition import Definition, Field, load_definition
 from .errors import Conflict, NotFound, QueryError, StaleEntry
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
+from .settings import INT64
 from .validation import validate_entry
 
-INT64 = 2**63 - 1
 # Definitions are immutable per (database, ledger, version), so every worker may keep them.
 _DEFINITIONS: dict[tuple[str, int, int], Definition] = {}
 
@@ -351,9 +351,9 @@ def in_field_order(fields: tuple[Field, ...], data: dict) -> dict:
         if f.key not in data:
             continue
         value = data[f.key]
-        if f.kind == "group" and isinstance(value, dict):
+        if f.type.fieldset and isinstance(value, dict):
             value = in_field_order(f.children, value)
-        elif f.kind == "table" and isinstance(value, list):
+        elif f.type.rows and isinstance(value, list):
             value = [in_field_order(f.children, row) if isinstance(row, dict) else row for row in value]
         ordered[f.key] = value
     if len(ordered) != len(data):

@@ -26,12 +26,14 @@ from .coerce import is_number_cell, neutralise, to_text, to_typed
 from .definition import Definition, Field
 from .models import Database
 from .query import iter_entries
+from .settings import local_text, local_today, to_local
 from .store import definition_of
 
 BOM = "\ufeff"
 ID_KEY, ID_TITLE = "_id", "记录ID"
 SEQ_TITLE = "序号"
 META = (("_updated_by", "最后修改人"), ("_updated_at", "最后修改时间"))
+TIMESTAMPS = {"_updated_at"}  # written in local time (settings.TIMEZONE), like every page shows them
 TITLE_SEPARATOR = "·"
 FLUSH_ROWS = 200
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +65,7 @@ def field_columns(fields: Iterable[Field], retired: bool = False,
     """Flatten fields into columns; fieldsets open into one column per sub-field."""
     for f in fields:
         path, title = (*prefix, f.key), f"{title_prefix}{f.title}"
-        if f.kind == "group":
+        if f.type.fieldset:
             yield from field_columns(f.children, retired, path, title + TITLE_SEPARATOR)
         else:
             yield Column(".".join(path), title, f, path, retired)
@@ -98,6 +100,9 @@ def _csv_cell(column: Column) -> Callable[[dict], str]:
     f, path = column.field, column.path
     if column.key == ID_KEY:
         return lambda entry: str(entry["id"])
+    if column.key in TIMESTAMPS:
+        name = path[0]
+        return lambda entry: local_text(entry.get(name))
     if f is None:
         name = path[0]
         return lambda entry: neutralise(entry.get(name) or "")
@@ -150,9 +155,7 @@ def export_csv(db: Database, actor: Actor, key: str, params: Any = None,
 
 # --- XLSX --------------------------------------------------------------------------------
 
-WIDTHS = {"date": 12, "datetime": 20, "integer": 10, "number": 12, "money": 14, "boolean": 8,
-          "choice": 14, "multichoice": 24, "textarea": 40, "table": 48, "email": 24, "uri": 30}
-NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0.00", "integer": "0"}
+TIMESTAMP_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
 def _width(column: Column) -> float:
@@ -160,10 +163,8 @@ def _width(column: Column) -> float:
     f = column.field
     if f is None:
         body = 20 if column.key == "_updated_at" else 10
-    elif f.kind == "text":
-        body = min(max(f.schema.get("maxLength", 20), 8), 40)
     else:
-        body = WIDTHS.get(f.kind, 16)
+        body = f.type.column_width(f)
     return float(min(max(title, body), 60))
 
 
@@ -181,7 +182,8 @@ class _XlsxCells:
 
     def __init__(self, sheet, column: Column):
         self.sheet, self.column = sheet, column
-        self.format = NUMBER_FORMATS.get(column.field.kind) if column.field else None
+        self.format = column.field.type.number_format if column.field else \
+            TIMESTAMP_FORMAT if column.key in TIMESTAMPS else None
 
     def __call__(self, value: Any) -> Any:
         if value is None:
@@ -207,7 +209,7 @@ def write_xlsx(columns: list[Column], entries: Iterable[dict], out: IO[bytes],
     taken: set[str] = set()
     main = wb.create_sheet(_sheet_title(title, taken))
     tables = [(c, wb.create_sheet(_sheet_title(c.title, taken))) for c in columns
-              if c.field is not None and c.field.kind == "table"]
+              if c.field is not None and c.field.type.rows]
     bold = Font(bold=True)
     _start_sheet(main, [(c.label(header), _width(c)) for c in columns], bold)
     child_writers = []
@@ -224,6 +226,8 @@ def write_xlsx(columns: list[Column], entries: Iterable[dict], out: IO[bytes],
         for column, to_cell in zip(columns, typed):
             if column.key == ID_KEY:
                 row.append(entry["id"])
+            elif column.key in TIMESTAMPS:
+                row.append(to_cell(_local_naive(entry.get(column.path[0]))))
             elif column.field is None:
                 row.append(to_cell(entry.get(column.path[0])))
             else:
@@ -263,22 +267,7 @@ def export_xlsx(db: Database, actor: Actor, key: str, out: IO[bytes], params: An
 
 def example_value(f: Field) -> Any:
     """A plausible value for a template's example row, from the definition where it says one."""
-    schema = f.schema
-    if schema.get("examples"):
-        return schema["examples"][0]
-    if f.default is not None:
-        return f.default
-    if f.choices:
-        return list(f.choices[:2]) if f.kind == "multichoice" else f.choices[0]
-    today = dt.date.today()
-    examples = {"date": today.isoformat(), "datetime": f"{today.isoformat()}T09:00:00+08:00",
-                "integer": schema.get("minimum", 1), "number": 1.5, "money": 1000.00,
-                "boolean": False, "email": "name@example.gov.cn", "uri": "https://example.gov.cn/"}
-    if f.kind in examples:
-        return examples[f.kind]
-    if f.kind == "table":
-        return [{c.key: example_value(c) for c in f.children}]
-    return f"示例{f.title}"
+    return f.type.example(f)
 
 
 def template_entry(definition: Definition) -> dict:
@@ -311,4 +300,10 @@ def template(db: Database, actor: Actor, key: str, fmt: str, header: str = "titl
 def download_name(definition: Definition, ext: str, suffix: str = "") -> str:
     """督查督办台帐-20261125.csv: the ledger's title and today's date."""
     safe = re.sub(r'[\\/:*?"<>|\r\n\t]', "_", definition.title).strip() or definition.key
-    return f"{safe}{suffix}-{dt.date.today():%Y%m%d}.{ext}"
+    return f"{safe}{suffix}-{local_today():%Y%m%d}.{ext}"
+
+
+def _local_naive(value: str | None) -> dt.datetime | None:
+    """A stored UTC timestamp as the local wall-clock time an XLSX cell shows (cells have no zone)."""
+    moment = to_local(value)
+    return None if moment is None else moment.replace(tzinfo=None)

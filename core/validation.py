@@ -19,10 +19,10 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from .definition import Definition, Field
 from .errors import EntryInvalid
 from .quickcheck import compile_quick_check
+from .settings import INT64
 
 DEFAULT_MAX_LENGTH = 10_000
 DEFAULT_MAX_ITEMS = 500
-INT64 = 2**63 - 1
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -1,4 +1,4 @@
-"""A ledger definition -> a WTForms form class, through one lookup table from field kind to factory.
+"""A ledger definition -> a WTForms form class, through one lookup table from kind widget to factory.
 
 The form only carries values between the page and the engine: it does no validation of its
 own, so every message the user sees comes from core.validation, the same as for the API.
@@ -140,6 +140,7 @@ def _table(f: Field) -> wf.Field:
     return wf.FieldList(row, min_entries=0, max_entries=MAX_ROWS, **kw)
 
 
+# Keyed by Kind.widget: a kind names its widget, this table knows how WTForms builds it.
 FACTORIES: dict[str, Callable[[Field], wf.Field]] = {
     "text": _text(widgets.TextInput),
     "textarea": _textarea,
@@ -159,7 +160,7 @@ FACTORIES: dict[str, Callable[[Field], wf.Field]] = {
 
 
 def _form_class(name: str, fields: tuple[Field, ...], schema: dict | None = None) -> type[DefinedForm]:
-    pairs = tuple((f.key, FACTORIES[f.kind](f)) for f in fields)
+    pairs = tuple((f.key, FACTORIES[f.type.widget](f)) for f in fields)
     return type(name, (DefinedForm,), {"pairs": pairs, "fields": fields, "schema": schema})
 
 

@@ -156,9 +156,9 @@ def with_blank_rows(form):
     """One empty row at the end of every child table: where a user without JavaScript types."""
     def walk(bound_form, fields: tuple[Field, ...]) -> None:
         for f in fields:
-            if f.kind == "table" and not f.read_only:
+            if f.type.rows and not f.read_only:
                 bound_form[f.key].append_entry()
-            elif f.kind == "group":
+            elif f.type.fieldset:
                 walk(bound_form[f.key].form, f.children)
     walk(form, form.fields)
     return form

@@ -51,6 +51,11 @@ def test_numbers_sort_as_numbers(filled):
     ({"unit__in": "乙,丙"}, {"乙二", "丙三 50%_折扣"}),
     ({"done": "false"}, {"乙二", "甲四"}),
     ({"done": "是"}, {"甲一"}),
+    ({"done": "yes"}, {"甲一"}),             # the import's boolean words work in a query too
+    ({"done__in": "对,n"}, {"甲一", "乙二", "甲四"}),
+    ({"due": "2026/3/1"}, {"乙二"}),         # and its dates
+    ({"score__gte": "1,00"}, {"丙三 50%_折扣"}),   # separators as a spreadsheet has them
+    ({"score__lt": str(10**16)}, {"甲一", "乙二", "甲四", "丙三 50%_折扣"}),  # a cell would take it too
     ({"tags": "蓝"}, {"丙三 50%_折扣", "甲四"}),
     ({"name__contains": "四"}, {"甲四"}),
     ({"_q": "50%_"}, {"丙三 50%_折扣"}),
@@ -83,8 +88,8 @@ def test_paging_reports_the_total(filled):
     ({"score": "abc"}, "分数：应为整数"),
     ({"score": str(2**64)}, "超出整数范围"),
     ({"amount": "NaN"}, "超出数字范围"),
-    ({"due": "明天"}, "时限：应为有效日期"),
-    ({"done": "maybe"}, "完成：应为 true 或 false"),
+    ({"due": "明天"}, "时限：无法识别的日期"),
+    ({"done": "maybe"}, "完成：应填“是”或“否”"),
     ({"_page": "0"}, "_page"),
     ({"_page": str(2**70)}, "_page"),
     ({"_size": "100000"}, "_size"),

@@ -26,7 +26,7 @@ TABLE = Field("tb", "行程", "table", {}, children=(Field("time", "时间", "te
     (TEXT, "'-5", "-5"),
     (TEXT, "''引号", "'引号"),
     (TEXT, "'普通", "'普通"),
-    (AREA, " 保留\n换行 ", " 保留\n换行 "),
+    (AREA, " 保留\r\n换行 ", " 保留\n换行"),  # indent kept, end trimmed: the form's rule too
     (DATE, "2026/3/5", "2026-03-05"),
     (DATE, "2026-03-05", "2026-03-05"),
     (DATE, "2026年3月5日", "2026-03-05"),

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from core import store, tabular
+from core.settings import local_today
 from core.access import SYSTEM
 from tests.conftest import shipped
 
@@ -27,7 +28,7 @@ def test_csv_is_utf8_bom_crlf_with_titles(api, demo_data):
     assert b"\r\n" in body and body.count(b"\r\n") >= 64
     disposition = response.headers["Content-Disposition"]
     assert "filename*=UTF-8''" in disposition
-    assert unquote(disposition.split("''")[1]) == f"督查督办台帐-{dt.date.today():%Y%m%d}.csv"
+    assert unquote(disposition.split("''")[1]) == f"督查督办台帐-{local_today():%Y%m%d}.csv"  # the local date
     header = rows_of(body)[0]
     assert header[-2:] == ["最后修改人", "最后修改时间"] and "协办单位" in header and "进展情况" in header
 
