@@ -121,8 +121,7 @@ def schema_transaction(db: Database) -> Iterator[Connection]:
                     raise SchemaVersionError("迁移后存在违反外键约束的数据，已回滚")
         finally:
             if raw is not None:
-                raw.execute("PRAGMA foreign_keys=ON")
-                raw.execute("PRAGMA busy_timeout=30000")
+                conn.invalidate()  # not back to the pool with these pragmas: the next one is fresh
 
 
 def _stamp_baseline(conn: Connection, script: ScriptDirectory) -> None:
