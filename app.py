@@ -10,14 +10,17 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
 
 import cli
 from api import bp as api_bp
 from core import accounts, bootstrap, settings
-from core.models import Database
+from core.models import Base, Database, engine_options, normalise_url
 from web import init_web
 
 ROOT = Path(__file__).resolve().parent
+MIGRATIONS = ROOT / "migrations"
 log = logging.getLogger("ledger")
 
 
@@ -46,9 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # field order is the definition's order, everywhere
     app.json.ensure_ascii = False
 
-    db = Database(app.config["DATABASE_URL"])
-    app.extensions["ledger_db"] = db
-    bootstrap.prepare(db, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
+    db = _init_database(app)
+    bootstrap.prepare(db, MIGRATIONS, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
     if not app.testing and accounts.user_count(db) == 0:
         app.logger.warning(bootstrap.FIRST_ADMIN_HINT)
 
@@ -56,6 +58,21 @@ def create_app(config: dict | None = None) -> Flask:
     init_web(app)
     cli.register(app)
     return app
+
+
+def _init_database(app: Flask) -> Database:
+    """Flask-SQLAlchemy builds the one engine, with core's options and metadata; core's Database
+    wraps that engine (SQLite pragmas, BEGIN IMMEDIATE), so the app and `flask db` share a pool."""
+    url = normalise_url(app.config["DATABASE_URL"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(url)
+    sqla = SQLAlchemy(metadata=Base.metadata)
+    sqla.init_app(app)
+    Migrate(app, sqla, directory=str(MIGRATIONS))
+    with app.app_context():
+        db = Database(sqla.engine)
+    app.extensions["ledger_db"] = db
+    return db
 
 
 def _secret_key(instance: Path) -> str:

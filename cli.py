@@ -36,12 +36,14 @@ def clean_errors(command):
     return wrapper
 
 
-@click.command("init", help="建表并载入内置台帐（首次启动时自动进行）")
+@click.command("init", help="建立或升级数据库，空库时载入内置台帐（每次启动时自动进行）")
 @with_appcontext
 @clean_errors
 def init_command():
-    bootstrap.prepare(db(), current_app.config["SCHEMAS_DIR"])
-    click.echo(f"数据库就绪：{len(query.list_ledgers(db(), SYSTEM))} 个台帐")
+    migrations = current_app.extensions["migrate"].directory
+    bootstrap.prepare(db(), migrations, current_app.config["SCHEMAS_DIR"])
+    revision = bootstrap.current_revision(db())
+    click.echo(f"数据库就绪（结构版本 {revision}）：{len(query.list_ledgers(db(), SYSTEM))} 个台帐")
     if accounts.user_count(db()) == 0:
         click.echo(bootstrap.FIRST_ADMIN_HINT)
 

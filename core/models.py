@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from contextlib import contextmanager
 from functools import partial
 from typing import Iterator
@@ -10,7 +11,7 @@ from typing import Iterator
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String,
                         UniqueConstraint, create_engine, event, text)
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 JsonData = JSON().with_variant(JSONB(), "postgresql")
@@ -113,25 +114,44 @@ entries, revisions, entry_counts = Entry.__table__, Revision.__table__, EntryCou
 
 
 def normalise_url(url: str) -> str:
-    """postgres:// and postgresql:// both mean psycopg 3 here."""
+    """postgres:// and postgresql:// both mean psycopg 3 here; a relative SQLite path is made
+    absolute from the working folder (as SQLAlchemy reads it), so Flask-SQLAlchemy, which would
+    read it from instance/, opens the same file."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not parsed.query.get("uri") and not os.path.isabs(parsed.database):
+        return parsed.set(database=os.path.abspath(parsed.database)).render_as_string(hide_password=False)
     return url
 
 
-class Database:
-    """One engine, with reads in deferred transactions and writes in immediate ones (SQLite)."""
+def engine_options(url: str, echo: bool = False) -> dict:
+    """create_engine() keywords for `url`: also given to Flask-SQLAlchemy, which then builds the
+    very engine a `Database` wraps."""
+    dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    options: dict = {"json_serializer": dumps, "echo": echo}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 30}
+    else:
+        options.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return options
 
-    def __init__(self, url: str, echo: bool = False):
-        url = normalise_url(url)
-        dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-        options: dict = {"json_serializer": dumps, "echo": echo}
-        if url.startswith("sqlite"):
-            options["connect_args"] = {"timeout": 30}
+
+class Database:
+    """One engine, with reads in deferred transactions and writes in immediate ones (SQLite).
+
+    Built from a URL (engine tests, benchmarks) or around an engine made elsewhere with
+    `engine_options` (the app's Flask-SQLAlchemy engine): either way one pool, one set of pragmas.
+    """
+
+    def __init__(self, url: str | Engine, echo: bool = False):
+        if isinstance(url, Engine):
+            self.engine: Engine = url
         else:
-            options.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
-        self.engine: Engine = create_engine(url, **options)
+            url = normalise_url(url)
+            self.engine = create_engine(url, **engine_options(url, echo))
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
@@ -149,6 +169,7 @@ class Database:
             yield conn
 
     def create_all(self) -> None:
+        """Tables as the models say, for engine tests and benchmarks; the app migrates instead."""
         with self.write() as conn:
             Base.metadata.create_all(conn)
 

@@ -1,0 +1,212 @@
+"""Migrations: the scripts and the models agree on both databases; a database from an earlier
+release (or from create_all before migrations existed) upgrades in place with its data; workers
+starting together upgrade once."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, Table, select, text
+
+from app import MIGRATIONS, create_app
+from core import accounts, bootstrap, demo, query, store
+from core.access import SYSTEM
+from core.models import Base, Database
+from tests.conftest import ROOT, shipped
+
+HEAD = ScriptDirectory.from_config(bootstrap.alembic_config(MIGRATIONS)).get_current_head()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request, tmp_path):
+    """Each test here runs on SQLite and on PostgreSQL (skipped where none is reachable)."""
+    return f"sqlite:///{tmp_path / 'm.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def make_app(url: str):
+    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret"})
+
+
+def at_baseline(url: str, legacy: bool = False) -> Database:
+    """A database at the baseline revision with nothing newer run. `legacy`: without
+    alembic_version, as create_all made it before migrations existed (the baseline's tables are
+    create_all's: test_models_and_migrations_agree checks that at head)."""
+    db = Database(url)
+    config = bootstrap.alembic_config(MIGRATIONS)
+    with bootstrap.schema_transaction(db) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, bootstrap.BASELINE)
+        if legacy:
+            conn.execute(text("DROP TABLE alembic_version"))
+    return db
+
+
+def fill(db: Database) -> None:
+    """A row in every table: users, a token, a ledger with two versions, entries (one edited,
+    one deleted) with their revisions, and the per-choice counts."""
+    accounts.create_user(db, "wang", "admin", "wang-password")
+    accounts.create_user(db, "li", "viewer", "li-password")
+    accounts.issue_token(db, "wang")
+    store.save_definition(db, SYSTEM, shipped("supervision"))
+    store.save_definition(db, SYSTEM, {**shipped("supervision"), "title": "督查督办台帐（修订）"})
+    store.create_entries(db, SYSTEM, "supervision", demo.demo_entries("supervision")[:12], source="demo")
+    with db.read() as conn:
+        first, second = conn.exec_driver_sql("SELECT id FROM entries ORDER BY id LIMIT 2").scalars()
+    store.update_entry(db, SYSTEM, "supervision", first, {"progress": 55}, 1, partial=True)
+    store.delete_entry(db, SYSTEM, "supervision", second, 1)
+
+
+def snapshot(db: Database, columns: dict[str, list[str]] | None = None) -> dict[str, tuple]:
+    """Every row of the baseline tables, by primary key (only `columns`, when given: a later
+    revision may add some)."""
+    found = {}
+    with db.read() as conn:
+        for name in bootstrap.BASELINE_TABLES:
+            table = Table(name, MetaData(), autoload_with=conn)
+            names = columns[name] if columns else list(table.c.keys())
+            rows = conn.execute(select(*(table.c[c] for c in names)).order_by(*table.primary_key.columns)).all()
+            found[name] = (names, [tuple(r) for r in rows])
+    return found
+
+
+def assert_intact(db: Database, before: dict) -> None:
+    after = snapshot(db, {name: names for name, (names, _) in before.items()})
+    assert after == before
+    assert all(rows for _, rows in before.values()), "every table held rows"
+    assert accounts.authenticate(db, "wang", "wang-password").role == "admin"
+    assert query.list_entries(db, SYSTEM, "supervision")["total"] == 11
+    with db.read() as conn:
+        first = conn.exec_driver_sql("SELECT MIN(id) FROM entries").scalar_one()
+    edited = query.get_entry(db, SYSTEM, "supervision", first)
+    assert edited["data"]["progress"] == 55 and edited["version"] == 2
+    assert sorted(r["action"] for r in query.list_revisions(db, SYSTEM, "supervision", first)) == ["create", "update"]
+    assert query.get_ledger(db, SYSTEM, "supervision")[1].title == "督查督办台帐（修订）"
+
+
+def test_a_baseline_database_with_data_upgrades_to_head_intact(url):
+    db = at_baseline(url)
+    fill(db)
+    before = snapshot(db)
+    bootstrap.upgrade_schema(db, MIGRATIONS)
+    assert bootstrap.current_revision(db) == HEAD
+    assert_intact(db, before)
+    db.dispose()
+
+
+def test_a_database_from_before_migrations_is_stamped_and_upgraded_by_init(url):
+    db = at_baseline(url, legacy=True)
+    fill(db)
+    before = snapshot(db)
+    db.dispose()
+    app = make_app(url)
+    result = app.test_cli_runner().invoke(args=["init"])
+    db = app.extensions["ledger_db"]
+    assert result.exit_code == 0, result.output
+    assert f"结构版本 {HEAD}" in result.output and "1 个台帐" in result.output  # not loaded again
+    assert bootstrap.current_revision(db) == HEAD
+    assert_intact(db, before)
+    db.dispose()
+
+
+def test_tables_without_a_version_but_missing_one_are_refused_not_guessed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    db = at_baseline(url, legacy=True)
+    with db.write() as conn:
+        conn.execute(text("DROP TABLE entry_counts"))
+    db.dispose()
+    with pytest.raises(bootstrap.SchemaVersionError, match="entry_counts"):
+        make_app(url)
+
+
+def test_a_database_from_a_newer_release_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    db = at_baseline(url)
+    with db.write() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+    db.dispose()
+    with pytest.raises(bootstrap.SchemaVersionError, match="f00d"):
+        make_app(url)
+
+
+def test_models_and_migrations_agree(url):
+    """What `flask db check` does: autogenerate finds nothing to add, drop or alter at head,
+    with the shipped ledgers' run-time expression indexes in place and ignored."""
+    app = make_app(url)
+    db = app.extensions["ledger_db"]
+    config = bootstrap.alembic_config(MIGRATIONS)
+    with bootstrap.schema_transaction(db) as conn:
+        assert runtime_indexes(conn), "the shipped ledgers made their expression indexes"
+        diffs = compare_metadata(MigrationContext.configure(conn, opts={"include_object": bootstrap.include_object}),
+                                 Base.metadata)
+        assert diffs == []
+        config.attributes["connection"] = conn
+        command.check(config)  # through env.py, as the CLI runs it; raises on any difference
+    db.dispose()
+
+
+def runtime_indexes(conn) -> list[str]:
+    sql = ("SELECT name FROM sqlite_master WHERE type = 'index'" if conn.dialect.name == "sqlite" else
+           "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+    return [name for name in conn.exec_driver_sql(sql).scalars() if name.startswith("ix_e_")]
+
+
+def test_the_run_time_indexes_would_show_as_differences_without_the_filter(pg_url):
+    app = make_app(pg_url)
+    db = app.extensions["ledger_db"]
+    with db.read() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diffs and all(d[0] == "remove_index" and d[1].name.startswith("ix_e_") for d in diffs)
+    db.dispose()
+
+
+def test_db_current_prints_the_head_after_init(tmp_path):
+    """The contract's commands, as an operator types them."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}", "SECRET_KEY": "test-secret"}
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    init = subprocess.run([*flask, "init"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert init.returncode == 0 and f"结构版本 {HEAD}" in init.stdout, init.stderr
+    current = subprocess.run([*flask, "db", "current"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert current.returncode == 0 and current.stdout.strip() == f"{HEAD} (head)", current.stderr
+
+
+def test_the_sqlite_foreign_keys_are_on_again_after_an_upgrade(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'm.db'}")
+    assert bootstrap.upgrade_schema(db, MIGRATIONS) == HEAD
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    db.dispose()
+
+
+def _upgrade_when_told(url: str, together, results) -> None:
+    db = Database(url)
+    together.wait()
+    try:
+        results.put(bootstrap.upgrade_schema(db, MIGRATIONS))
+    except Exception as exc:  # noqa: BLE001 - the parent reports it
+        results.put(repr(exc))
+    db.dispose()
+
+
+def test_two_processes_upgrading_at_once_both_end_at_head(url):
+    """Two gunicorn workers starting on an empty database: one migrates, the other waits for
+    the schema lock and then finds nothing to do."""
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")  # fork: no re-import
+    together, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_upgrade_when_told, args=(url, together, results)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    assert sorted(outcomes, key=str) == sorted([HEAD, None], key=str)
+    db = Database(url)
+    assert bootstrap.current_revision(db) == HEAD
+    db.dispose()
