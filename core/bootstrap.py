@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from .access import SYSTEM, Actor
 from .definition import Definition, load_definition_file
 from .models import Database, ledgers
-from .store import save_definition
+from .store import ensure_ledger_indexes, save_definition
 
 log = logging.getLogger("ledger")
 
@@ -39,7 +39,8 @@ class SchemaVersionError(RuntimeError):
 
 def prepare(db: Database, migrations_dir: str | Path, schemas_dir: str | Path | None) -> None:
     """Upgrade the tables to head; on an empty database, load every definition in `schemas_dir`."""
-    upgrade_schema(db, migrations_dir)
+    if upgrade_schema(db, migrations_dir) is not None:
+        rebuild_indexes(db)
     if schemas_dir is None:
         return
     with db.read() as conn:
@@ -49,6 +50,19 @@ def prepare(db: Database, migrations_dir: str | Path, schemas_dir: str | Path | 
         load_path(db, SYSTEM, schemas_dir)
     except IntegrityError:
         pass  # another worker loaded them at the same moment
+
+
+def rebuild_indexes(db: Database) -> None:
+    """After an upgrade, every ledger's indexes as its current definition declares them (a
+    migration may drop indexes; definitions, not migrations, say which exist). A ledger whose
+    entries already repeat its business key keeps working without the unique index, and the
+    log says why and where."""
+    with db.read() as conn:
+        keys = list(conn.execute(select(ledgers.c.key).order_by(ledgers.c.id)).scalars())
+    for key in keys:
+        problems = ensure_ledger_indexes(db, key)
+        if problems:
+            log.warning("台帐“%s”的索引未能全部建立：%s", key, "；".join(p["message"] for p in problems))
 
 
 def load_path(db: Database, actor: Actor, path: str | Path) -> list[Definition]:

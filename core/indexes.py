@@ -68,16 +68,24 @@ def same_plan(old: Definition, new: Definition) -> bool:
     return shape(old) == shape(new)
 
 
-def ensure(conn: Connection, ledger_id: int, definition: Definition) -> None:
-    """Create the indexes `definition` declares and drop this ledger's others."""
+def ensure(conn: Connection, ledger_id: int, definition: Definition, strict: bool = True) -> list[dict]:
+    """Create the indexes `definition` declares and drop this ledger's others.
+
+    A business key whose values already repeat cannot be unique: `strict` refuses the whole
+    change (DefinitionError, nothing done); otherwise that index is skipped and the problem
+    returned, so an upgrade of a database holding such entries still completes.
+    """
     wanted = plan(ledger_id, definition)
+    problems = [p for s in wanted if s.unique for p in _duplicates(conn, ledger_id, s.fields[0])]
+    if problems and strict:
+        raise DefinitionError("台帐定义有误", problems)
     names = {s.name for s in wanted}
     for name in existing(conn, ledger_id):
         if name not in names:
             conn.execute(text(f"DROP INDEX IF EXISTS {conn.dialect.identifier_preparer.quote(name)}"))
     for spec in wanted:
-        if spec.unique:
-            _refuse_duplicates(conn, ledger_id, spec.fields[0])
+        if spec.unique and problems:
+            continue
         columns = [field_expr(conn.dialect.name, f) for f in spec.fields]
         if not spec.unique:
             columns.append(entries.c.id)
@@ -85,6 +93,7 @@ def ensure(conn: Connection, ledger_id: int, definition: Definition) -> None:
         index = Index(spec.name, *columns, unique=spec.unique, sqlite_where=where, postgresql_where=where)
         conn.execute(CreateIndex(index, if_not_exists=True))
         entries.indexes.discard(index)  # keep the shared Table free of per-ledger indexes
+    return problems
 
 
 def existing(conn: Connection, ledger_id: int) -> list[str]:
@@ -99,15 +108,15 @@ def existing(conn: Connection, ledger_id: int) -> list[str]:
     return list(conn.execute(stmt, {"p": pattern}).scalars())
 
 
-def _refuse_duplicates(conn: Connection, ledger_id: int, f: Field) -> None:
+def _duplicates(conn: Connection, ledger_id: int, f: Field) -> list[dict]:
     """A business key over entries that already repeat it cannot be unique: say how many and which."""
     expr = field_expr(conn.dialect.name, f)
     repeated = conn.execute(
         select(expr, func.count()).where(ledger_clause(ledger_id), entries.c.deleted_at.is_(None),
                                          expr.is_not(None))
         .group_by(expr).having(func.count() > 1).order_by(func.count().desc()).limit(5)).all()
-    if repeated:
-        examples = "、".join(f"“{value}”（{n} 条）" for value, n in repeated)
-        raise DefinitionError("台帐定义有误", [{
-            "path": "/x-ledger/business_key",
-            "message": f"已有记录的“{f.title}”重复（如 {examples}），不能设为业务主键；请先处理重复记录"}])
+    if not repeated:
+        return []
+    examples = "、".join(f"“{value}”（{n} 条）" for value, n in repeated)
+    return [{"path": "/x-ledger/business_key",
+             "message": f"已有记录的“{f.title}”重复（如 {examples}），不能设为业务主键；请先处理重复记录"}]

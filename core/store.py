@@ -72,13 +72,26 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
             ledger_id=ledger_id, version=version, definition=definition.schema,
             created_at=now, created_by=actor.name))
         if previous is None or not indexes.same_plan(previous, definition):
-            if conn.dialect.name == "postgresql":
-                # Wait for writers in flight, and hold new ones, before touching counts and
-                # indexes: a writer locks its entry before its count rows, so does this.
-                conn.execute(text("LOCK TABLE entries IN SHARE MODE"))
-            indexes.ensure(conn, ledger_id, definition)
+            _reindex(conn, ledger_id, definition)
             counts.rebuild(conn, ledger_id, definition)
     return definition.with_version(version)
+
+
+def ensure_ledger_indexes(db: Database, key: str) -> list[dict]:
+    """Create (and prune) one ledger's indexes for its current definition; return the problems
+    that kept one from being made (a business key whose values already repeat)."""
+    with db.write() as conn:
+        ledger = lock_ledger(conn, key)
+        return _reindex(conn, ledger.id, _definition_for(conn, ledger), strict=False)
+
+
+def _reindex(conn: Connection, ledger_id: int, definition: Definition, strict: bool = True) -> list[dict]:
+    """Indexes for `definition`, inside a write that locked the ledger row first."""
+    if conn.dialect.name == "postgresql":
+        # Wait for writers in flight, and hold new ones, before touching counts and indexes:
+        # a writer locks its entry before its count rows, so does this.
+        conn.execute(text("LOCK TABLE entries IN SHARE MODE"))
+    return indexes.ensure(conn, ledger_id, definition, strict)
 
 
 def ledger_row(conn: Connection, key: str):

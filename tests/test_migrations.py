@@ -3,6 +3,7 @@ release (or from create_all before migrations existed) upgrades in place with it
 starting together upgrade once."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import subprocess
@@ -154,7 +155,7 @@ def test_models_and_migrations_agree(url):
 def runtime_indexes(conn) -> list[str]:
     sql = ("SELECT name FROM sqlite_master WHERE type = 'index'" if conn.dialect.name == "sqlite" else
            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
-    return [name for name in conn.exec_driver_sql(sql).scalars() if name.startswith("ix_e_")]
+    return [name for name in conn.exec_driver_sql(sql).scalars() if name.startswith("lx_")]
 
 
 def test_the_run_time_indexes_would_show_as_differences_without_the_filter(pg_url):
@@ -162,7 +163,7 @@ def test_the_run_time_indexes_would_show_as_differences_without_the_filter(pg_ur
     db = app.extensions["ledger_db"]
     with db.read() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert diffs and all(d[0] == "remove_index" and d[1].name.startswith("ix_e_") for d in diffs)
+    assert diffs and all(d[0] == "remove_index" and d[1].name.startswith("lx_") for d in diffs)
     db.dispose()
 
 
@@ -209,4 +210,44 @@ def test_two_processes_upgrading_at_once_both_end_at_head(url):
     assert sorted(outcomes, key=str) == sorted([HEAD, None], key=str)
     db = Database(url)
     assert bootstrap.current_revision(db) == HEAD
+    db.dispose()
+
+
+def index_names(db: Database) -> set[str]:
+    with db.read() as conn:
+        if db.dialect == "sqlite":
+            return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                            "AND tbl_name = 'entries'").scalars())
+        return set(conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'entries' "
+                                        "AND schemaname = current_schema()").scalars())
+
+
+def test_shared_indexes_give_way_to_per_ledger_ones_on_upgrade(url, caplog):
+    """0002: the shared `ix_e_` indexes of before are dropped and each ledger's own are built;
+    a ledger whose entries already repeat its business key keeps working without that one."""
+    db = at_baseline(url)
+    fill(db)
+    store.save_definition(db, SYSTEM, shipped("fixed_assets"))
+    asset = demo.demo_entries("fixed_assets")[0]
+    with db.write() as conn:  # as before 0002: shared indexes, and a repeated asset number
+        for name in [n for n in index_names(db) if n.startswith("lx_")]:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        expr = "json_extract(data, '$.status')" if db.dialect == "sqlite" else "(data ->> 'status')"
+        conn.exec_driver_sql(f"CREATE INDEX ix_e_status_t ON entries (ledger_id, {expr}, id)")
+    with db.write() as conn:
+        ledger_id = conn.exec_driver_sql("SELECT id FROM ledgers WHERE key = 'fixed_assets'").scalar_one()
+        for _ in range(2):
+            conn.execute(text("INSERT INTO entries (ledger_id, def_version, data, version, created_at, updated_at) "
+                              "VALUES (:l, 1, :d, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                         {"l": ledger_id, "d": json.dumps(asset, ensure_ascii=False)})
+        conn.execute(text("UPDATE ledgers SET entry_count = 2 WHERE id = :l"), {"l": ledger_id})
+    db.dispose()
+    app = make_app(url)
+    db = app.extensions["ledger_db"]
+    names = index_names(db)
+    assert "ix_e_status_t" not in names
+    assert {"lx_1_status_t__deadline_t", f"lx_{ledger_id}_status_t__asset_no_t"} <= names
+    assert not [n for n in names if n.startswith(f"lx_{ledger_id}_u")]
+    assert "资产编号" in caplog.text and "fixed_assets" in caplog.text
+    assert query.list_entries(db, SYSTEM, "fixed_assets")["total"] == 2
     db.dispose()
