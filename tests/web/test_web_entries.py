@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from core import query, store
 from core.access import SYSTEM
+from core.models import revisions
 
 NEW = "/ledgers/supervision/new"
 
@@ -184,6 +186,10 @@ def test_delete_with_confirmation(login, client, csrf, supervision_entry, db):
     assert response.status_code == 302 and response.headers["Location"] == "/ledgers/supervision"
     assert "已删除记录" in client.get("/ledgers/supervision").text
     assert client.get(f"/ledgers/supervision/entries/{entry['id']}").status_code == 404
+    with db.read() as conn:  # the history says the page deleted it, not the API
+        source = conn.execute(select(revisions.c.source).where(revisions.c.entry_id == entry["id"],
+                                                               revisions.c.action == "delete")).scalar_one()
+    assert source == "web"
 
 
 def test_stale_delete_deletes_nothing(login, client, csrf, supervision_entry, db):
