@@ -144,3 +144,13 @@ def test_query_parameter_named_like_a_url_part_does_not_break_links(login, clien
     response = client.get("/ledgers/supervision?key=x&_sort=deadline")
     assert response.status_code == 400  # 'key' is no field of this ledger: a clean 400 page
     assert "未知字段" in response.text
+
+
+def test_money_is_shown_with_thousands_separators_and_cents(login, client, db):
+    entry = store.create_entry(db, SYSTEM, "fixed_assets", {
+        "asset_no": "CL-2026-0001", "name": "公务用车", "asset_class": "车辆", "original_value": 1234567.8})
+    login("viewer")
+    listed = [r for r in rows(client.get("/ledgers/fixed_assets").text) if "CL-2026-0001" in r]
+    assert len(listed) == 1 and "1,234,567.80" in listed[0]
+    page = client.get(f"/ledgers/fixed_assets/entries/{entry['id']}").text
+    assert "1,234,567.80" in page and "1234567.8" not in page
