@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from app import create_app
 from core import accounts
@@ -20,17 +23,47 @@ SCHEMAS = ROOT / "schemas"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
+# Messages psycopg gives when nothing answers at the address: the only failure that is a skip.
+UNREACHABLE = ("connection refused", "timeout expired", "timed out", "is the server running")
+
+
+def postgres_required(env: Mapping[str, str] = os.environ) -> bool:
+    """CI, the PostgreSQL run of the suite or REQUIRE_POSTGRES=1 need a server: no server is a failure."""
+    return env.get("TEST_DATABASE") == "postgres" or bool(env.get("CI")) or env.get("REQUIRE_POSTGRES") == "1"
+
+
+def pg_connect_outcome(exc: BaseException, env: Mapping[str, str] = os.environ) -> str:
+    """What a failure to connect means: "skip" (no server here), "fail" (no server, but one is
+    required) or "raise" (a server that refused us, a bad URL, a bug: never hidden as a skip)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(orig, psycopg.OperationalError):
+        return "raise"
+    if not any(words in str(orig).lower() for words in UNREACHABLE):
+        return "raise"
+    return "fail" if postgres_required(env) else "skip"
+
+
 def pg_url_or_skip() -> tuple[str, str, str]:
-    """A fresh schema in the test PostgreSQL database, or a skip saying why there is none."""
+    """A fresh schema in the test PostgreSQL database; a skip only when no server answers."""
     base = os.environ.get("TEST_POSTGRES_URL", PG_DEFAULT)
+    engine = create_engine(normalise_url(base), connect_args={"connect_timeout": 3})
     try:
-        engine = create_engine(normalise_url(base), connect_args={"connect_timeout": 3})
-        schema = "t_" + uuid.uuid4().hex[:12]
-        with engine.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        conn = engine.connect()
+    except Exception as exc:
         engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server here"
-        pytest.skip(f"no PostgreSQL reachable at {base}: {str(exc).splitlines()[0][:120]}")
+        outcome = pg_connect_outcome(exc)
+        if outcome == "raise":
+            raise
+        shown = make_url(normalise_url(base)).render_as_string(hide_password=True)
+        reason = f"no PostgreSQL reachable at {shown}: {str(exc).splitlines()[0][:120]}"
+        if outcome == "fail":
+            pytest.fail(f"{reason} (required here: TEST_DATABASE=postgres, CI or REQUIRE_POSTGRES=1)",
+                        pytrace=False)
+        pytest.skip(reason)
+    schema = "t_" + uuid.uuid4().hex[:12]
+    with conn, conn.begin():  # a failure from here on is a broken set-up, not a missing server
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
     sep = "&" if "?" in base else "?"
     return f"{base}{sep}options=-csearch_path%3D{schema}", schema, base
 
@@ -55,7 +88,7 @@ def database_url(tmp_path):
 
 @pytest.fixture
 def pg_url():
-    """Always PostgreSQL (for the tests that must run on both); skipped where none is reachable."""
+    """Always PostgreSQL (for the tests that must run on both); skipped only where no server answers."""
     url, schema, base = pg_url_or_skip()
     yield url
     drop_pg_schema(base, schema)

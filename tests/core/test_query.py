@@ -69,6 +69,23 @@ def test_filters_and_search(filled, params, expected):
     assert page["total"] == len(expected)
 
 
+@pytest.mark.parametrize("params,expected", [
+    ({"unit__ne": "甲"}, {"乙二", "丙三 50%_折扣", "无单位"}),
+    ({"done__ne": "true"}, {"乙二", "丙三 50%_折扣", "甲四", "无单位"}),
+    ({"amount__ne": "2.25"}, {"甲一", "丙三 50%_折扣", "甲四", "无单位"}),
+    ({"score__ne": "9"}, {"甲一", "乙二", "丙三 50%_折扣", "无单位"}),
+    ({"due__ne": "2026-01-05"}, {"乙二", "丙三 50%_折扣", "甲四", "无单位"}),
+])
+def test_ne_keeps_entries_without_the_field(filled, params, expected):
+    """"Not 甲" includes an entry with no unit at all: SQL's NULL <> '甲' is not true by itself."""
+    create_entries(filled, SYSTEM, "small", [{"name": "无单位"}])
+    page = list_entries(filled, SYSTEM, "small", params)
+    assert {e["data"]["name"] for e in page["items"]} == expected
+    assert page["total"] == len(expected)
+    _, streamed = iter_entries(filled, SYSTEM, "small", params)
+    assert {e["data"]["name"] for e in streamed} == expected
+
+
 def test_paging_reports_the_total(filled):
     first = list_entries(filled, SYSTEM, "small", {"_size": "3", "_sort": "score"})
     second = list_entries(filled, SYSTEM, "small", {"_size": "3", "_page": "2", "_sort": "score"})

@@ -209,3 +209,19 @@ def test_templates_have_headers_and_an_example_that_imports(api, key, fmt):
         or "%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF" in response.headers["Content-Disposition"]
     checked = upload(api, "editor", key, response.get_data(), name=f"t.{fmt}", dry_run="1").get_json()
     assert (checked["total"], checked["invalid"]) == (1, 0), checked["errors"]
+
+
+def test_boolean_words_import_as_true_and_false(api, db):
+    store.save_definition(db, SYSTEM, {
+        "title": "核查台帐", "type": "object",
+        "properties": {"name": {"type": "string", "title": "名称", "maxLength": 20},
+                       "ok": {"type": "boolean", "title": "是否合格"}},
+        "required": ["name"], "x-ledger": {"key": "checks", "list": {"sort": "name"}}})
+    words = {"y": True, "yes": True, "对": True, "√": True, "Y": True,
+             "n": False, "no": False, "错": False, "×": False, "NO": False}
+    lines = ["名称,是否合格"] + [f"{i:02d},{word}" for i, word in enumerate(words)]
+    response = upload(api, "editor", "checks", ("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    assert response.status_code == 201, response.get_json()
+    _, entries = query.iter_entries(db, SYSTEM, "checks")
+    got = {e["data"]["name"]: e["data"]["ok"] for e in entries}
+    assert got == {f"{i:02d}": value for i, value in enumerate(words.values())}

@@ -1,6 +1,7 @@
 """Index, list (filters, search, sort, paging, overdue, export link), entry page and error pages."""
 from __future__ import annotations
 
+import html
 import re
 
 from core import store
@@ -80,14 +81,16 @@ def test_overdue_rows_are_highlighted(login, client, supervision_entry):
     assert "超期" in overdue[0]
 
 
-def test_export_link_keeps_filters_when_export_exists(login, client, app):
+def test_export_link_keeps_filters_and_drops_the_page(login, client):
     login("viewer")
     page = client.get("/ledgers/supervision?unit=区住建局&_page=1").text
-    if "api.export_csv" in app.view_functions:
-        link = re.search(r'href="([^"]*export\.csv[^"]*)"', page).group(1)
-        assert "unit=" in link and "_page" not in link
-    else:
-        assert "导出 CSV" not in page
+    assert "导出 CSV" in page
+    link = re.search(r'href="([^"]*export\.csv[^"]*)"', page)
+    assert link, "the list page has no CSV export link"
+    href = html.unescape(link.group(1))
+    assert href.startswith("/api/v1/ledgers/supervision/export.csv?")
+    assert "unit=" in href and "_page" not in href
+    assert client.get(href).status_code == 200
 
 
 def test_bad_filter_value_is_a_400_page(login, client):
@@ -141,3 +144,13 @@ def test_query_parameter_named_like_a_url_part_does_not_break_links(login, clien
     response = client.get("/ledgers/supervision?key=x&_sort=deadline")
     assert response.status_code == 400  # 'key' is no field of this ledger: a clean 400 page
     assert "未知字段" in response.text
+
+
+def test_money_is_shown_with_thousands_separators_and_cents(login, client, db):
+    entry = store.create_entry(db, SYSTEM, "fixed_assets", {
+        "asset_no": "CL-2026-0001", "name": "公务用车", "asset_class": "车辆", "original_value": 1234567.8})
+    login("viewer")
+    listed = [r for r in rows(client.get("/ledgers/fixed_assets").text) if "CL-2026-0001" in r]
+    assert len(listed) == 1 and "1,234,567.80" in listed[0]
+    page = client.get(f"/ledgers/fixed_assets/entries/{entry['id']}").text
+    assert "1,234,567.80" in page and "1234567.8" not in page
