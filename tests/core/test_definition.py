@@ -195,7 +195,6 @@ def at_once(action, count: int = 4) -> list:
     return outcomes
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch main by the lock-order work")
 def test_simultaneous_creation_of_one_ledger_makes_one_ledger_and_three_conflicts(edb, monkeypatch):
     """POST /ledgers four times at once with one key: one 201, three 409, one version.
 
