@@ -7,7 +7,6 @@ posting entries while others import CSVs (1 of 20 imports, 9 of 100 creates fail
 from __future__ import annotations
 
 import io
-import threading
 from collections import Counter
 
 import pytest
@@ -17,6 +16,7 @@ from core import accounts, query
 from core.access import SYSTEM
 from core.definition import load_definition
 from core.examples import example_entry
+from tests.concurrent import failures, together
 from tests.conftest import shipped
 
 STATUSES = ["交办", "办理中"]
@@ -38,21 +38,10 @@ def _headers(app, **extra) -> dict:
 
 
 def _together(workers) -> list[int]:
-    """Run the workers at once; every HTTP status they saw."""
-    barrier, statuses, lock = threading.Barrier(len(workers)), [], threading.Lock()
-
-    def run(work):
-        barrier.wait()
-        seen = work()
-        with lock:
-            statuses.extend(seen)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(180)
-    return statuses
+    """Run the workers at once; every HTTP status they saw (a worker that raised fails the test)."""
+    outcomes = together(workers)
+    assert not failures(outcomes), failures(outcomes)
+    return [status for seen in outcomes for status in seen]
 
 
 def _item(n: int, status: str) -> dict:

@@ -7,40 +7,25 @@ count rows in opposite orders), so ordinary concurrent writes died with Deadlock
 from __future__ import annotations
 
 import io
-import threading
 
 from sqlalchemy import func, select
 
-from core.access import Actor
+from core.access import SYSTEM, Actor
 from core.importer import ImportOptions, import_file
 from core.models import entries, entry_counts
 from core.query import list_entries
-from core.store import create_entry, delete_entry, update_entry
+from core.store import create_entry, delete_entry, save_definition, update_entry
+from tests.concurrent import failures, together
 
 from .conftest import SMALL
-from core.access import SYSTEM
-from core.store import save_definition
+
 
 EDITOR = Actor("editor", "editor")
 UNITS = ["甲", "乙", "丙"]
 
 
 def _run(workers) -> list[BaseException]:
-    barrier, failures = threading.Barrier(len(workers)), []
-
-    def wrap(work):
-        barrier.wait()
-        try:
-            work()
-        except BaseException as exc:  # noqa: BLE001 - every failure is a finding
-            failures.append(exc)
-
-    threads = [threading.Thread(target=wrap, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return failures
+    return failures(together(workers, timeout=120))
 
 
 def _kept_counts_match_live_rows(edb) -> dict:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import io
-import threading
 
 import pytest
 from sqlalchemy import select, text
@@ -15,6 +14,8 @@ from core.importer import ImportOptions, import_file
 from core.models import revisions
 from core.query import list_entries
 from core.store import create_entry, create_ledger, delete_entry, save_definition, update_entry
+
+from tests.concurrent import together
 
 from .conftest import SMALL
 
@@ -118,22 +119,11 @@ def test_a_business_key_is_unique_on_create_and_update(edb, assets):
 
 
 def test_simultaneous_posts_of_one_business_key_store_one(edb, assets):
-    barrier, outcomes = threading.Barrier(4), []
-
     def post(n):
-        barrier.wait()
-        try:
-            create_entry(edb, Actor(f"u{n}", "editor"), "assets", {"asset_no": "CL-9", "name": str(n)})
-            outcomes.append("created")
-        except Conflict:
-            outcomes.append("conflict")
+        return lambda: create_entry(edb, Actor(f"u{n}", "editor"), "assets", {"asset_no": "CL-9", "name": str(n)})
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "created"]
+    outcomes = together([post(n) for n in range(4)])
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "Conflict", "Conflict", "dict"]
     assert list_entries(edb, EDITOR, "assets")["total"] == 1
 
 
@@ -161,23 +151,14 @@ def test_declaring_a_business_key_over_repeated_values_is_refused_with_the_count
 
 
 def test_simultaneous_creations_of_one_ledger_let_exactly_one_win(edb):
-    barrier, outcomes = threading.Barrier(4), []
-
     def post(n):
         document = copy.deepcopy(SMALL)
         document["title"] = f"台帐{n}"
-        barrier.wait()
-        try:
-            outcomes.append(create_ledger(edb, SYSTEM, document).version)
-        except Conflict:
-            outcomes.append("conflict")
+        return lambda: create_ledger(edb, SYSTEM, document).version
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes, key=str) == [1, "conflict", "conflict", "conflict"]
+    outcomes = together([post(n) for n in range(4)])
+    assert sorted((o if isinstance(o, int) else type(o).__name__ for o in outcomes), key=str) == \
+        [1, "Conflict", "Conflict", "Conflict"]
 
 
 @pytest.mark.parametrize("source", ["web", "api", "import"])

@@ -1,6 +1,5 @@
 """Storage: versions kept, optimistic locking, soft deletion, revisions, retired fields, indexes."""
 import copy
-import threading
 
 import pytest
 from sqlalchemy import func, select, text
@@ -10,6 +9,7 @@ from core.errors import EntryInvalid, Forbidden, NotFound, QueryError, StaleEntr
 from core.models import entries, entry_counts, ledgers, revisions
 from core.query import get_entry, list_entries, list_revisions
 from core.store import create_entries, create_entry, delete_entry, save_definition, update_entry
+from tests.concurrent import together
 from tests.core.conftest import SMALL
 
 EDITOR = Actor("editor1", "editor")
@@ -150,21 +150,12 @@ def test_filter_and_sort_fields_get_expression_indexes(edb, small):
 def test_concurrent_edits_of_one_version_let_exactly_one_win(edb, small):
     """Real threads, real connections: the row-version check is in the UPDATE, not a prior read."""
     entry = create_entry(edb, EDITOR, "small", {"name": "原"})
-    barrier, outcomes = threading.Barrier(4), []
 
     def edit(n):
-        barrier.wait()
-        try:
-            update_entry(edb, Actor(f"u{n}", "editor"), "small", entry["id"], {"name": f"改{n}"}, 1)
-            outcomes.append("saved")
-        except StaleEntry:
-            outcomes.append("stale")
+        return lambda: update_entry(edb, Actor(f"u{n}", "editor"), "small", entry["id"], {"name": f"改{n}"}, 1)
 
-    threads = [threading.Thread(target=edit, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = ["stale" if isinstance(o, StaleEntry) else o if isinstance(o, BaseException) else "saved"
+                for o in together([edit(n) for n in range(4)])]
     assert sorted(outcomes) == ["saved", "stale", "stale", "stale"]
     final = get_entry(edb, EDITOR, "small", entry["id"])
     assert final["version"] == 2
