@@ -196,7 +196,7 @@ class EngineSide:
 
     def __init__(self, url: str):
         self.db = Database(url)
-        bootstrap.prepare(self.db, ROOT / "schemas")
+        bootstrap.prepare(self.db, ROOT / "migrations", ROOT / "schemas")
 
     def bulk(self, rows: list[dict]) -> None:
         store.create_entries(self.db, ACTOR, KEY, rows, source="bench")

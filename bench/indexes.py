@@ -36,7 +36,7 @@ CHUNK = 2000
 
 def fresh(url: str, every_ledger: bool) -> Database:
     db = Database(url)
-    db.create_all()
+    bootstrap.upgrade_schema(db, ROOT / "migrations")  # the tables as production has them
     if every_ledger:
         bootstrap.load_path(db, ACTOR, SCHEMAS)
     else:

@@ -54,7 +54,7 @@ def fill(url: str, rows: int, small: int) -> None:
     """Copies of the supervision ledger: `rows` entries in bench_big, `small` in bench_small and
     WARM in bench_warm, on a database holding every shipped ledger."""
     db = Database(url)
-    bootstrap.prepare(db, ROOT / "schemas")
+    bootstrap.prepare(db, ROOT / "migrations", ROOT / "schemas")
     _, definition = query.get_ledger(db, SYSTEM, KEY)
     samples = demo.demo_entries(KEY)
     for name, count in (("bench_big", rows), ("bench_small", small), ("bench_warm", WARM)):
