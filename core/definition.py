@@ -27,7 +27,7 @@ from jsonschema import Draft202012Validator
 from .errors import DefinitionError, QueryError
 from .kinds import KINDS, Kind, kind_of
 
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # use fullmatch: `$` also matches before a final "\n"
 MAX_DEPTH = 4            # object nesting inside an entry (entry > table row > ...)
 MAX_FIELDS = 300         # properties over the whole document
 MAX_DOCUMENT_BYTES = 512 * 1024
@@ -215,7 +215,7 @@ def _check_object(root: dict, schema: dict, path: str, depth: int) -> Iterator[d
             yield _err(path + "/required", f"必填项“{name}”不是已定义的字段")
     for key, sub in properties.items():
         sub_path = f"{path}/properties/{key}"
-        if not KEY_RE.match(key):
+        if not isinstance(key, str) or not KEY_RE.fullmatch(key):
             yield _err(sub_path, f"字段名“{key}”无效：应以小写字母开头，只含小写字母、数字和下划线")
             continue
         target, _ = _resolve(root, sub)

@@ -194,3 +194,61 @@ def test_simultaneous_creation_of_one_ledger_makes_one_ledger_or_a_conflict(edb)
     assert len(outcomes) == 4, "no request failed with anything but a conflict"
     versions = [v["version"] for v in list_versions(edb, SYSTEM, "small")]
     assert versions == sorted(o for o in outcomes if o != "conflict")
+
+
+BAD_KEYS = ["name\n", "name\r", "Name", "a b", "\nname", "名称", "_name", "a" * 64]
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+def test_a_field_key_must_match_whole(key):
+    """`$` matches before a final newline: "name\\n" once passed and then broke every filter."""
+    errors = list(check_definition(mutate(setp(["properties", key], {"type": "string"}))))
+    assert any(e["path"] == f"/properties/{key}" and "字段名" in e["message"] for e in errors), errors
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+def test_a_child_field_key_must_match_whole(key):
+    errors = list(check_definition(mutate(setp(["properties", "car", "properties", key], {"type": "string"}))))
+    assert any(e["path"] == f"/properties/car/properties/{key}" for e in errors), errors
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+def test_the_ledger_key_must_match_whole(key):
+    errors = list(check_definition(mutate(setp(["x-ledger", "key"], key))))
+    assert any(e["path"] == "/x-ledger/key" for e in errors), errors
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+def test_a_report_key_must_match_whole(key):
+    report = {"key": key, "title": "R", "group_by": ["unit"], "measures": [{"fn": "count"}]}
+    errors = list(check_definition(mutate(setp(["x-ledger", "reports"], [report]))))
+    assert any(e["path"] == "/x-ledger/reports/0/key" for e in errors), errors
+
+
+@pytest.mark.parametrize("place,value", [
+    (["x-ledger", "list", "filters"], ["unit\n"]),
+    (["x-ledger", "list", "sort"], "-due\n"),
+    (["x-ledger", "business_key"], "name\n"),
+    (["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["due:month\n"], "measures": [{"fn": "count"}]}]),
+    (["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["unit"],
+                                "measures": [{"fn": "count"}], "filter": {"unit\n": "甲"}}]),
+], ids=["filter", "sort", "business_key", "group_by", "report filter"])
+def test_other_field_names_with_a_trailing_newline_are_refused(place, value):
+    assert list(check_definition(mutate(setp(place, value))))
+
+
+def test_every_meta_schema_pattern_ends_at_the_very_end():
+    """jsonschema's `pattern` is re.search, where `$` accepts a trailing newline: keys use \\Z."""
+    from core.definition import META_SCHEMA
+    patterns = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            patterns.extend(v for k, v in node.items() if k == "pattern")
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+    collect(META_SCHEMA)
+    assert patterns and all(p.startswith("^") and p.endswith("\\Z") for p in patterns), patterns
