@@ -26,6 +26,7 @@ from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
 from .kinds import KINDS, Kind, kind_of
+from .refs import check_refs, escape, resolve
 
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # use fullmatch: `$` also matches before a final "\n"
 MAX_DEPTH = 4            # object nesting inside an entry (entry > table row > ...)
@@ -190,7 +191,7 @@ def check_definition(document: Any) -> Iterator[dict]:
         for error in structural:
             yield _err(_pointer(error.absolute_path), _meta_message(error))
         return
-    problems = list(_check_refs(document, document, ""))
+    problems, _cyclic = check_refs(document)
     if _count_fields(document) > MAX_FIELDS:
         problems.append(_err("/properties", f"字段过多（上限 {MAX_FIELDS} 个）"))
     if not problems:
@@ -218,7 +219,7 @@ def _check_object(root: dict, schema: dict, path: str, depth: int) -> Iterator[d
         if not isinstance(key, str) or not KEY_RE.fullmatch(key):
             yield _err(sub_path, f"字段名“{key}”无效：应以小写字母开头，只含小写字母、数字和下划线")
             continue
-        target, _ = _resolve(root, sub)
+        target, _ = resolve(root, sub)
         kind = kind_of(target)
         if kind is None:
             yield _err(sub_path, f"不支持的字段类型：{_describe(target)}")
@@ -273,26 +274,6 @@ def _nested_repeat(parsed, inside_repeat: bool) -> bool:
             if any(_nested_repeat(branch, inside_repeat) for branch in arg[1]):
                 return True
     return False
-
-
-def _check_refs(root: dict, node: Any, path: str, depth: int = 0) -> Iterator[dict]:
-    if depth > 64:
-        return
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if ref is not None:
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                yield _err(path + "/$ref", f"只允许引用本文档内的定义（如 #/$defs/名称），不能引用“{ref}”")
-            elif _follow(root, ref) is None:
-                yield _err(path + "/$ref", f"引用“{ref}”在本文档中不存在")
-        for key in ("$id", "$dynamicRef", "$recursiveRef"):
-            if key in node and path:
-                yield _err(f"{path}/{key}", f"不支持 {key}")
-        for key, value in node.items():
-            yield from _check_refs(root, value, f"{path}/{_escape(key)}", depth + 1)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _check_refs(root, value, f"{path}/{i}", depth + 1)
 
 
 def _check_ledger_options(document: dict) -> Iterator[dict]:
@@ -361,7 +342,7 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
             if f is not None and measure["fn"] in ("sum", "avg") and not f.numeric:
                 errors.append(_err(f"{where}/measures/{m}/field", f"字段“{f.title}”不是数字，不能求和或平均"))
         for name in report.get("filter", {}):
-            known(name.split("__")[0], f"{where}/filter/{_escape(name)}")
+            known(name.split("__")[0], f"{where}/filter/{escape(name)}")
     yield from errors
 
 
@@ -375,7 +356,7 @@ def field_kind(schema: dict) -> str | None:
 def _fields(root: dict, schema: dict, path: str, depth: int) -> Iterator[Field]:
     required = set(schema.get("required", []))
     for key, sub in schema.get("properties", {}).items():
-        target, _ = _resolve(root, sub)
+        target, _ = resolve(root, sub)
         merged = {**target, **{k: v for k, v in sub.items() if k != "$ref"}}
         kind = kind_of(merged)
         if kind is None or depth > MAX_DEPTH:
@@ -384,32 +365,6 @@ def _fields(root: dict, schema: dict, path: str, depth: int) -> Iterator[Field]:
         choices = KINDS[kind].choices(merged)
         children = tuple(_fields(root, sub_schema, f"{path}/{key}", depth + 1)) if sub_schema is not None else ()
         yield Field(key, merged.get("title") or key, kind, merged, key in required, choices, children)
-
-
-def _resolve(root: dict, schema: Any) -> tuple[Any, str | None]:
-    ref = schema.get("$ref") if isinstance(schema, dict) else None
-    for _ in range(8):
-        if not isinstance(ref, str):
-            return schema, None
-        target = _follow(root, ref)
-        if target is None:
-            return schema, ref
-        schema = target
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
-    return {}, ref
-
-
-def _follow(root: dict, ref: str) -> Any:
-    node: Any = root
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
 
 
 def _count_fields(node: Any, depth: int = 0) -> int:
@@ -467,11 +422,7 @@ def _meta_message(error) -> str:
 
 
 def _pointer(parts) -> str:
-    return "".join("/" + _escape(str(p)) for p in parts)
-
-
-def _escape(part: str) -> str:
-    return str(part).replace("~", "~0").replace("/", "~1")
+    return "".join("/" + escape(str(p)) for p in parts)
 
 
 def _err(path: str, message: str) -> dict:

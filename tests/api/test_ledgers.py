@@ -93,3 +93,12 @@ def test_a_key_with_a_trailing_newline_is_422_not_500(api, where):
     assert response.status_code == 422 and response.is_json
     assert response.get_json()["errors"]
     assert api("admin").get("/ledgers/small").status_code == 404
+
+
+def test_a_definition_whose_ref_loops_is_422_and_stores_nothing(api):
+    bad = copy.deepcopy(SMALL)
+    bad["properties"]["name"]["allOf"] = [{"$ref": "#/properties/name"}]
+    response = api("admin").post("/ledgers", json=bad)
+    assert response.status_code == 422
+    assert [e["path"] for e in response.get_json()["errors"]] == ["/properties/name/allOf/0/$ref"]
+    assert api("admin").get("/ledgers/small").status_code == 404

@@ -252,3 +252,41 @@ def test_every_meta_schema_pattern_ends_at_the_very_end():
                 collect(v)
     collect(META_SCHEMA)
     assert patterns and all(p.startswith("^") and p.endswith("\\Z") for p in patterns), patterns
+
+
+def with_defs(defs, **properties):
+    document = mutate(setp(["$defs"], defs))
+    document["properties"].update(properties)
+    return document
+
+
+CYCLES = [
+    ("self-reference through allOf", with_defs({}, a={"type": "string", "allOf": [{"$ref": "#/properties/a"}]}),
+     ["/properties/a/allOf/0/$ref"]),
+    ("a property that is its own $ref", with_defs({}, a={"$ref": "#/properties/a"}), ["/properties/a/$ref"]),
+    ("two steps through $defs",
+     with_defs({"x": {"type": "string", "anyOf": [{"$ref": "#/$defs/y"}]}, "y": {"not": {"$ref": "#/$defs/x"}}},
+               a={"$ref": "#/$defs/x"}),
+     ["/$defs/x/anyOf/0/$ref", "/$defs/y/not/$ref"]),
+    ("the whole document", with_defs({}, a={"$ref": "#"}), ["/properties/a/$ref"]),
+    ("a parent from inside items", with_defs({}, a={"type": "array", "items": {"$ref": "#/properties/a"}}),
+     ["/properties/a/items/$ref"]),
+    ("a cycle in unused $defs", with_defs({"x": {"then": {"$ref": "#/$defs/x"}}}), ["/$defs/x/then/$ref"]),
+]
+
+
+@pytest.mark.parametrize("name,document,paths", CYCLES, ids=[c[0] for c in CYCLES])
+def test_cyclic_refs_are_refused_at_each_ref(name, document, paths):
+    errors = [e for e in check_definition(document) if "循环引用" in e["message"]]
+    assert sorted(e["path"] for e in errors) == sorted(paths)
+    with pytest.raises(DefinitionError):
+        load_definition(document)
+
+
+def test_refs_that_do_not_loop_still_work():
+    """Two fields sharing one $defs entry, and a $defs entry referring to another, are no cycle."""
+    document = with_defs({"phone": {"type": "string", "title": "电话", "maxLength": 20, "allOf": [{"$ref": "#/$defs/short"}]},
+                          "short": {"maxLength": 20}},
+                         phone={"$ref": "#/$defs/phone"}, fax={"$ref": "#/$defs/phone", "title": "传真"})
+    definition = load_definition(document)
+    assert (definition.by_key["phone"].kind, definition.by_key["fax"].title) == ("text", "传真")
