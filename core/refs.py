@@ -51,7 +51,7 @@ def resolve(root: dict, schema: Any, skip: frozenset = frozenset()) -> tuple[Any
             return schema, ref
         schema = target
         ref = schema.get("$ref") if isinstance(schema, dict) else None
-    return {}, ref
+    return None, ref  # a chain longer than any definition needs
 
 
 def check_refs(root: dict) -> tuple[list[dict], frozenset]:
