@@ -239,30 +239,36 @@ def _check_object(root: dict, schema: dict, path: str, depth: int, cyclic: froze
         if kind is None:
             yield _err(sub_path, f"不支持的字段类型：{_describe(target)}")
             continue
-        yield from _check_field(root, target, KINDS[kind], sub_path, (depth, cyclic))
+        yield from _check_field(root, target, KINDS[kind], sub_path, depth, cyclic)
 
 
-def _check_field(root: dict, schema: dict, kind: Kind, path: str, at: tuple[int, frozenset]) -> Iterator[dict]:
-    """One field: its choices, its pattern, and its sub-fields (`at` is the depth and the cyclic refs)."""
+def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int, cyclic: frozenset) -> Iterator[dict]:
+    """One field: its choices, its pattern, and its sub-fields."""
     if "enum" in schema or kind.multiple:
         values = schema.get("enum") if "enum" in schema else schema["items"].get("enum")
-        where = path + ("/enum" if "enum" in schema else "/items/enum")
-        if not isinstance(values, list):
-            pass  # the JSON Schema check reports it
-        elif not values:
-            yield _err(where, "选项列表不能为空")
-        elif len(set(map(str, values))) != len(values):
-            yield _err(where, "选项不能重复")
-        elif any(len(str(v)) > MAX_CHOICE_LENGTH for v in values):
-            yield _err(where, f"选项过长（每项上限 {MAX_CHOICE_LENGTH} 个字符）")
-    if isinstance(schema.get("pattern"), str):
+        problem = _choices_problem(values)
+        if problem:
+            yield _err(path + ("/enum" if "enum" in schema else "/items/enum"), problem)
+    if isinstance(schema.get("pattern"), str):  # any other type is the JSON Schema check's to report
         problem = pattern_problem(schema["pattern"])
         if problem:
             yield _err(path + "/pattern", problem)
     children = kind.children_schema(schema)
     if children is not None:
-        depth, cyclic = at
         yield from _check_object(root, children, path + ("/items" if kind.rows else ""), depth + 1, cyclic)
+
+
+def _choices_problem(values: Any) -> str | None:
+    """Choices are counted and indexed: none, repeated or overlong ones are refused."""
+    if not isinstance(values, list):
+        return None  # the JSON Schema check reports it
+    if not values:
+        return "选项列表不能为空"
+    if len(set(map(str, values))) != len(values):
+        return "选项不能重复"
+    if any(len(str(v)) > MAX_CHOICE_LENGTH for v in values):
+        return f"选项过长（每项上限 {MAX_CHOICE_LENGTH} 个字符）"
+    return None
 
 
 def _expands_past(root: dict, cyclic: frozenset, limit: int) -> bool:
