@@ -13,14 +13,14 @@ from .access import ROLES, Actor
 from .errors import Conflict, LedgerError, NotFound
 from .models import Database, api_tokens, users, utcnow
 
-NAME_RE = re.compile(r"^[\w.@-]{1,64}$")
+NAME_RE = re.compile(r"[\w.@-]{1,64}")  # matched whole (fullmatch): "$" would let "name\n" through
 MIN_PASSWORD = 8
 # Checked against when a name is unknown, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def create_user(db: Database, name: str, role: str, password: str) -> Actor:
-    if not NAME_RE.match(name or ""):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise LedgerError("用户名应为 1-64 个字母、数字或 . @ - _")
     if role not in ROLES:
         raise LedgerError(f"角色应为 {' / '.join(ROLES)} 之一")

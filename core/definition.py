@@ -15,25 +15,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
-try:  # Python 3.11+
-    import re._parser as sre_parse  # type: ignore[import-not-found]
-    from re._constants import MAX_REPEAT, MIN_REPEAT, SUBPATTERN, BRANCH  # type: ignore
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore
-    from sre_constants import MAX_REPEAT, MIN_REPEAT, SUBPATTERN, BRANCH  # type: ignore
-
 from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
 from .kinds import KINDS, Kind, kind_of
+from .options import check_options
+from .patterns import pattern_problem
+from .refs import check_refs, escape, resolve
 
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # use fullmatch: `$` also matches before a final "\n"
 MAX_DEPTH = 4            # object nesting inside an entry (entry > table row > ...)
 MAX_FIELDS = 300         # properties over the whole document
 MAX_DOCUMENT_BYTES = 512 * 1024
-MAX_PATTERN_LENGTH = 500
 MAX_CHOICE_LENGTH = 200  # choices are counted and indexed: a btree entry has a size limit
-MAX_INDEXED_LENGTH = 500  # 500 Chinese characters are 1,500 bytes in UTF-8
 MONTH, YEAR = "month", "year"
 
 META_SCHEMA = json.loads((Path(__file__).with_name("metaschema.json")).read_text("utf-8"))
@@ -157,7 +151,7 @@ def load_definition(document: Any, version: int = 0) -> Definition:
     if errors:
         raise DefinitionError("台帐定义有误", errors)
     document = copy.deepcopy(document)
-    fields = tuple(_fields(document, document, "", 1))
+    fields = tuple(_fields(document, document, 1))
     return Definition(document["x-ledger"]["key"], document["title"], document, fields, version)
 
 
@@ -170,199 +164,132 @@ def load_definition_file(path: str | Path) -> Definition:
 
 
 def check_definition(document: Any) -> Iterator[dict]:
-    """Yield every problem of a definition as {path, message}; nothing means it is usable."""
-    if not isinstance(document, dict):
-        yield _err("", "台帐定义应为 JSON 对象")
+    """Yield every problem of a definition as {path, message}, ordered by path; none means usable.
+
+    Every stage runs, so an administrator fixing a definition sees all its problems in one
+    answer; only a document too odd to walk at all (not an object, too big, too deep) stops
+    at its first problem.
+    """
+    stop = _unwalkable(document)
+    if stop is not None:
+        yield stop
         return
+    meta = [_err(_pointer(e.absolute_path), _meta_message(e)) for e in _META_VALIDATOR.iter_errors(document)]
+    refs, cyclic = check_refs(document)
+    problems = meta + refs
+    if _count_fields(document) > MAX_FIELDS or _expands_past(document, cyclic, MAX_FIELDS):
+        problems.append(_err("/properties", f"字段过多（上限 {MAX_FIELDS} 个）"))
+    elif isinstance(document.get("properties"), dict):  # else no field exists to check anything against
+        problems += _check_object(document, document, "", 1, cyclic)  # these walks expand $refs: bounded now
+        fields = {f.key: f for f in _fields(document, document, 1, cyclic)}
+        problems += check_options(document.get("x-ledger"), fields)
+    reported = {p["path"] for p in problems}  # a place is explained once, in our own words
+    problems += [_err(path, f"不是有效的 JSON Schema：{e.message}") for e in _SCHEMA_VALIDATOR.iter_errors(document)
+                 if (path := _pointer(e.absolute_path)) not in reported]
+    yield from _in_order(problems)
+
+
+def _unwalkable(document: Any) -> dict | None:
+    """The one problem that stops checking early: no later check can walk such a document."""
+    if not isinstance(document, dict):
+        return _err("", "台帐定义应为 JSON 对象")
     try:
         size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError, RecursionError):
-        yield _err("", "台帐定义无法序列化为 JSON")
-        return
+        return _err("", "台帐定义无法序列化为 JSON")
     if size > MAX_DOCUMENT_BYTES:
-        yield _err("", f"台帐定义过大（{size} 字节，上限 {MAX_DOCUMENT_BYTES} 字节）")
-        return
+        return _err("", f"台帐定义过大（{size} 字节，上限 {MAX_DOCUMENT_BYTES} 字节）")
     if _depth(document) > 4 * MAX_DEPTH + 8:
-        yield _err("", f"嵌套层级过深（最多 {MAX_DEPTH} 层对象）")
-        return
-    structural = sorted(_META_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
-    if structural:
-        for error in structural:
-            yield _err(_pointer(error.absolute_path), _meta_message(error))
-        return
-    problems = list(_check_refs(document, document, ""))
-    if _count_fields(document) > MAX_FIELDS:
-        problems.append(_err("/properties", f"字段过多（上限 {MAX_FIELDS} 个）"))
-    if not problems:
-        problems = list(_check_object(document, document, "", 1))
-    if not problems:
-        problems = [_err(_pointer(e.absolute_path), f"不是有效的 JSON Schema：{e.message}")
-                    for e in _SCHEMA_VALIDATOR.iter_errors(document)]
-    if not problems:
-        problems = list(_check_ledger_options(document))
-    yield from problems
+        return _err("", f"嵌套层级过深（最多 {MAX_DEPTH} 层对象）")
+    return None
 
 
-def _check_object(root: dict, schema: dict, path: str, depth: int) -> Iterator[dict]:
+def _in_order(problems: list[dict]) -> list[dict]:
+    """Each (path, message) once, ordered by path (list indexes as numbers), else as found."""
+    unique = list({(p["path"], p["message"]): p for p in problems}.values())
+    return sorted(unique, key=lambda p: [(0, int(part), "") if part.isdigit() else (1, 0, part)
+                                         for part in p["path"].split("/")])
+
+
+def _check_object(root: dict, schema: dict, path: str, depth: int, cyclic: frozenset) -> Iterator[dict]:
+    """The fields of one object (the entry, a group, a table row): keys, kinds, and their own checks."""
     if depth > MAX_DEPTH:
         yield _err(path, f"嵌套层级过深（最多 {MAX_DEPTH} 层对象）")
         return
-    properties = schema.get("properties", {})
-    if not properties:
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return  # the meta-schema and the JSON Schema check say what is wrong
+    if not properties and depth > 1:  # the entry's own are the meta-schema's to report
         yield _err(path + "/properties", "至少需要一个字段")
-    for name in schema.get("required", []):
-        if name not in properties:
+    required = schema.get("required")
+    for name in required if isinstance(required, list) else []:
+        if isinstance(name, str) and name not in properties:
             yield _err(path + "/required", f"必填项“{name}”不是已定义的字段")
     for key, sub in properties.items():
-        sub_path = f"{path}/properties/{key}"
-        if not KEY_RE.match(key):
+        sub_path = f"{path}/properties/{escape(key)}"
+        if not isinstance(key, str) or not KEY_RE.fullmatch(key):
             yield _err(sub_path, f"字段名“{key}”无效：应以小写字母开头，只含小写字母、数字和下划线")
             continue
-        target, _ = _resolve(root, sub)
+        target, broken = _property_schema(root, sub, cyclic)
+        if broken is not None:
+            if target is None:  # dangling, outside and cyclic references are reported by check_refs
+                yield _err(sub_path + "/$ref", f"引用链过长（最多 8 层），止于“{broken}”")
+            continue
         kind = kind_of(target)
         if kind is None:
             yield _err(sub_path, f"不支持的字段类型：{_describe(target)}")
             continue
-        yield from _check_field(root, target, KINDS[kind], sub_path, depth)
+        yield from _check_field(root, target, KINDS[kind], sub_path, depth, cyclic)
 
 
-def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int) -> Iterator[dict]:
+def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int, cyclic: frozenset) -> Iterator[dict]:
+    """One field: its choices, its pattern, and its sub-fields."""
     if "enum" in schema or kind.multiple:
         values = schema.get("enum") if "enum" in schema else schema["items"].get("enum")
-        where = path + ("/enum" if "enum" in schema else "/items/enum")
-        if not values:
-            yield _err(where, "选项列表不能为空")
-        elif len(set(map(str, values))) != len(values):
-            yield _err(where, "选项不能重复")
-        elif any(len(str(v)) > MAX_CHOICE_LENGTH for v in values):
-            yield _err(where, f"选项过长（每项上限 {MAX_CHOICE_LENGTH} 个字符）")
-    if "pattern" in schema:
-        yield from _check_pattern(schema["pattern"], path + "/pattern")
+        problem = _choices_problem(values)
+        if problem:
+            yield _err(path + ("/enum" if "enum" in schema else "/items/enum"), problem)
+    if isinstance(schema.get("pattern"), str):  # any other type is the JSON Schema check's to report
+        problem = pattern_problem(schema["pattern"])
+        if problem:
+            yield _err(path + "/pattern", problem)
     children = kind.children_schema(schema)
     if children is not None:
-        yield from _check_object(root, children, path + ("/items" if kind.rows else ""), depth + 1)
+        yield from _check_object(root, children, path + ("/items" if kind.rows else ""), depth + 1, cyclic)
 
 
-def _check_pattern(pattern: str, path: str) -> Iterator[dict]:
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        yield _err(path, f"正则表达式过长（上限 {MAX_PATTERN_LENGTH} 个字符）")
-        return
-    try:
-        parsed = sre_parse.parse(pattern)
-    except re.error as exc:
-        yield _err(path, f"正则表达式无法编译：{exc}")
-        return
-    if _nested_repeat(parsed, inside_repeat=False):
-        yield _err(path, "正则表达式含嵌套重复（如 (a+)+），可能导致灾难性回溯")
+def _choices_problem(values: Any) -> str | None:
+    """Choices are counted and indexed: none, repeated or overlong ones are refused."""
+    if not isinstance(values, list):
+        return None  # the JSON Schema check reports it
+    if not values:
+        return "选项列表不能为空"
+    if len(set(map(str, values))) != len(values):
+        return "选项不能重复"
+    if any(len(str(v)) > MAX_CHOICE_LENGTH for v in values):
+        return f"选项过长（每项上限 {MAX_CHOICE_LENGTH} 个字符）"
+    return None
 
 
-def _nested_repeat(parsed, inside_repeat: bool) -> bool:
-    """True when an unbounded repeat sits inside another repeat: the shape that backtracks badly."""
-    for op, arg in parsed:
-        if op in (MAX_REPEAT, MIN_REPEAT):
-            low, high, sub = arg
-            unbounded = high is sre_parse.MAXREPEAT or high > 10
-            if inside_repeat and unbounded:
+def _expands_past(root: dict, cyclic: frozenset, limit: int) -> bool:
+    """More than `limit` fields once `$ref`s are expanded? A few $defs used many times over could
+    otherwise make millions of fields out of a small document. Counting stops at the limit."""
+    count, stack = 0, [(root, 1)]
+    while stack:
+        schema, depth = stack.pop()
+        properties = schema.get("properties")
+        if depth > MAX_DEPTH or not isinstance(properties, dict):
+            continue
+        for sub in properties.values():
+            count += 1
+            if count > limit:
                 return True
-            if _nested_repeat(sub, inside_repeat or unbounded):
-                return True
-        elif op is SUBPATTERN:
-            if _nested_repeat(arg[-1], inside_repeat):
-                return True
-        elif op is BRANCH:
-            if any(_nested_repeat(branch, inside_repeat) for branch in arg[1]):
-                return True
+            target, broken = _property_schema(root, sub, cyclic)
+            kind = kind_of(target) if broken is None else None
+            children = KINDS[kind].children_schema(target) if kind is not None else None
+            if children is not None:
+                stack.append((children, depth + 1))
     return False
-
-
-def _check_refs(root: dict, node: Any, path: str, depth: int = 0) -> Iterator[dict]:
-    if depth > 64:
-        return
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if ref is not None:
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                yield _err(path + "/$ref", f"只允许引用本文档内的定义（如 #/$defs/名称），不能引用“{ref}”")
-            elif _follow(root, ref) is None:
-                yield _err(path + "/$ref", f"引用“{ref}”在本文档中不存在")
-        for key in ("$id", "$dynamicRef", "$recursiveRef"):
-            if key in node and path:
-                yield _err(f"{path}/{key}", f"不支持 {key}")
-        for key, value in node.items():
-            yield from _check_refs(root, value, f"{path}/{_escape(key)}", depth + 1)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _check_refs(root, value, f"{path}/{i}", depth + 1)
-
-
-def _check_ledger_options(document: dict) -> Iterator[dict]:
-    options = document["x-ledger"]
-    fields = {f.key: f for f in _fields(document, document, "", 1)}
-    listing = options.get("list", {})
-
-    def known(key: str, where: str, want_scalar: bool = True) -> Field | None:
-        f = fields.get(key)
-        if f is None:
-            errors.append(_err(where, f"“{key}”不是已定义的字段"))
-        elif want_scalar and not f.scalar and not f.type.multiple:
-            errors.append(_err(where, f"字段“{f.title}”是子表或分组，不能用在这里"))
-            return None
-        return f
-
-    errors: list[dict] = []
-    for i, key in enumerate(listing.get("columns", [])):
-        known(key, f"/x-ledger/list/columns/{i}", want_scalar=False)
-    def indexable(f: Field | None, where: str) -> None:
-        """Filters and the sort are indexed; a btree entry holds about 2,700 bytes on PostgreSQL."""
-        if f is not None and f.type.indexed_text and \
-                f.schema.get("maxLength", MAX_INDEXED_LENGTH + 1) > MAX_INDEXED_LENGTH:
-            errors.append(_err(where, f"用于筛选或排序的文本字段“{f.title}”需设置 maxLength（不超过 {MAX_INDEXED_LENGTH}）"))
-
-    for i, key in enumerate(listing.get("filters", [])):
-        indexable(known(key, f"/x-ledger/list/filters/{i}"), f"/x-ledger/list/filters/{i}")
-    for i, key in enumerate(listing.get("search", [])):
-        f = known(key, f"/x-ledger/list/search/{i}")
-        if f is not None and not f.type.searchable:
-            errors.append(_err(f"/x-ledger/list/search/{i}", f"字段“{f.title}”不是文本，不能用于搜索"))
-    if "sort" in listing:
-        f = known(listing["sort"].lstrip("-"), "/x-ledger/list/sort")
-        if f is not None and not f.scalar:
-            errors.append(_err("/x-ledger/list/sort", f"字段“{f.title}”不能用于排序"))
-        indexable(f, "/x-ledger/list/sort")
-    if "business_key" in options:
-        f = known(options["business_key"], "/x-ledger/business_key")
-        if f is not None and not f.type.business_key:
-            errors.append(_err("/x-ledger/business_key", "业务主键应为文本或整数字段"))
-    if "overdue" in options:
-        od = options["overdue"]
-        f = known(od["date"], "/x-ledger/overdue/date")
-        if f is not None and not f.type.is_day:
-            errors.append(_err("/x-ledger/overdue/date", "超期判断应使用日期字段"))
-        if "status" in od:
-            known(od["status"], "/x-ledger/overdue/status")
-    seen = set()
-    for r, report in enumerate(options.get("reports", [])):
-        where = f"/x-ledger/reports/{r}"
-        if report["key"] in seen:
-            errors.append(_err(where + "/key", f"报表标识“{report['key']}”重复"))
-        seen.add(report["key"])
-        for g, group in enumerate(report["group_by"]):
-            key, _, part = group.partition(":")
-            f = known(key, f"{where}/group_by/{g}")
-            if f is not None and part and not f.is_date:
-                errors.append(_err(f"{where}/group_by/{g}", f"字段“{f.title}”不是日期，不能按{part}分组"))
-        for m, measure in enumerate(report.get("measures", [])):
-            if measure["fn"] == "count":
-                continue
-            if "field" not in measure:
-                errors.append(_err(f"{where}/measures/{m}", f"统计函数 {measure['fn']} 需要指定字段"))
-                continue
-            f = known(measure["field"], f"{where}/measures/{m}/field")
-            if f is not None and measure["fn"] in ("sum", "avg") and not f.numeric:
-                errors.append(_err(f"{where}/measures/{m}/field", f"字段“{f.title}”不是数字，不能求和或平均"))
-        for name in report.get("filter", {}):
-            known(name.split("__")[0], f"{where}/filter/{_escape(name)}")
-    yield from errors
 
 
 # --- the field model ---------------------------------------------------------------------
@@ -372,44 +299,29 @@ def field_kind(schema: dict) -> str | None:
     return kind_of(schema)
 
 
-def _fields(root: dict, schema: dict, path: str, depth: int) -> Iterator[Field]:
-    required = set(schema.get("required", []))
-    for key, sub in schema.get("properties", {}).items():
-        target, _ = _resolve(root, sub)
-        merged = {**target, **{k: v for k, v in sub.items() if k != "$ref"}}
-        kind = kind_of(merged)
+def _fields(root: dict, schema: dict, depth: int, cyclic: frozenset = frozenset()) -> Iterator[Field]:
+    """The field model of one object; parts the checks refused are left out, never raised on."""
+    properties = schema.get("properties")
+    required = schema.get("required")
+    required = {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
+    for key, sub in properties.items() if isinstance(properties, dict) else ():
+        merged, broken = _property_schema(root, sub, cyclic)
+        kind = kind_of(merged) if broken is None else None
         if kind is None or depth > MAX_DEPTH:
             continue
         sub_schema = KINDS[kind].children_schema(merged)
         choices = KINDS[kind].choices(merged)
-        children = tuple(_fields(root, sub_schema, f"{path}/{key}", depth + 1)) if sub_schema is not None else ()
+        children = tuple(_fields(root, sub_schema, depth + 1, cyclic)) if sub_schema is not None else ()
         yield Field(key, merged.get("title") or key, kind, merged, key in required, choices, children)
 
 
-def _resolve(root: dict, schema: Any) -> tuple[Any, str | None]:
-    ref = schema.get("$ref") if isinstance(schema, dict) else None
-    for _ in range(8):
-        if not isinstance(ref, str):
-            return schema, None
-        target = _follow(root, ref)
-        if target is None:
-            return schema, ref
-        schema = target
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
-    return {}, ref
-
-
-def _follow(root: dict, ref: str) -> Any:
-    node: Any = root
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
+def _property_schema(root: dict, sub: Any, cyclic: frozenset) -> tuple[Any, str | None]:
+    """A property's schema as the field model sees it: its `$ref` followed, its own keywords on
+    top. (schema, None), or (what was reached, the ref) when the reference cannot be followed."""
+    target, broken = resolve(root, sub, cyclic)
+    if broken is None and isinstance(sub, dict) and isinstance(target, dict) and "$ref" in sub:
+        target = {**target, **{k: v for k, v in sub.items() if k != "$ref"}}
+    return target, broken
 
 
 def _count_fields(node: Any, depth: int = 0) -> int:
@@ -467,11 +379,7 @@ def _meta_message(error) -> str:
 
 
 def _pointer(parts) -> str:
-    return "".join("/" + _escape(str(p)) for p in parts)
-
-
-def _escape(part: str) -> str:
-    return str(part).replace("~", "~0").replace("/", "~1")
+    return "".join("/" + escape(str(p)) for p in parts)
 
 
 def _err(path: str, message: str) -> dict:

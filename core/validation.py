@@ -75,8 +75,7 @@ def validate_entry(definition: Definition, data: Any) -> dict:
     if quick is not None and quick(data):
         errors = []  # the compiled check accepts only what jsonschema accepts
     else:
-        errors = [normalised for e in _validator(definition).iter_errors(data)
-                  for normalised in _normalise(definition, e)]
+        errors = _schema_errors(definition, data)
     out_of_range = _range_errors(definition, data, []) if _has_bad_number(data) else []
     if out_of_range:  # say "out of range" once, not also "greater than the maximum"
         fields = {e["field"] for e in out_of_range}
@@ -85,6 +84,17 @@ def validate_entry(definition: Definition, data: Any) -> dict:
         errors.sort(key=lambda e: _field_order(definition, e["field"]))
         raise EntryInvalid(errors)
     return data
+
+
+def _schema_errors(definition: Definition, data: dict) -> list[dict]:
+    """jsonschema's errors, normalised. A definition whose `$ref`s loop (refused when checked, but a
+    stored older one may have them) makes the validator recurse without end: a 422, never a 500."""
+    try:
+        return [normalised for e in _validator(definition).iter_errors(data)
+                for normalised in _normalise(definition, e)]
+    except RecursionError:
+        raise EntryInvalid([{"field": "", "path": "", "keyword": "$ref",
+                             "message": "台帐定义含循环引用（或数据嵌套过深），无法校验，请联系管理员修正台帐定义"}]) from None
 
 
 def strict_schema(schema: dict) -> dict:

@@ -1,7 +1,10 @@
 """The contract's CLI: users, tokens, loading definitions, sample data; errors as one clean message."""
 import json
 
+import pytest
+
 from core import accounts
+from core.errors import LedgerError
 from core.query import list_entries
 from core.access import SYSTEM
 from tests.core.conftest import SMALL
@@ -91,3 +94,9 @@ def test_demo_fills_every_shipped_ledger(runner, db):
     past = list_entries(db, SYSTEM, "supervision", {"deadline__lt": "2026-11-25", "status__ne": "已办结"})
     future = list_entries(db, SYSTEM, "supervision", {"deadline__gt": "2026-11-25"})
     assert past["total"] > 0 and future["total"] > 0
+
+
+@pytest.mark.parametrize("name", ["wang\n", "wang\r", "wang li", "", "a" * 65])
+def test_a_user_name_must_match_whole(db, name):
+    with pytest.raises(LedgerError, match="用户名"):
+        accounts.create_user(db, name, "editor", "long-enough-password")

@@ -78,3 +78,27 @@ def test_openapi_names_every_api_route(app, client):
         path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{").replace(">", "}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, (path, method)
+
+
+@pytest.mark.parametrize("where", ["field", "ledger", "report"])
+def test_a_key_with_a_trailing_newline_is_422_not_500(api, where):
+    bad = copy.deepcopy(SMALL)
+    if where == "field":
+        bad["properties"]["name\n"] = {"type": "string", "title": "换行"}
+    elif where == "ledger":
+        bad["x-ledger"]["key"] = "small\n"
+    else:
+        bad["x-ledger"]["reports"] = [{"key": "r\n", "title": "R", "group_by": ["unit"], "measures": [{"fn": "count"}]}]
+    response = api("admin").post("/ledgers", json=bad)
+    assert response.status_code == 422 and response.is_json
+    assert response.get_json()["errors"]
+    assert api("admin").get("/ledgers/small").status_code == 404
+
+
+def test_a_definition_whose_ref_loops_is_422_and_stores_nothing(api):
+    bad = copy.deepcopy(SMALL)
+    bad["properties"]["name"]["allOf"] = [{"$ref": "#/properties/name"}]
+    response = api("admin").post("/ledgers", json=bad)
+    assert response.status_code == 422
+    assert [e["path"] for e in response.get_json()["errors"]] == ["/properties/name/allOf/0/$ref"]
+    assert api("admin").get("/ledgers/small").status_code == 404

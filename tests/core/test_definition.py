@@ -236,3 +236,218 @@ def test_simultaneous_creation_of_one_user_makes_one_user_and_three_conflicts(ed
     assert len(outcomes) == 4, "a request failed with something other than a conflict"
     assert sum(isinstance(o, Actor) for o in outcomes) == 1
     assert sum(isinstance(o, Conflict) for o in outcomes) == 3
+
+
+BAD_KEYS = ["name\n", "name\r", "Name", "a b", "\nname", "名称", "_name", "a" * 64]
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+def test_a_field_key_must_match_whole(key):
+    """`$` matches before a final newline: "name\\n" once passed and then broke every filter."""
+    errors = list(check_definition(mutate(setp(["properties", key], {"type": "string"}))))
+    assert any(e["path"] == f"/properties/{key}" and "字段名" in e["message"] for e in errors), errors
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+def test_a_child_field_key_must_match_whole(key):
+    errors = list(check_definition(mutate(setp(["properties", "car", "properties", key], {"type": "string"}))))
+    assert any(e["path"] == f"/properties/car/properties/{key}" for e in errors), errors
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+def test_the_ledger_key_must_match_whole(key):
+    errors = list(check_definition(mutate(setp(["x-ledger", "key"], key))))
+    assert any(e["path"] == "/x-ledger/key" for e in errors), errors
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+def test_a_report_key_must_match_whole(key):
+    report = {"key": key, "title": "R", "group_by": ["unit"], "measures": [{"fn": "count"}]}
+    errors = list(check_definition(mutate(setp(["x-ledger", "reports"], [report]))))
+    assert any(e["path"] == "/x-ledger/reports/0/key" for e in errors), errors
+
+
+@pytest.mark.parametrize("place,value", [
+    (["x-ledger", "list", "filters"], ["unit\n"]),
+    (["x-ledger", "list", "sort"], "-due\n"),
+    (["x-ledger", "business_key"], "name\n"),
+    (["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["due:month\n"], "measures": [{"fn": "count"}]}]),
+    (["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["unit"],
+                                "measures": [{"fn": "count"}], "filter": {"unit\n": "甲"}}]),
+], ids=["filter", "sort", "business_key", "group_by", "report filter"])
+def test_other_field_names_with_a_trailing_newline_are_refused(place, value):
+    assert list(check_definition(mutate(setp(place, value))))
+
+
+def test_every_meta_schema_pattern_ends_at_the_very_end():
+    """jsonschema's `pattern` is re.search, where `$` accepts a trailing newline: keys use \\Z."""
+    from core.definition import META_SCHEMA
+    patterns = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            patterns.extend(v for k, v in node.items() if k == "pattern")
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+    collect(META_SCHEMA)
+    assert patterns and all(p.startswith("^") and p.endswith("\\Z") for p in patterns), patterns
+
+
+def with_defs(defs, **properties):
+    document = mutate(setp(["$defs"], defs))
+    document["properties"].update(properties)
+    return document
+
+
+CYCLES = [
+    ("self-reference through allOf", with_defs({}, a={"type": "string", "allOf": [{"$ref": "#/properties/a"}]}),
+     ["/properties/a/allOf/0/$ref"]),
+    ("a property that is its own $ref", with_defs({}, a={"$ref": "#/properties/a"}), ["/properties/a/$ref"]),
+    ("two steps through $defs",
+     with_defs({"x": {"type": "string", "anyOf": [{"$ref": "#/$defs/y"}]}, "y": {"not": {"$ref": "#/$defs/x"}}},
+               a={"$ref": "#/$defs/x"}),
+     ["/$defs/x/anyOf/0/$ref", "/$defs/y/not/$ref"]),
+    ("the whole document", with_defs({}, a={"$ref": "#"}), ["/properties/a/$ref"]),
+    ("a parent from inside items", with_defs({}, a={"type": "array", "items": {"$ref": "#/properties/a"}}),
+     ["/properties/a/items/$ref"]),
+    ("a cycle in unused $defs", with_defs({"x": {"then": {"$ref": "#/$defs/x"}}}), ["/$defs/x/then/$ref"]),
+]
+
+
+@pytest.mark.parametrize("name,document,paths", CYCLES, ids=[c[0] for c in CYCLES])
+def test_cyclic_refs_are_refused_at_each_ref(name, document, paths):
+    errors = [e for e in check_definition(document) if "循环引用" in e["message"]]
+    assert sorted(e["path"] for e in errors) == sorted(paths)
+    with pytest.raises(DefinitionError):
+        load_definition(document)
+
+
+def test_refs_that_do_not_loop_still_work():
+    """Two fields sharing one $defs entry, and a $defs entry referring to another, are no cycle."""
+    document = with_defs({"phone": {"type": "string", "title": "电话", "maxLength": 20, "allOf": [{"$ref": "#/$defs/short"}]},
+                          "short": {"maxLength": 20}},
+                         phone={"$ref": "#/$defs/phone"}, fax={"$ref": "#/$defs/phone", "title": "传真"})
+    definition = load_definition(document)
+    assert (definition.by_key["phone"].kind, definition.by_key["fax"].title) == ("text", "传真")
+
+
+def test_problems_of_every_stage_come_back_in_one_answer():
+    """A meta-schema problem no longer hides the checks that need the field model."""
+    document = mutate(setp(["properties", "odd"], {"type": "null"}))
+    document["x-ledger"]["workflow"] = {}                     # meta-schema: unknown option
+    document["x-ledger"]["list"]["filters"] = ["unit", "ghost"]  # list filter names a missing field
+    document["required"] = ["name", "phantom"]                 # required names a missing field
+    document["properties"]["name"]["pattern"] = "(("           # a regex that does not compile
+    document["x-ledger"]["reports"] = [{"key": "r", "title": "R", "group_by": ["nobody"],
+                                        "measures": [{"fn": "count"}]}]
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(document)
+    found = {(e["path"], next(w for w in ("workflow", "ghost", "phantom", "无法编译", "nobody", "不支持")
+                              if w in e["message"])) for e in caught.value.errors}
+    assert found == {("/x-ledger", "workflow"), ("/x-ledger/list/filters/1", "ghost"), ("/required", "phantom"),
+                     ("/properties/name/pattern", "无法编译"), ("/x-ledger/reports/0/group_by/0", "nobody"),
+                     ("/properties/odd", "不支持")}
+    paths = [e["path"] for e in caught.value.errors]
+    assert paths == sorted(paths), "ordered by path"
+
+
+def test_a_problem_is_reported_once():
+    """A bad pattern is one problem, said in our words, not again by the JSON Schema check."""
+    errors = list(check_definition(mutate(setp(["properties", "name", "pattern"], "(("))))
+    assert [e["path"] for e in errors] == ["/properties/name/pattern"]
+    assert len({(e["path"], e["message"]) for e in errors}) == len(errors)
+
+
+def test_report_indexes_are_ordered_as_numbers():
+    report = {"key": "r", "title": "R", "group_by": ["ghost"], "measures": [{"fn": "count"}]}
+    reports = [dict(report, key=f"r{i}") for i in range(12)]
+    errors = list(check_definition(mutate(setp(["x-ledger", "reports"], reports))))
+    assert [e["path"] for e in errors] == [f"/x-ledger/reports/{i}/group_by/0" for i in range(12)]
+
+
+HOSTILE = {
+    "properties as a list": setp(["properties"], [{"type": "string"}]),
+    "properties as a string": setp(["properties"], "name"),
+    "a property as a number": setp(["properties", "name"], 5),
+    "a property as true": setp(["properties", "name"], True),
+    "child properties as a list": setp(["properties", "car", "properties"], ["seats"]),
+    "row properties as null": setp(["properties", "rows", "items", "properties"], None),
+    "required as a string": setp(["required"], "name"),
+    "required holding a number": setp(["required"], [1, None, ["name"]]),
+    "child required as a string": setp(["properties", "car", "required"], "seats"),
+    "enum as a number": setp(["properties", "unit", "enum"], 5),
+    "enum as an object": setp(["properties", "unit", "enum"], {"a": 1}),
+    "choices of a multi-choice as a string": setp(["properties", "tags", "items", "enum"], "红"),
+    "pattern as a list": setp(["properties", "name", "pattern"], ["a"]),
+    "maxLength as text on a filter": lambda d: (d["properties"]["name"].update(maxLength="fifty"),
+                                                d["x-ledger"]["list"].update(filters=["name"], sort="name")),
+    "title as a list": setp(["properties", "name", "title"], ["名称"]),
+    "$ref as a number": setp(["properties", "name"], {"$ref": 5}),
+    "$ref as a list": setp(["properties", "name"], {"$ref": ["#/$defs/x"]}),
+    "$defs as a list": setp(["$defs"], [{"type": "string"}]),
+    "a long chain of $refs": lambda d: (d.update({"$defs": {f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(12)}}),
+                                        d["$defs"].update(d12={"type": "string"}),
+                                        d["properties"].update(x={"$ref": "#/$defs/d0"})),
+    "x-ledger as a number": setp(["x-ledger"], 7),
+    "x-ledger as a list": setp(["x-ledger"], ["small"]),
+    "ledger key as a number": setp(["x-ledger", "key"], 1),
+    "x-ledger.list as a number": setp(["x-ledger", "list"], 3),
+    "list columns as a string": setp(["x-ledger", "list", "columns"], "name"),
+    "list filters holding objects": setp(["x-ledger", "list", "filters"], [{"a": 1}, ["unit"], None]),
+    "list search as an object": setp(["x-ledger", "list", "search"], {"name": True}),
+    "sort as a list": setp(["x-ledger", "list", "sort"], ["-due"]),
+    "business_key as a list": setp(["x-ledger", "business_key"], ["name"]),
+    "overdue as a string": setp(["x-ledger", "overdue"], "due"),
+    "overdue without a date": setp(["x-ledger", "overdue"], {"status": "unit"}),
+    "overdue date as a number": setp(["x-ledger", "overdue"], {"date": 3, "status": ["unit"]}),
+    "reports as an object": setp(["x-ledger", "reports"], {"key": "r"}),
+    "reports holding a string": setp(["x-ledger", "reports"], ["by_unit"]),
+    "a report without group_by": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "measures": [{"fn": "count"}]}]),
+    "a report without a key": setp(["x-ledger", "reports"], [{"title": "R", "group_by": ["unit"], "measures": []}] * 2),
+    "report keys as lists": setp(["x-ledger", "reports"], [{"key": ["r"], "title": "R", "group_by": ["unit"],
+                                                            "measures": [{"fn": "count"}]}] * 2),
+    "group_by as a string": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": "unit",
+                                                            "measures": [{"fn": "count"}]}]),
+    "group_by holding a number": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": [1, None],
+                                                                 "measures": [{"fn": "count"}]}]),
+    "measures as an object": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["unit"],
+                                                             "measures": {"fn": "sum"}}]),
+    "a measure as a string": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["unit"],
+                                                             "measures": ["count"]}]),
+    "a measure without fn": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["unit"],
+                                                            "measures": [{"field": "score"}]}]),
+    "a measure fn as a list": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["unit"],
+                                                              "measures": [{"fn": ["sum"], "field": "score"}]}]),
+    "a measure field as an object": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["unit"],
+                                                                    "measures": [{"fn": "sum", "field": {}}]}]),
+    "a report filter as a list": setp(["x-ledger", "reports"], [{"key": "r", "title": "R", "group_by": ["unit"],
+                                                                 "measures": [{"fn": "count"}], "filter": ["unit"]}]),
+    "a self-referencing group": lambda d: d["properties"].update(
+        loop={"type": "object", "properties": {"again": {"$ref": "#/properties/loop"}}}),
+    "a field that is the whole document": lambda d: d["properties"].update(root={"$ref": "#"}),
+}
+
+
+@pytest.mark.parametrize("change", HOSTILE.values(), ids=HOSTILE.keys())
+def test_malformed_shapes_answer_definition_error_only(change):
+    """Every stage runs on whatever arrives: it may only ever say DefinitionError."""
+    document = mutate(change)
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(document)
+    assert caught.value.errors
+    assert all(isinstance(e["path"], str) and isinstance(e["message"], str) for e in caught.value.errors)
+
+
+def test_a_few_defs_reused_cannot_expand_into_millions_of_fields():
+    """Each $defs level is used 20 times by the one above: 20**4 fields from a small document."""
+    defs = {"d3": {"type": "object", "properties": {f"f{i}": {"type": "string"} for i in range(20)}}}
+    for level in (2, 1):
+        defs[f"d{level}"] = {"type": "object",
+                             "properties": {f"f{i}": {"$ref": f"#/$defs/d{level + 1}"} for i in range(20)}}
+    document = mutate(setp(["$defs"], defs))
+    document["properties"].update({f"g{i}": {"$ref": "#/$defs/d1"} for i in range(20)})
+    errors = list(check_definition(document))
+    assert any(e["path"] == "/properties" and "字段过多" in e["message"] for e in errors), errors

@@ -1,7 +1,7 @@
 """Entry validation: formats really checked, unknown fields refused, messages name the field in Chinese."""
 import pytest
 
-from core.definition import load_definition
+from core.definition import Definition, load_definition
 from core.demo import demo_entries
 from core.errors import EntryInvalid
 from core.examples import example_entry
@@ -109,3 +109,13 @@ def test_demo_entries_are_valid(key):
     definition = load_definition(shipped(key))
     for entry in demo_entries(key):
         validate_entry(definition, entry)
+
+
+def test_a_stored_definition_whose_refs_loop_gives_entry_invalid_not_recursion_error():
+    """Definitions with cyclic $refs are refused now; one stored before must still answer 422."""
+    schema = {"type": "object", "properties": {"a": {"type": "string", "allOf": [{"$ref": "#/properties/a"}]}},
+              "x-ledger": {"key": "loop"}}
+    definition = Definition("loop", "循环", schema, (), 1)
+    with pytest.raises(EntryInvalid) as caught:
+        validate_entry(definition, {"a": "x"})
+    assert "循环引用" in caught.value.errors[0]["message"]

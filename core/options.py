@@ -1,0 +1,130 @@
+"""Checks of `x-ledger` that need the field model: every field the options name must exist and suit.
+
+The meta-schema has already said what is malformed; this runs anyway (all problems come back in
+one answer), so it skips any part that is not of the expected shape instead of failing on it.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .refs import escape
+
+if TYPE_CHECKING:  # the field model imports this module, not the other way round
+    from .definition import Field
+
+MAX_INDEXED_LENGTH = 500  # 500 Chinese characters are 1,500 bytes in UTF-8
+AGGREGATES = ("sum", "avg", "min", "max")
+
+
+def check_options(options: Any, fields: dict[str, "Field"]) -> list[dict]:
+    """Every problem of how `options` (x-ledger) use the fields, as {path, message}."""
+    if not isinstance(options, dict):
+        return []
+    names = _Names(fields)
+    _check_list(names, options.get("list"))
+    _check_keys(names, options)
+    for r, report in _each(options.get("reports"), dict):
+        _check_report(names, report, f"/x-ledger/reports/{r}")
+    _check_report_keys(names, options.get("reports"))
+    return names.problems
+
+
+def _each(value: Any, kind: type = str) -> list[tuple[int, Any]]:
+    """(index, item) for the items of a list that have the expected type; the meta-schema reports the rest."""
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, kind)]
+
+
+class _Names:
+    """Looks up the field names the options use, keeping a problem for each unusable one."""
+
+    def __init__(self, fields: dict[str, "Field"]):
+        self.fields = fields
+        self.problems: list[dict] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append({"path": path, "message": message})
+
+    def known(self, key: Any, path: str, want_scalar: bool = True) -> "Field | None":
+        """The field named `key`, or None (with a problem when the name is a string that names nothing)."""
+        if not isinstance(key, str):
+            return None
+        f = self.fields.get(key)
+        if f is None:
+            self.add(path, f"“{key}”不是已定义的字段")
+        elif want_scalar and not f.scalar and not f.type.multiple:
+            self.add(path, f"字段“{f.title}”是子表或分组，不能用在这里")
+            return None
+        return f
+
+    def indexable(self, f: "Field | None", path: str) -> None:
+        """Filters and the sort are indexed; a btree entry holds about 2,700 bytes on PostgreSQL."""
+        if f is None or not f.type.indexed_text:
+            return
+        limit = f.schema.get("maxLength")
+        if not isinstance(limit, int) or limit > MAX_INDEXED_LENGTH:
+            self.add(path, f"用于筛选或排序的文本字段“{f.title}”需设置 maxLength（不超过 {MAX_INDEXED_LENGTH}）")
+
+
+def _check_list(names: _Names, listing: Any) -> None:
+    if not isinstance(listing, dict):
+        return
+    for i, key in _each(listing.get("columns")):
+        names.known(key, f"/x-ledger/list/columns/{i}", want_scalar=False)
+    for i, key in _each(listing.get("filters")):
+        names.indexable(names.known(key, f"/x-ledger/list/filters/{i}"), f"/x-ledger/list/filters/{i}")
+    for i, key in _each(listing.get("search")):
+        f = names.known(key, f"/x-ledger/list/search/{i}")
+        if f is not None and not f.type.searchable:
+            names.add(f"/x-ledger/list/search/{i}", f"字段“{f.title}”不是文本，不能用于搜索")
+    sort = listing.get("sort")
+    if isinstance(sort, str):
+        f = names.known(sort.lstrip("-"), "/x-ledger/list/sort")
+        if f is not None and not f.scalar:
+            names.add("/x-ledger/list/sort", f"字段“{f.title}”不能用于排序")
+        names.indexable(f, "/x-ledger/list/sort")
+
+
+def _check_keys(names: _Names, options: dict) -> None:
+    """The business key and the overdue rule: single fields of a suitable kind."""
+    f = names.known(options.get("business_key"), "/x-ledger/business_key")
+    if f is not None and not f.type.business_key:
+        names.add("/x-ledger/business_key", "业务主键应为文本或整数字段")
+    overdue = options.get("overdue")
+    if isinstance(overdue, dict):
+        f = names.known(overdue.get("date"), "/x-ledger/overdue/date")
+        if f is not None and not f.type.is_day:
+            names.add("/x-ledger/overdue/date", "超期判断应使用日期字段")
+        names.known(overdue.get("status"), "/x-ledger/overdue/status")
+
+
+def _check_report_keys(names: _Names, reports: Any) -> None:
+    seen = set()
+    for r, report in _each(reports, dict):
+        key = report.get("key")
+        if isinstance(key, str) and key in seen:
+            names.add(f"/x-ledger/reports/{r}/key", f"报表标识“{key}”重复")
+        seen.add(key if isinstance(key, str) else None)
+
+
+def _check_report(names: _Names, report: dict, path: str) -> None:
+    for g, group in _each(report.get("group_by")):
+        key, _, part = group.partition(":")
+        f = names.known(key, f"{path}/group_by/{g}")
+        if f is not None and part and not f.is_date:
+            names.add(f"{path}/group_by/{g}", f"字段“{f.title}”不是日期，不能按{part}分组")
+    for m, measure in _each(report.get("measures"), dict):
+        fn = measure.get("fn")
+        if fn not in AGGREGATES:  # count needs no field; anything else is the meta-schema's to report
+            continue
+        if "field" not in measure:
+            names.add(f"{path}/measures/{m}", f"统计函数 {fn} 需要指定字段")
+            continue
+        f = names.known(measure["field"], f"{path}/measures/{m}/field")
+        if f is not None and fn in ("sum", "avg") and not f.numeric:
+            names.add(f"{path}/measures/{m}/field", f"字段“{f.title}”不是数字，不能求和或平均")
+    conditions = report.get("filter")
+    if isinstance(conditions, dict):
+        for name in conditions:
+            names.known(str(name).split("__")[0], f"{path}/filter/{escape(name)}")
