@@ -340,6 +340,8 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
             errors.append(_err("/x-ledger/overdue/date", "超期判断应使用日期字段"))
         if "status" in od:
             known(od["status"], "/x-ledger/overdue/status")
+    from .bulletin import check_option  # it reads entries through store: imported at the top, a cycle
+    errors.extend(check_option(options, fields))
     seen = set()
     for r, report in enumerate(options.get("reports", [])):
         where = f"/x-ledger/reports/{r}"
