@@ -34,7 +34,7 @@ def server():
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'print.db'}", "SECRET_KEY": "print-test",
                       "TESTING": True})
     db = app.extensions["ledger_db"]
-    accounts.create_user(db, "viewer", "viewer", "viewer-password")
+    accounts.create_user(db, "editor", "editor", "editor-password")
     for key in ("supervision", "receptions"):
         store.create_entries(db, SYSTEM, key, demo.demo_entries(key, today=local_today()), source="cli")
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
@@ -57,8 +57,8 @@ def displayed(driver, css) -> bool:
 
 def test_sign_in(server, browser):
     browser.get(server + "/login")
-    find(browser, "#name").send_keys("viewer")
-    find(browser, "#password").send_keys("viewer-password")
+    find(browser, "#name").send_keys("editor")
+    find(browser, "#password").send_keys("editor-password")
     wait_for_page(browser, lambda: find(browser, "form button[type=submit]").click())
     assert "/login" not in browser.current_url
 
@@ -147,6 +147,15 @@ def test_child_tables_stack_at_phone_width(server, browser):
             "return getComputedStyle(document.querySelector('.child-rows tbody tr')).display") == "block"
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
         browser.save_screenshot(str(ARTIFACTS / "entry-phone.png"))
+        browser.get(f"{server}/ledgers/receptions/new")
+        assert browser.execute_script(
+            "return getComputedStyle(document.querySelector('#itinerary .child-rows tbody tr')).display") == "block"
+        label = browser.execute_script(
+            "return getComputedStyle(document.querySelector('#itinerary td[data-label]'), '::before').content")
+        assert label.strip('"') and label != "none"
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        browser.execute_script("arguments[0].scrollIntoView()", find(browser, "#itinerary"))
+        browser.save_screenshot(str(ARTIFACTS / "form-phone.png"))
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
