@@ -23,6 +23,7 @@ def check_options(options: Any, fields: dict[str, "Field"]) -> list[dict]:
     names = _Names(fields)
     _check_list(names, options.get("list"))
     _check_keys(names, options)
+    _check_bulletin(names, options)
     for r, report in _each(options.get("reports"), dict):
         _check_report(names, report, f"/x-ledger/reports/{r}")
     _check_report_keys(names, options.get("reports"))
@@ -97,6 +98,27 @@ def _check_keys(names: _Names, options: dict) -> None:
         if f is not None and not f.type.is_day:
             names.add("/x-ledger/overdue/date", "超期判断应使用日期字段")
         names.known(overdue.get("status"), "/x-ledger/overdue/status")
+
+
+BULLETIN_FIELDS = {"unit": ("scalar", "承办单位字段应为单值字段（文本或选项）"),
+                   "leader": ("scalar", "负责领导字段应为单值字段"),
+                   "content": ("scalar", "事项内容字段应为单值字段"),
+                   "completed": ("is_day", "办结日期字段应为日期字段")}
+
+
+def _check_bulletin(names: _Names, options: dict) -> None:
+    """`x-ledger.bulletin` (督查通报) needs the overdue rule and fields that suit each role."""
+    spec = options.get("bulletin")
+    if not isinstance(spec, dict):
+        return
+    where = "/x-ledger/bulletin"
+    rule = options.get("overdue")
+    if not isinstance(rule, dict) or not rule.get("status") or not rule.get("closed"):
+        names.add(where, "督查通报需要超期规则（x-ledger.overdue）指明状态字段（status）和办结状态（closed）")
+    for role, (capability, message) in BULLETIN_FIELDS.items():
+        f = names.known(spec.get(role), f"{where}/{role}", want_scalar=False)
+        if f is not None and (not getattr(f.type, capability) or f.type.multiple):
+            names.add(f"{where}/{role}", f"{message}（“{f.title}”不是）")
 
 
 def _check_report_keys(names: _Names, reports: Any) -> None:

@@ -57,6 +57,23 @@ EN = {
     "还没有任何台帐。": "There are no ledgers yet.", "退出": "Sign out", "页面不存在": "Not found",
     "（已停用字段）": "(retired field)", "（无）": "(none)", "（点击排序）": "(sort)",
     "导入台帐": "Import", "编辑者": "Editor",
+    # the bulletin (督查通报), print and phone
+    "通报期间": "Bulletin period", "%(field)s 从": "%(field)s from", "期数": "Issue", "发文单位": "Issued by",
+    "生成通报": "Make bulletin", "打印 / 存为 PDF": "Print / save as PDF", "第 %(n)s 期": "No. %(n)s",
+    "督查通报": "Supervision bulletin", "区政府办公室": "District Government Office", "编号": "No.",
+    "一、总体情况": "1. Overview", "二、各%(unit)s办理情况": "2. By %(unit)s", "三、超期未办结事项": "3. Overdue items",
+    "事项数": "Items", "已办结": "Done", "超期未办结": "Overdue", "办结率": "Done rate", "按期办结率": "On-time rate",
+    "合计": "Total", "序号": "No.", "超期天数": "Days overdue", "办结日期": "completion date",
+    "本期没有事项。": "No items in this period.", "本期没有超期未办结事项。": "No overdue items in this period.",
+    "仅列出超期最久的 %(n)s 件。": "Only the %(n)s most overdue items are listed.",
+    "期数应为 1 到 9999 之间的整数": "The issue number must be a whole number from 1 to 9999",
+    "发文单位不能超过 40 个字": "The issuing office may have at most 40 characters",
+    "%(field)s在%(start)s至%(end)s期间的%(ledger)s事项共 %(total)s 件，已办结 %(done)s 件，办结率 %(rate)s；其中按期办结 %(on_time)s 件，按期办结率 %(on_time_rate)s。截至%(today)s，超期未办结 %(overdue)s 件。":
+        "%(total)s %(ledger)s items had their %(field)s between %(start)s and %(end)s; %(done)s are done (%(rate)s), "
+        "%(on_time)s of them on time (%(on_time_rate)s). As of %(today)s, %(overdue)s are overdue.",
+    "说明：统计范围为%(field)s在本期内的事项；办结率＝已办结÷事项数；按期办结率＝%(completed)s不晚于%(field)s的已办结事项÷已办结事项；超期指%(field)s早于今天且尚未办结。":
+        "Note: items whose %(field)s falls in the period; done rate = done ÷ items; on-time rate = done items with a "
+        "%(completed)s no later than the %(field)s ÷ done items; overdue = %(field)s before today and not done.",
 }
 
 

@@ -1,6 +1,7 @@
 """How stored values read on a page: each field kind formats its own, times in the local zone."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Flask
@@ -18,6 +19,20 @@ SOURCES = {"web": _l("网页"), "api": _l("接口"), "import": _l("导入"), "cl
 def local_time(value: str | None) -> str:
     """'2026-03-05T01:30:00Z' -> '2026-03-05 09:30' (the TIMEZONE setting)."""
     return local_text(value, "%Y-%m-%d %H:%M")
+
+
+def chinese_date(value: Any) -> str:
+    """'2026-11-25' (or a date) -> '2026年11月25日', as an office dates a document."""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def percent(value: float | None) -> str:
+    """0.8765 -> '87.7%'; no rate (nothing to divide) -> '—'."""
+    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def text(f: Field | None, value: Any) -> str:
@@ -63,6 +78,7 @@ def field_attrs(bound, f: Field, errors: list, with_help: bool = True) -> dict:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(value_text=lambda value, f: text(f, value), local_time=local_time,
+                                 chinese_date=chinese_date, percent=percent,
                                  short_message=short_message)
     app.jinja_env.globals.update(long_text=long_text, field_attrs=field_attrs, revision_changes=changes,
                                  role_title=lambda r: str(ROLES.get(r, r)),

@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from core import accounts, query, store
+from core import accounts, bulletin, query, store
 from core.access import Actor, require
 from core.definition import Definition, Field
-from core.errors import EntryInvalid, StaleEntry
+from core.errors import EntryInvalid, QueryError, StaleEntry
+from core.settings import local_today
 from core.models import Database
 from forms import entry_data, field_errors, form_class, form_values
 
@@ -68,6 +69,42 @@ def entry(key: str, entry_id: str):
     revisions = query.list_revisions(db(), actor(), key, entry_id)
     return render_template("entries/show.html", ledger=ledger, definition=definition, entry=found,
                            revisions=list(reversed(revisions)), extra=retired(definition, found["data"]))
+
+
+@bp.get("/ledgers/<key>/bulletin")
+@login_required
+def bulletin_page(key: str):
+    """The printable bulletin (督查通报) of a period: ?from=&to= (deadlines), no= (issue), office=."""
+    ledger, definition = query.get_ledger(db(), actor(), key)
+    today = local_today()
+    first, last = half_year(today)
+    start, end = request.args.get("from") or first.isoformat(), request.args.get("to") or last.isoformat()
+    number, office = issue_number(request.args.get("no")), issuer(request.args.get("office"))
+    report = bulletin.bulletin(db(), actor(), key, start, end, today)
+    return render_template("ledgers/bulletin.html", ledger=ledger, definition=definition, report=report,
+                           number=number, office=office, start=start, end=end)
+
+
+def half_year(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The half-year `today` is in: bulletins are most often issued for one."""
+    if today.month <= 6:
+        return dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)
+    return dt.date(today.year, 7, 1), dt.date(today.year, 12, 31)
+
+
+def issue_number(text: str | None) -> int | None:
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit() or not 1 <= int(text.strip()) <= 9999:
+        raise QueryError(_("期数应为 1 到 9999 之间的整数"))
+    return int(text.strip())
+
+
+def issuer(text: str | None) -> str:
+    office = (text or "").strip() or _("区政府办公室")
+    if len(office) > 40:
+        raise QueryError(_("发文单位不能超过 40 个字"))
+    return office
 
 
 def retired(definition: Definition, data: dict) -> dict:

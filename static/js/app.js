@@ -52,8 +52,24 @@
     });
   }
 
+  /* 打印 / 存为 PDF: the browser's own print dialog (its "save as PDF" destination). */
+  function wirePrint(button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  }
+
+  /* The list's filters fold away on a phone and stay open on a wide screen. */
+  function foldFilters(details) {
+    var narrow = window.matchMedia("(max-width: 600px)");
+    function apply() { details.open = !narrow.matches; }
+    apply();
+    if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-table]").forEach(setup);
+    document.querySelectorAll("[data-print]").forEach(wirePrint);
+    document.querySelectorAll("details[data-fold]").forEach(foldFilters);
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });
