@@ -1,7 +1,7 @@
 """The contract's CLI: users, tokens, loading definitions, sample data; errors as one clean message."""
 import json
 
-from core import accounts
+from core import accounts, demo, store
 from core.query import list_entries
 from core.access import SYSTEM
 from tests.core.conftest import SMALL
@@ -91,3 +91,22 @@ def test_demo_fills_every_shipped_ledger(runner, db):
     past = list_entries(db, SYSTEM, "supervision", {"deadline__lt": "2026-11-25", "status__ne": "已办结"})
     future = list_entries(db, SYSTEM, "supervision", {"deadline__gt": "2026-11-25"})
     assert past["total"] > 0 and future["total"] > 0
+
+
+def test_demo_twice_adds_nothing_and_says_so(runner, db):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    counts = {key: list_entries(db, SYSTEM, key)["total"] for key in demo.LEDGER_KEYS}
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert {key: list_entries(db, SYSTEM, key)["total"] for key in demo.LEDGER_KEYS} == counts
+    assert second.output.count("跳过") == len(demo.LEDGER_KEYS)
+
+
+def test_demo_fills_only_the_empty_ledgers(runner, db):
+    store.create_entry(db, SYSTEM, "repairs", demo.demo_entries("repairs")[0])
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "repairs: 已有 1 条记录，跳过" in result.output
+    assert list_entries(db, SYSTEM, "repairs")["total"] == 1
+    assert list_entries(db, SYSTEM, "supervision")["total"] > 10
