@@ -1,7 +1,7 @@
 """English for every interface string (msgids are the Chinese text users see by default).
 
 Regenerate the catalog after changing UI strings:
-    pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+    pybabel extract -F babel.cfg -k _l -k lazy_gettext -k tr --no-location --sort-output -o translations/messages.pot .
     pybabel update -i translations/messages.pot -d translations
     python translations/en_messages.py      # fills translations/en from the table below, compiles .mo
 """
@@ -57,6 +57,12 @@ EN = {
     "还没有任何台帐。": "There are no ledgers yet.", "退出": "Sign out", "页面不存在": "Not found",
     "（已停用字段）": "(retired field)", "（无）": "(none)", "（点击排序）": "(sort)",
     "导入台帐": "Import", "编辑者": "Editor",
+    "例：%(example)s": "e.g. %(example)s", "按期限筛选": "By deadline", "即将到期": "Due soon",
+    "未办结": "Open", "除": "Not", "排除所选": "Exclude selected", "导出 Excel": "Export Excel",
+    "（按期限排序：超期在前，已办结在后）": " (by deadline: overdue first, closed last)",
+    "第 %(page)s 页不存在（共 %(pages)s 页），已转到最后一页。":
+        "There is no page %(page)s (%(pages)s pages); showing the last page.",
+    "办理期限": "Deadlines", "7 天内到期": "due within 7 days",
 }
 
 
