@@ -48,11 +48,15 @@ def init_command():
         click.echo(bootstrap.FIRST_ADMIN_HINT)
 
 
-@click.command("demo", help="为每个内置台帐填入示例数据")
+@click.command("demo", help="为每个内置台帐填入示例数据（已有记录的台帐跳过，可重复运行）")
 @with_appcontext
 @clean_errors
 def demo_command():
     for key in demo.LEDGER_KEYS:
+        summary, _ = query.get_ledger(db(), SYSTEM, key)
+        if summary["entry_count"]:
+            click.echo(f"{key}: 已有 {summary['entry_count']} 条记录，跳过（示例数据只填入空台帐）")
+            continue
         rows = demo.demo_entries(key)
         store.create_entries(db(), SYSTEM, key, rows, source="demo")
         click.echo(f"{key}: {len(rows)} 条")

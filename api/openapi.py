@@ -7,10 +7,19 @@ IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"t
             "description": "记录的当前版本号；也可在请求体中以 {\"version\": N, \"data\": {...}} 提供"}
 LIST_PARAMS = [
     {"name": "_q", "in": "query", "schema": {"type": "string"}, "description": "在搜索字段中查找"},
-    {"name": "_sort", "in": "query", "schema": {"type": "string"}, "description": "字段名，-字段名 为降序，逗号分隔"},
+    {"name": "_sort", "in": "query", "schema": {"type": "string"},
+     "description": "字段名，-字段名 为降序，逗号分隔；_due 为按期限排序：未办结在前，时限近的在前（仅限有超期规则的台帐）"},
     {"name": "_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+    {"name": "_due", "in": "query", "schema": {"enum": ["overdue", "soon", "open"]},
+     "description": "按台帐的超期规则（x-ledger.overdue）筛选：overdue 超期未办结（时限早于今天），"
+                    "soon 即将到期（今天起 _due_days 天内、未办结），open 未办结（状态不是已办结或为空）；"
+                    "今天按服务器配置的时区计算；台帐没有超期规则时为 400"},
+    {"name": "_due_days", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 366, "default": 7},
+     "description": "_due=soon 的天数"},
 ]
+FILTER_OPS = "字段=值、字段__操作=值（ne lt lte gt gte contains in nin；in/nin 的值以逗号分隔，nin 与 ne 一样包含没有该字段的记录）"
+EXPORT_PARAMS = [p for p in LIST_PARAMS if p["name"] not in ("_page", "_size")]
 HEADER = {"name": "header", "in": "query", "schema": {"enum": ["title", "key"], "default": "title"},
           "description": "表头用字段标题（默认）或字段名"}
 IMPORT = {
@@ -65,7 +74,7 @@ def openapi_document() -> dict:
             "/ledgers/{key}/versions/{version}": {"get": _op("某一版本的定义", [KEY, {
                 "name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}])},
             "/ledgers/{key}/entries": {
-                "get": _op("记录列表：字段=值、字段__操作=值（ne lt lte gt gte contains in）",
+                "get": _op("记录列表：" + FILTER_OPS,
                            [KEY, *LIST_PARAMS], errors=("400", "401", "403", "404")),
                 "post": _op("新增记录（请求体即记录数据）", [KEY], body="EntryData", ok="201",
                             errors=write_errors),
@@ -81,10 +90,10 @@ def openapi_document() -> dict:
             "/ledgers/{key}/entries/{entry_id}/revisions": {"get": _op("修改历史", [KEY, ENTRY_ID])},
             "/ledgers/{key}/export.csv": {"get": _op(
                 "导出 CSV（UTF-8 带 BOM，CRLF；筛选、搜索、排序同列表；header=key 用字段名作表头）",
-                [KEY, *LIST_PARAMS[:2], HEADER], errors=("400", "401", "403", "404"))},
+                [KEY, *EXPORT_PARAMS, HEADER], errors=("400", "401", "403", "404"))},
             "/ledgers/{key}/export.xlsx": {"get": _op(
                 "导出 XLSX（单元格带类型，子表在单独的工作表中，按记录ID对应）",
-                [KEY, *LIST_PARAMS[:2], HEADER], errors=("400", "401", "403", "404"))},
+                [KEY, *EXPORT_PARAMS, HEADER], errors=("400", "401", "403", "404"))},
             "/ledgers/{key}/template.csv": {"get": _op("空白导入模板（CSV：表头和一行示例）", [KEY, HEADER])},
             "/ledgers/{key}/template.xlsx": {"get": _op("空白导入模板（XLSX：表头和一行示例）", [KEY, HEADER])},
             "/ledgers/{key}/import": {"post": IMPORT},

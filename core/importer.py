@@ -25,7 +25,7 @@ from .errors import EntryInvalid, LedgerError, QueryError
 from .models import Database, entries
 from .counts import Tally, field_expr
 from .store import definition_of, insert_valid, lock_ledger, unique_keys, update_valid
-from .tabular import ID_KEY, ID_TITLE, META, TITLE_SEPARATOR, Column, field_columns
+from .tabular import EXAMPLE_ID, ID_KEY, ID_TITLE, META, TITLE_SEPARATOR, Column, field_columns
 from .validation import validate_entry
 
 MAX_ROWS = 200_000
@@ -406,9 +406,12 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
     for row_no, cells in sheet.rows:
         if all(is_blank(c) for c in cells):
             continue
-        report.total += 1
         errors: list[dict] = []
         data, ref, bad = _row_entry(mapped, cells, sheet.csv, row_no, errors)
+        if ref is not None and ref.startswith(EXAMPLE_ID):
+            report.warnings.append(f"第 {row_no} 行是模板的示例行（{ID_TITLE}为“{ref}”），已跳过，未导入")
+            continue
+        report.total += 1
         for field_key, by_ref in children.items():
             if ref is not None and ref in by_ref:
                 data[field_key] = by_ref[ref]

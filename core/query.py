@@ -1,7 +1,7 @@
 """Every read of ledgers and entries: filters, search, sort and paging turned into SQL.
 
 Callers pass their identity and the raw parameters (field=value, field__op=value, _q, _sort,
-_page, _size). A field is only ever named through the definition; values are bound
+_page, _size, and for a ledger with an overdue rule _due=overdue|soon|open, _due_days, _sort=_due). A field is only ever named through the definition; values are bound
 parameters; a bad name or value is a QueryError (400), never a string spliced into SQL.
 """
 from __future__ import annotations
@@ -17,13 +17,15 @@ from .definition import Definition, Field
 from .errors import NotFound, QueryError
 from .kinds import OPS, ParseError
 from .models import Database, entries, ledger_versions, ledgers, revisions
-from . import counts
+from . import counts, deadlines
 from .counts import field_expr
 from .indexes import ledger_clause
+from .settings import local_today
 from .store import _int_id, _iso, definition_of, entry_view
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
+DUE_SORT = "_due"  # the sort term of the overdue rule: open first, nearest deadline first
 
 
 @dataclass
@@ -32,16 +34,23 @@ class ListQuery:
 
     filters: list[tuple[Field, str, Any]] = dc_field(default_factory=list)
     search: str = ""
-    sort: list[tuple[Field, bool]] = dc_field(default_factory=list)
+    sort: list[tuple[Field | None, bool]] = dc_field(default_factory=list)  # None: the `_due` order
     page: int = 1
     size: int = DEFAULT_PAGE_SIZE
+    due: str = ""                    # overdue | soon | open (deadlines.DUE_FILTERS)
+    due_days: int = deadlines.DEFAULT_SOON_DAYS
+    today: dt.date = dc_field(default_factory=local_today)
 
 
 # --- ledgers -----------------------------------------------------------------------------
 
-def list_ledgers(db: Database, actor: Actor) -> list[dict]:
-    """The ledgers `actor` may read, with their entry counts, in title order."""
+def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False) -> list[dict]:
+    """The ledgers `actor` may read, with their entry counts, in title order.
+
+    With `deadlines_counted`, a ledger with an overdue rule also gets `deadlines`: its open,
+    overdue and due-soon counts, one aggregate query per such ledger (the index page)."""
     require(actor, "read")
+    today = local_today()
     with db.read() as conn:
         rows = conn.execute(select(ledgers).order_by(ledgers.c.id)).all()
         out = []
@@ -49,7 +58,10 @@ def list_ledgers(db: Database, actor: Actor) -> list[dict]:
             if not can(actor, "read", row.key):
                 continue
             _, definition = definition_of(conn, row.key)
-            out.append(ledger_summary(row, definition))
+            summary = ledger_summary(row, definition)
+            if deadlines_counted and definition.overdue:
+                summary["deadlines"] = deadlines.deadline_counts(conn, db.dialect, definition, row.id, today)
+            out.append(summary)
         return out
 
 
@@ -87,10 +99,17 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
         ledger, definition = definition_of(conn, key)
         q = parse_params(definition, params)
         where = conditions(db.dialect, definition, ledger.id, q)
-        stmt = (select(entries).where(*where).order_by(*order_by(db.dialect, definition, q))
+        columns = [entries]
+        if definition.overdue:
+            columns.append(deadlines.overdue_flag(db.dialect, definition, q.today).label("_overdue"))
+        stmt = (select(*columns).where(*where).order_by(*order_by(db.dialect, definition, q))
                 .limit(q.size).offset((q.page - 1) * q.size))
-        items = [entry_view(definition, row._mapping, key) for row in conn.execute(stmt)]
-        if not q.filters and not q.search:
+        items = []
+        for row in conn.execute(stmt):
+            items.append(entry_view(definition, row._mapping, key))
+            if definition.overdue:
+                items[-1]["overdue"] = bool(row._mapping["_overdue"])
+        if not q.filters and not q.search and not q.due:
             total = ledger.entry_count
         elif q.page == 1 and len(items) < q.size:
             total = len(items)
@@ -102,20 +121,9 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
         return {"items": items, "total": total, "page": q.page, "size": q.size}
 
 
-def overdue_ids(definition: Definition, items: list[dict], today: dt.date) -> set[int]:
-    """Entries whose date has passed while their status is not one of the closed ones."""
-    rule = definition.overdue
-    if not rule:
-        return set()
-    day, closed = today.isoformat(), set(rule.get("closed", []))
-    return {e["id"] for e in items
-            if isinstance(e["data"].get(rule["date"]), str) and e["data"][rule["date"]] < day
-            and (not rule.get("status") or e["data"].get(rule["status"]) not in closed)}
-
-
 def _counted(definition: Definition, q: ListQuery) -> bool:
     """True when the total is kept in entry_counts: one equality filter on a counted choice."""
-    if q.search or len(q.filters) != 1:
+    if q.search or q.due or len(q.filters) != 1:
         return False
     f, op, value = q.filters[0]
     return op == "eq" and isinstance(value, str) and f in counts.counted_fields(definition)
@@ -188,6 +196,13 @@ def parse_params(definition: Definition, params: Any, paged: bool = True) -> Lis
             q.search = value.strip()[:200]
         elif name == "_sort":
             q.sort = [_sort_term(definition, part) for part in value.split(",") if part.strip()]
+        elif name == "_due":
+            deadlines.overdue_rule(definition)
+            q.due = value.strip()
+            if q.due not in deadlines.DUE_FILTERS:
+                raise QueryError("参数 _due 应为 overdue（超期）、soon（即将到期）或 open（未办结）")
+        elif name == "_due_days":
+            q.due_days = deadlines.parse_days(value)
         elif name == "_page":
             q.page = _bounded_int(name, value, 1, 10**7)
         elif name == "_size":
@@ -220,8 +235,13 @@ def _pairs(params: Any) -> Iterable[tuple[str, str]]:
     return pairs
 
 
-def _sort_term(definition: Definition, term: str) -> tuple[Field, bool]:
+def _sort_term(definition: Definition, term: str) -> tuple[Field | None, bool]:
     term = term.strip()
+    if term.lstrip("-") == DUE_SORT:
+        deadlines.overdue_rule(definition)
+        if term.startswith("-"):
+            raise QueryError("按期限排序（_due）只有一个方向：未办结在前，时限近的在前")
+        return None, False
     f = definition.field(term.lstrip("-"))
     if not f.scalar:
         raise QueryError(f"字段“{f.title}”不能用于排序")
@@ -258,6 +278,8 @@ def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuer
         pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         terms = [field_expr(dialect, f).ilike(pattern, escape="\\") for f in definition.search_fields]
         where.append(_any(terms) if terms else true())
+    if q.due:
+        where.append(deadlines.due_condition(dialect, definition, q.due, q.today, q.due_days))
     return where
 
 
@@ -275,6 +297,9 @@ def _any(terms: list):
 def order_by(dialect: str, definition: Definition, q: ListQuery) -> list:
     terms = []
     for f, descending in q.sort:
+        if f is None:
+            terms += deadlines.due_order(dialect, definition)
+            continue
         expr = field_expr(dialect, f)
         terms.append(expr.desc() if descending else expr.asc())
     last_desc = q.sort[-1][1] if q.sort else True

@@ -31,6 +31,7 @@ from .store import definition_of
 
 BOM = "\ufeff"
 ID_KEY, ID_TITLE = "_id", "记录ID"
+EXAMPLE_ID = "示例"  # the 记录ID of a template's example row: the importer skips it with a warning
 SEQ_TITLE = "序号"
 META = (("_updated_by", "最后修改人"), ("_updated_at", "最后修改时间"))
 TIMESTAMPS = {"_updated_at"}  # written in local time (settings.TIMEZONE), like every page shows them
@@ -277,7 +278,7 @@ def template_entry(definition: Definition) -> dict:
         for part in column.path[:-1]:
             target = target.setdefault(part, {})
         target[column.path[-1]] = example_value(column.field)
-    return {"id": 1, "data": data, "updated_by": None, "updated_at": None}
+    return {"id": EXAMPLE_ID, "data": data, "updated_by": None, "updated_at": None}
 
 
 def template_columns(definition: Definition) -> list[Column]:

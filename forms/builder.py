@@ -67,7 +67,8 @@ def _common(f: Field) -> dict:
     render: dict[str, Any] = {}
     examples = f.schema.get("examples")
     if isinstance(examples, list) and examples and isinstance(examples[0], (str, int, float)):
-        render["placeholder"] = str(examples[0])
+        # 「例：」 so an example is never read as a value already filled in (lists.css: light, italic)
+        render["placeholder"] = _l("例：%(example)s", example=str(examples[0]))
     if f.read_only:
         render["readonly"] = True
     return {"label": f.title, "description": f.description, "render_kw": render,

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from core import accounts
+from core import accounts, demo, store
 from core.errors import LedgerError
 from core.query import list_entries
 from core.access import SYSTEM
@@ -100,3 +100,20 @@ def test_demo_fills_every_shipped_ledger(runner, db):
 def test_a_user_name_must_match_whole(db, name):
     with pytest.raises(LedgerError, match="用户名"):
         accounts.create_user(db, name, "editor", "long-enough-password")
+def test_demo_twice_adds_nothing_and_says_so(runner, db):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    counts = {key: list_entries(db, SYSTEM, key)["total"] for key in demo.LEDGER_KEYS}
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert {key: list_entries(db, SYSTEM, key)["total"] for key in demo.LEDGER_KEYS} == counts
+    assert second.output.count("跳过") == len(demo.LEDGER_KEYS)
+
+
+def test_demo_fills_only_the_empty_ledgers(runner, db):
+    store.create_entry(db, SYSTEM, "repairs", demo.demo_entries("repairs")[0])
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "repairs: 已有 1 条记录，跳过" in result.output
+    assert list_entries(db, SYSTEM, "repairs")["total"] == 1
+    assert list_entries(db, SYSTEM, "supervision")["total"] > 10

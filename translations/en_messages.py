@@ -1,7 +1,7 @@
 """English for every interface string (msgids are the Chinese text users see by default).
 
 Regenerate the catalog after changing UI strings:
-    pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+    pybabel extract -F babel.cfg -k _l -k lazy_gettext -k tr --no-location --sort-output -o translations/messages.pot .
     pybabel update -i translations/messages.pot -d translations
     python translations/en_messages.py      # fills translations/en from the table below, compiles .mo
 """
@@ -74,6 +74,12 @@ EN = {
     "说明：统计范围为%(field)s在本期内的事项；办结率＝已办结÷事项数；按期办结率＝%(completed)s不晚于%(field)s的已办结事项÷已办结事项；超期指%(field)s早于今天且尚未办结。":
         "Note: items whose %(field)s falls in the period; done rate = done ÷ items; on-time rate = done items with a "
         "%(completed)s no later than the %(field)s ÷ done items; overdue = %(field)s before today and not done.",
+    "例：%(example)s": "e.g. %(example)s", "按期限筛选": "By deadline", "即将到期": "Due soon",
+    "未办结": "Open", "除": "Not", "排除所选": "Exclude selected", "导出 Excel": "Export Excel",
+    "（按期限排序：超期在前，已办结在后）": " (by deadline: overdue first, closed last)",
+    "第 %(page)s 页不存在（共 %(pages)s 页），已转到最后一页。":
+        "There is no page %(page)s (%(pages)s pages); showing the last page.",
+    "办理期限": "Deadlines", "7 天内到期": "due within 7 days",
 }
 
 

@@ -8,7 +8,6 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 
 from core import accounts, bulletin, query, store
 from core.access import Actor, require
@@ -18,9 +17,10 @@ from core.settings import local_today
 from core.models import Database
 from forms import entry_data, field_errors, form_class, form_values
 
+from . import filters
+
 bp = Blueprint("web", __name__)
 PAGE_ARGS = ("_page", "_size")
-UI_ARGS = ("lang",)
 
 
 def db() -> Database:
@@ -36,29 +36,31 @@ def actor() -> Actor:
 @bp.get("/")
 @login_required
 def index():
-    return render_template("ledgers/index.html", ledgers=query.list_ledgers(db(), actor()))
+    return render_template("ledgers/index.html",
+                           ledgers=query.list_ledgers(db(), actor(), deadlines_counted=True))
 
 
 @bp.get("/ledgers/<key>")
 @login_required
 def entries(key: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
-    args = list_args()
-    page = query.list_entries(db(), actor(), key, args)
+    args = filters.list_args(request.args)
+    sort = args.get("_sort") or (query.DUE_SORT if definition.overdue else definition.default_sort) or ""
+    params = args.copy()
+    if sort and "_sort" not in params:  # a ledger with an overdue rule opens on what needs attention
+        params["_sort"] = sort
+    page = query.list_entries(db(), actor(), key, params)
     pages = max(1, math.ceil(page["total"] / page["size"]))
-    export_args = {k: args.getlist(k) for k in args if k not in PAGE_ARGS}
-    export_url = None
-    if "api.export_csv" in current_app.view_functions:
-        export_url = url_for("api.export_csv", key=key, **export_args)
+    if page["page"] > pages:
+        flash(_("第 %(page)s 页不存在（共 %(pages)s 页），已转到最后一页。", page=page["page"], pages=pages),
+              "warning")
+        return redirect(query_url(_page=pages if pages > 1 else None))
+    export_args = {k: params.getlist(k) for k in params if k not in PAGE_ARGS}
+    exports = {fmt: url_for(f"api.export_{fmt}", key=key, **export_args)
+               for fmt in ("csv", "xlsx") if f"api.export_{fmt}" in current_app.view_functions}
     return render_template("ledgers/list.html", ledger=ledger, definition=definition, page=page,
-                           pages=pages, args=args, sort=args.get("_sort") or definition.default_sort or "",
-                           overdue=query.overdue_ids(definition, page["items"], dt.date.today()), export_url=export_url)
-
-
-def list_args() -> MultiDict:
-    """The query string minus empty boxes of the filter form and interface-only parameters."""
-    return MultiDict([(k, v) for k, v in request.args.items(multi=True)
-                      if v.strip() != "" and k not in UI_ARGS])
+                           pages=pages, args=args, sort=sort, exports=exports,
+                           choices=filters.choice_state(definition, args))
 
 
 @bp.get("/ledgers/<key>/entries/<entry_id>")

@@ -16,7 +16,7 @@ from ..models import entries
 if TYPE_CHECKING:  # the field model imports this package, not the other way round
     from ..definition import Field
 
-OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "contains", "in")
+OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "contains", "in", "nin")
 _PROTECT = "=+-@\t\r'"  # what `neutralise` prefixes: formula starts, and ' itself (lossless)
 Translate = Callable[..., str]
 
@@ -111,6 +111,8 @@ class Kind:
             return cast(expr, String).ilike(pattern, escape="\\")
         if op == "in":
             return expr.in_([self.sql_value(dialect, v) for v in value])
+        if op == "nin":  # like ne: an entry without the field is "not in" too
+            return expr.not_in([self.sql_value(dialect, v) for v in value]) | expr.is_(None)
         value = self.sql_value(dialect, value)
         if op == "ne":
             return (expr != value) | expr.is_(None)
@@ -134,7 +136,7 @@ class Kind:
         return value
 
     def parse_query(self, f: "Field", op: str, text: str) -> Any:
-        if op == "in":
+        if op in ("in", "nin"):
             return [self.query_value(f, v.strip()) for v in text.split(",")]
         if op == "contains":
             return text

@@ -1,14 +1,11 @@
 """Queries: filters, search, sort and paging from the contract's parameters, on both databases."""
-import datetime as dt
 
 import pytest
 
 from core.access import SYSTEM, Actor
 from core.errors import Forbidden, QueryError
-from core.definition import load_definition
-from core.query import iter_entries, list_entries, overdue_ids
+from core.query import iter_entries, list_entries
 from core.store import create_entries, save_definition
-from tests.conftest import shipped
 from tests.core.conftest import SMALL
 
 ROWS = [
@@ -128,12 +125,3 @@ def test_iter_entries_streams_in_list_order(filled):
 def test_reads_need_a_role(filled):
     with pytest.raises(Forbidden):
         list_entries(filled, Actor("nobody", "none"), "small")
-
-
-def test_overdue_entries_are_past_their_date_and_not_closed():
-    definition = load_definition(shipped("supervision"))
-    items = [{"id": 1, "data": {"deadline": "2026-11-24", "status": "办理中"}},
-             {"id": 2, "data": {"deadline": "2026-11-24", "status": "已办结"}},
-             {"id": 3, "data": {"deadline": "2026-11-25", "status": "交办"}},
-             {"id": 4, "data": {"status": "交办"}}]
-    assert overdue_ids(definition, items, dt.date(2026, 11, 25)) == {1}

@@ -135,3 +135,13 @@ def test_template_row_names_use_a_placeholder(definition, ctx):
     form = form_class(definition)()
     row = template_row(form["rows"])
     assert [f.name for f in row.form] == ["rows-__index__-name", "rows-__index__-qty"]
+
+
+def test_an_example_is_a_placeholder_marked_as_an_example(ctx):
+    document = {"title": "示例", "type": "object", "x-ledger": {"key": "examples"},
+                "properties": {"phone": {"type": "string", "title": "电话", "examples": ["0571-88886666"]},
+                               "plain": {"type": "string", "title": "无示例"}}}
+    form = form_class(load_definition(document))()
+    html = str(form["phone"]())
+    assert 'placeholder="例：0571-88886666"' in html
+    assert "placeholder" not in str(form["plain"]())

@@ -208,7 +208,38 @@ def test_templates_have_headers_and_an_example_that_imports(api, key, fmt):
     assert response.status_code == 200 and "导入模板" in response.headers["Content-Disposition"].split("''")[1] \
         or "%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF" in response.headers["Content-Disposition"]
     checked = upload(api, "editor", key, response.get_data(), name=f"t.{fmt}", dry_run="1").get_json()
+    assert (checked["total"], checked["invalid"]) == (0, 0), checked["errors"]
+    assert any("示例行" in w and "已跳过" in w for w in checked["warnings"])
+    # the example's values are valid: with its 记录ID cleared the same row would import
+    cleared = without_example_mark(response.get_data(), fmt)
+    checked = upload(api, "editor", key, cleared, name=f"t.{fmt}", dry_run="1").get_json()
     assert (checked["total"], checked["invalid"]) == (1, 0), checked["errors"]
+    assert not any("示例行" in w for w in checked["warnings"])
+
+
+def without_example_mark(body: bytes, fmt: str) -> bytes:
+    if fmt == "csv":
+        head, row = body.decode("utf-8-sig").split("\r\n", 1)
+        assert row.startswith("示例,")
+        return (head + "\r\n" + row[len("示例"):]).encode("utf-8")
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    assert book.active["A2"].value == "示例"
+    book.active["A2"] = None
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_template_example_row_is_never_imported(api, db):
+    body = api("viewer").get("/ledgers/repairs/template.csv").get_data()
+    example = body.decode("utf-8-sig").split("\r\n")[1]
+    real = example[len("示例"):]  # the same values, no example mark: a real row
+    response = upload(api, "editor", "repairs", body + (real + "\r\n").encode("utf-8"))
+    assert response.status_code == 201, response.get_json()
+    report = response.get_json()
+    assert (report["created"], report["total"]) == (1, 1)
+    assert any("第 2 行是模板的示例行" in w for w in report["warnings"])
+    assert query.list_entries(db, SYSTEM, "repairs")["total"] == 1
 
 
 def test_boolean_words_import_as_true_and_false(api, db):
