@@ -26,6 +26,7 @@ from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
 from .kinds import KINDS, Kind, kind_of
+from .reportspec import check_reports
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_DEPTH = 4            # object nesting inside an entry (entry > table row > ...)
@@ -340,28 +341,7 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
             errors.append(_err("/x-ledger/overdue/date", "超期判断应使用日期字段"))
         if "status" in od:
             known(od["status"], "/x-ledger/overdue/status")
-    seen = set()
-    for r, report in enumerate(options.get("reports", [])):
-        where = f"/x-ledger/reports/{r}"
-        if report["key"] in seen:
-            errors.append(_err(where + "/key", f"报表标识“{report['key']}”重复"))
-        seen.add(report["key"])
-        for g, group in enumerate(report["group_by"]):
-            key, _, part = group.partition(":")
-            f = known(key, f"{where}/group_by/{g}")
-            if f is not None and part and not f.is_date:
-                errors.append(_err(f"{where}/group_by/{g}", f"字段“{f.title}”不是日期，不能按{part}分组"))
-        for m, measure in enumerate(report.get("measures", [])):
-            if measure["fn"] == "count":
-                continue
-            if "field" not in measure:
-                errors.append(_err(f"{where}/measures/{m}", f"统计函数 {measure['fn']} 需要指定字段"))
-                continue
-            f = known(measure["field"], f"{where}/measures/{m}/field")
-            if f is not None and measure["fn"] in ("sum", "avg") and not f.numeric:
-                errors.append(_err(f"{where}/measures/{m}/field", f"字段“{f.title}”不是数字，不能求和或平均"))
-        for name in report.get("filter", {}):
-            known(name.split("__")[0], f"{where}/filter/{_escape(name)}")
+    errors.extend(check_reports(document, fields))
     yield from errors
 
 
