@@ -272,3 +272,18 @@ def sort_key(g: Group, value: Any) -> tuple:
     if isinstance(value, (int, float)):
         return (1, value, "")
     return (1, 0, str(value))
+
+
+def cross_table(result: dict) -> dict | None:
+    """A two-group report as a matrix per measure: first group down, second across, with the
+    row totals, column totals and the whole total; None for a one-group report."""
+    groups = [c for c in result["columns"] if c["role"] == "group"]
+    if len(groups) != 2:
+        return None
+    down, across = groups[0]["key"], groups[1]["key"]
+    row_values = [r[down] for r in result["totals"]["rows"]]
+    col_values = [r[across] for r in result["totals"]["columns"]]
+    cells = {(r[down], r[across]): r for r in result["rows"]}
+    return {"down": groups[0], "across": groups[1], "row_values": row_values, "col_values": col_values,
+            "cells": cells, "row_totals": {r[down]: r for r in result["totals"]["rows"]},
+            "col_totals": {r[across]: r for r in result["totals"]["columns"]}}
