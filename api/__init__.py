@@ -176,3 +176,5 @@ bp.register_error_handler(Exception, error_response)
 
 from .tabular import register as _register_tabular  # noqa: E402 - routes over ApiError and db above
 _register_tabular(bp, ApiError, db)
+from .reports import register as _register_reports  # noqa: E402
+_register_reports(bp, db)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+REPORT = {"name": "report", "in": "path", "required": True, "schema": {"type": "string"}}
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
             "description": "记录的当前版本号；也可在请求体中以 {\"version\": N, \"data\": {...}} 提供"}
 LIST_PARAMS = [
@@ -97,6 +98,16 @@ def openapi_document() -> dict:
             "/ledgers/{key}/template.csv": {"get": _op("空白导入模板（CSV：表头和一行示例）", [KEY, HEADER])},
             "/ledgers/{key}/template.xlsx": {"get": _op("空白导入模板（XLSX：表头和一行示例）", [KEY, HEADER])},
             "/ledgers/{key}/import": {"post": IMPORT},
+            "/ledgers/{key}/reports": {"get": _op("台帐定义的报表：标识、标题、图表、分组", [KEY])},
+            "/ledgers/{key}/reports/{report}": {"get": _op(
+                "运行报表：{key, title, chart, columns, rows, totals}；列表的筛选条件同样适用",
+                [KEY, REPORT, LIST_PARAMS[0]], errors=("400", "401", "403", "404"))},
+            "/ledgers/{key}/reports/{report}.csv": {"get": _op(
+                "报表 CSV（UTF-8 带 BOM，CRLF，中文表头，末行合计）", [KEY, REPORT, LIST_PARAMS[0]],
+                errors=("400", "401", "403", "404"))},
+            "/ledgers/{key}/reports/{report}.xlsx": {"get": _op(
+                "报表 XLSX（数字为数值单元格，末行合计）", [KEY, REPORT, LIST_PARAMS[0]],
+                errors=("400", "401", "403", "404"))},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .refs import escape
+from .reportspec import check_reports
 
 if TYPE_CHECKING:  # the field model imports this module, not the other way round
     from .definition import Field
 
 MAX_INDEXED_LENGTH = 500  # 500 Chinese characters are 1,500 bytes in UTF-8
-AGGREGATES = ("sum", "avg", "min", "max")
 
 
 def check_options(options: Any, fields: dict[str, "Field"]) -> list[dict]:
@@ -24,9 +23,7 @@ def check_options(options: Any, fields: dict[str, "Field"]) -> list[dict]:
     _check_list(names, options.get("list"))
     _check_keys(names, options)
     _check_bulletin(names, options)
-    for r, report in _each(options.get("reports"), dict):
-        _check_report(names, report, f"/x-ledger/reports/{r}")
-    _check_report_keys(names, options.get("reports"))
+    names.problems.extend(check_reports(options.get("reports"), fields))
     return names.problems
 
 
@@ -119,34 +116,3 @@ def _check_bulletin(names: _Names, options: dict) -> None:
         f = names.known(spec.get(role), f"{where}/{role}", want_scalar=False)
         if f is not None and (not getattr(f.type, capability) or f.type.multiple):
             names.add(f"{where}/{role}", f"{message}（“{f.title}”不是）")
-
-
-def _check_report_keys(names: _Names, reports: Any) -> None:
-    seen = set()
-    for r, report in _each(reports, dict):
-        key = report.get("key")
-        if isinstance(key, str) and key in seen:
-            names.add(f"/x-ledger/reports/{r}/key", f"报表标识“{key}”重复")
-        seen.add(key if isinstance(key, str) else None)
-
-
-def _check_report(names: _Names, report: dict, path: str) -> None:
-    for g, group in _each(report.get("group_by")):
-        key, _, part = group.partition(":")
-        f = names.known(key, f"{path}/group_by/{g}")
-        if f is not None and part and not f.is_date:
-            names.add(f"{path}/group_by/{g}", f"字段“{f.title}”不是日期，不能按{part}分组")
-    for m, measure in _each(report.get("measures"), dict):
-        fn = measure.get("fn")
-        if fn not in AGGREGATES:  # count needs no field; anything else is the meta-schema's to report
-            continue
-        if "field" not in measure:
-            names.add(f"{path}/measures/{m}", f"统计函数 {fn} 需要指定字段")
-            continue
-        f = names.known(measure["field"], f"{path}/measures/{m}/field")
-        if f is not None and fn in ("sum", "avg") and not f.numeric:
-            names.add(f"{path}/measures/{m}/field", f"字段“{f.title}”不是数字，不能求和或平均")
-    conditions = report.get("filter")
-    if isinstance(conditions, dict):
-        for name in conditions:
-            names.known(str(name).split("__")[0], f"{path}/filter/{escape(name)}")
