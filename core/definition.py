@@ -26,6 +26,8 @@ from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
 from .kinds import KINDS, Kind, kind_of
+from .numbering import check_numbering
+from .workflow import check_workflow
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_DEPTH = 4            # object nesting inside an entry (entry > table row > ...)
@@ -362,7 +364,7 @@ def _check_ledger_options(document: dict) -> Iterator[dict]:
                 errors.append(_err(f"{where}/measures/{m}/field", f"字段“{f.title}”不是数字，不能求和或平均"))
         for name in report.get("filter", {}):
             known(name.split("__")[0], f"{where}/filter/{_escape(name)}")
-    yield from errors
+    yield from [*errors, *check_workflow(document, fields), *check_numbering(document)]
 
 
 # --- the field model ---------------------------------------------------------------------

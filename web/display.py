@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.definition import Definition, Field
+from core.workflow import step_label
 from core.settings import local_text
 from forms.convert import short_message
 
@@ -64,7 +65,7 @@ def field_attrs(bound, f: Field, errors: list, with_help: bool = True) -> dict:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(value_text=lambda value, f: text(f, value), local_time=local_time,
                                  short_message=short_message)
-    app.jinja_env.globals.update(long_text=long_text, field_attrs=field_attrs, revision_changes=changes,
+    app.jinja_env.globals.update(long_text=long_text, field_attrs=field_attrs, revision_changes=changes, workflow_step=step_label,
                                  role_title=lambda r: str(ROLES.get(r, r)),
                                  action_title=lambda a: str(ACTIONS.get(a, a)),
                                  source_title=lambda s: str(SOURCES.get(s, s or "")))

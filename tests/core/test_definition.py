@@ -102,7 +102,7 @@ BAD = [
      "不是有效的 JSON Schema"),
     ("missing x-ledger", lambda d: d.pop("x-ledger"), "", "x-ledger"),
     ("bad ledger key", setp(["x-ledger", "key"], "Bad Key"), "/x-ledger/key", "格式不正确"),
-    ("unknown x-ledger option", setp(["x-ledger", "workflow"], {}), "/x-ledger", "workflow"),
+    ("unknown x-ledger option", setp(["x-ledger", "approvals"], {}), "/x-ledger", "approvals"),
     ("extra keyword at the top", setp(["allOf"], [{"type": "object"}]), "", "allOf"),
     ("no fields", setp(["properties"], {}), "/properties", "不能为空"),
 ]
