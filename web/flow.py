@@ -22,7 +22,7 @@ bp = Blueprint("flow", __name__)
 @bp.post("/ledgers/<key>/entries/<entry_id>/transition")
 @login_required
 def transition(key: str, entry_id: str):
-    _, definition = query.get_ledger(db(), actor(), key)
+    definition = query.get_ledger(db(), actor(), key)[1]
     current = query.get_entry(db(), actor(), key, entry_id)
     require(actor(), "write", key)
     flow = workflow.workflow_of(definition)
@@ -35,7 +35,7 @@ def transition(key: str, entry_id: str):
 @bp.post("/ledgers/<key>/entries/<entry_id>/notes")
 @login_required
 def add_note(key: str, entry_id: str):
-    _, definition = query.get_ledger(db(), actor(), key)
+    definition = query.get_ledger(db(), actor(), key)[1]
     current = query.get_entry(db(), actor(), key, entry_id)
     require(actor(), "write", key)
     if workflow.timeline_of(definition) is None:
