@@ -180,3 +180,15 @@ def test_numbers_no_column_holds_are_422_not_500(client, tokens, api):
         assert response.status_code == 422, raw
         assert response.get_json()["errors"][0]["field"] == "progress"
     assert api("viewer").get("/ledgers/supervision/entries").get_json()["total"] == 0
+
+
+def test_an_entry_carries_its_ledger_number_and_the_callers_next_steps(api):
+    entry = post_item(api).get_json()
+    assert entry["seq"] == 1 and entry["number"].startswith("督〔") and entry["number"].endswith("〕1号")
+    path = f"/ledgers/supervision/entries/{entry['id']}"
+    assert api("admin").get(path).get_json()["next"] == [{"to": "交办", "label": "交办"}]
+    assert api("editor").get(path).get_json()["next"] == []
+    refused = api("editor").patch(path, json={"status": "交办"}, headers={"If-Match": "1"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"][0] == {"field": "status", "message": "状态：只有管理员可以“交办”"} or \
+        refused.get_json()["errors"][0]["message"] == "状态：只有管理员可以“交办”"
