@@ -6,8 +6,8 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 
-from core import accounts, query, store
-from core.access import require
+from core import accounts, query, store, workflow
+from core.access import can, require
 from core.errors import QueryError
 from core.models import Database
 
@@ -105,7 +105,12 @@ def entries_create(key: str):
 
 @bp.get("/ledgers/<key>/entries/<entry_id>")
 def entries_show(key: str, entry_id: str):
-    return entry_response(query.get_entry(db(), g.actor, key, entry_id))
+    entry = query.get_entry(db(), g.actor, key, entry_id)
+    _, definition = query.get_ledger(db(), g.actor, key)
+    if workflow.workflow_of(definition) is not None:  # the steps this caller may take (PATCH the field)
+        steps = workflow.next_steps(definition, g.actor, entry["data"]) if can(g.actor, "write", key) else []
+        entry = {**entry, "next": steps}
+    return entry_response(entry)
 
 
 @bp.route("/ledgers/<key>/entries/<entry_id>", methods=["PUT", "PATCH"])

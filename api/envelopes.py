@@ -4,6 +4,8 @@ from marshmallow import Schema, fields
 
 class EntrySchema(Schema):
     id = fields.Integer()
+    seq = fields.Integer(allow_none=True)
+    number = fields.String(allow_none=True)
     ledger = fields.String()
     version = fields.Integer()
     definition_version = fields.Integer()
@@ -12,6 +14,7 @@ class EntrySchema(Schema):
     created_by = fields.String(allow_none=True)
     updated_at = fields.String(allow_none=True)
     updated_by = fields.String(allow_none=True)
+    next = fields.List(fields.Dict())  # GET of one entry in a ledger with a workflow: [{"to", "label"}]
 
 
 class PageSchema(Schema):

@@ -22,6 +22,8 @@ from .kinds import KINDS, Kind, kind_of
 from .options import check_options
 from .patterns import pattern_problem
 from .refs import check_refs, escape, resolve
+from .numbering import check_numbering
+from .workflow import check_workflow
 
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # use fullmatch: `$` also matches before a final "\n"
 MAX_DEPTH = 4            # object nesting inside an entry (entry > table row > ...)
@@ -183,10 +185,23 @@ def check_definition(document: Any) -> Iterator[dict]:
         problems += _check_object(document, document, "", 1, cyclic)  # these walks expand $refs: bounded now
         fields = {f.key: f for f in _fields(document, document, 1, cyclic)}
         problems += check_options(document.get("x-ledger"), fields)
+        problems += check_workflow(_well_formed(document, meta, "workflow", "timeline"), fields)
+        problems += check_numbering(_well_formed(document, meta, "numbering"))
     reported = {p["path"] for p in problems}  # a place is explained once, in our own words
     problems += [_err(path, f"不是有效的 JSON Schema：{e.message}") for e in _SCHEMA_VALIDATOR.iter_errors(document)
                  if (path := _pointer(e.absolute_path)) not in reported]
     yield from _in_order(problems)
+
+
+def _well_formed(document: dict, meta: list[dict], *parts: str) -> dict:
+    """A document holding only those `x-ledger` parts the meta-schema found nothing wrong with:
+    what the workflow and numbering checks read (a malformed part is reported by the meta-schema)."""
+    options = document.get("x-ledger")
+    if not isinstance(options, dict):
+        return {"x-ledger": {}}
+    def sound(part: str) -> bool:
+        return not any(p["path"] == f"/x-ledger/{part}" or p["path"].startswith(f"/x-ledger/{part}/") for p in meta)
+    return {"x-ledger": {part: options[part] for part in parts if part in options and sound(part)}}
 
 
 def _unwalkable(document: Any) -> dict | None:

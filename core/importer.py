@@ -25,8 +25,9 @@ from .errors import EntryInvalid, LedgerError, QueryError
 from .models import Database, entries
 from .counts import Tally, field_expr
 from .store import definition_of, insert_valid, lock_ledger, unique_keys, update_valid
-from .tabular import EXAMPLE_ID, ID_KEY, ID_TITLE, META, TITLE_SEPARATOR, Column, field_columns
+from .tabular import EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, TITLE_SEPARATOR, Column, field_columns
 from .validation import validate_entry
+from . import workflow
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_000
@@ -260,6 +261,8 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
     names[_normal(ID_KEY)] = names[_normal(ID_TITLE)] = id_column
     for key, title in META:
         names[_normal(key)] = names[_normal(title)] = None
+    for name in (NUMBER_KEY, NUMBER_TITLE):  # assigned by the server; a field of that title wins
+        names.setdefault(_normal(name), None)
 
     mapped: list[Column | None] = []
     seen: dict[str, str] = {}
@@ -429,6 +432,11 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
             target = existing.get(value)
             if target is not None and not options.upsert and not errors:
                 errors.append(_key_error(definition, row_no, "已存在（可选择“按业务主键更新”）"))
+        if target is None and not errors:  # a new entry starts in an initial workflow state
+            try:
+                workflow.check_create(definition, actor, data)
+            except EntryInvalid as exc:
+                errors += _row_errors(definition, row_no, exc)
         if errors:
             _reject(report, row_no, cells, errors)
             continue
@@ -443,9 +451,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
             try:
                 update_valid(conn, actor, definition, target[0], target[1], data, keep, "import", tally)
             except EntryInvalid as exc:
-                _reject(report, row_no, cells, [{"row": row_no, "field": e["field"],
-                                                 "column": _column_title(definition, e["field"]),
-                                                 "message": e["message"]} for e in exc.errors])
+                _reject(report, row_no, cells, _row_errors(definition, row_no, exc))
                 continue
             report.updated += 1
         else:
@@ -457,6 +463,11 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
     if writing and report.ok and pending:
         insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK, tally)
         report.created += len(pending)
+
+
+def _row_errors(definition: Definition, row_no: int, exc: EntryInvalid) -> list[dict]:
+    return [{"row": row_no, "field": e["field"], "column": _column_title(definition, e["field"]),
+             "message": e["message"]} for e in exc.errors]
 
 
 def _reject(report: ImportReport, row_no: int, cells: list, errors: list[dict]) -> None:

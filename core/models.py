@@ -72,9 +72,16 @@ class Entry(Base):
     __tablename__ = "entries"
     __table_args__ = (Index("ix_entries_ledger_live", "ledger_id", "id",
                             sqlite_where=text("deleted_at IS NULL"),
-                            postgresql_where=text("deleted_at IS NULL")),)
+                            postgresql_where=text("deleted_at IS NULL")),
+                      # A ledger's own numbers: assigned under the ledger row lock, never reused.
+                      Index("ix_entries_ledger_seq", "ledger_id", "seq", unique=True))
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id"))
+    # 1, 2, 3 … per ledger; `number` is what people cite (the seq, or the declared pattern).
+    # Every row has both (migration 0003 numbered the older ones); nullable only because
+    # SQLite cannot make an added column NOT NULL without rebuilding the table.
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    number: Mapped[str | None] = mapped_column(String(100))
     def_version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict] = mapped_column(JsonData)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -108,9 +115,19 @@ class EntryCount(Base):
     n: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class EntrySequence(Base):
+    """A ledger's last entry number (period ''), and each year's for patterns reset yearly."""
+
+    __tablename__ = "entry_sequences"
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger)
+
+
 users, api_tokens = User.__table__, ApiToken.__table__
 ledgers, ledger_versions = Ledger.__table__, LedgerVersion.__table__
 entries, revisions, entry_counts = Entry.__table__, Revision.__table__, EntryCount.__table__
+entry_sequences = EntrySequence.__table__
 
 
 def normalise_url(url: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import (func, insert, select,
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from . import counts, indexes
+from . import counts, indexes, numbering, workflow
 from .access import Actor, require
 from .definition import Definition, Field, load_definition
 from .errors import Conflict, NotFound, QueryError, StaleEntry
@@ -152,6 +152,8 @@ def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
             raise NotFound(f"台帐“{key}”不存在")
         definition = _definition_for(conn, ledger)
         valid = [validate_entry(definition, row) for row in rows]
+        for row in valid:
+            workflow.check_create(definition, actor, row)
         tally = counts.Tally(definition)
         stored = _insert_rows(conn, actor, ledger.id, definition, valid, source, chunk, tally)
         tally.apply(conn, ledger.id)
@@ -175,6 +177,8 @@ def insert_valid(conn: Connection, actor: Actor, ledger_id: int, definition: Def
 
     Count changes go to `tally` when given (the caller applies it last), else are applied here.
     """
+    for data in valid:
+        workflow.check_create(definition, actor, data)
     conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
         entry_count=ledgers.c.entry_count + len(valid)))
     own = tally is None
@@ -190,9 +194,13 @@ def _insert_rows(conn: Connection, actor: Actor, ledger_id: int, definition: Def
     now, out = utcnow(), []
     for start in range(0, len(valid), chunk):
         batch = valid[start:start + chunk]
+        # Numbers after the ledger row lock the caller took, before the entry rows: lock order.
+        numbers = numbering.assign(conn, ledger_id, definition.options, len(batch))
         params = [{"ledger_id": ledger_id, "def_version": definition.version, "data": data,
+                   "seq": seq, "number": number,
                    "version": 1, "created_at": now, "created_by": actor.name,
-                   "updated_at": now, "updated_by": actor.name} for data in batch]
+                   "updated_at": now, "updated_by": actor.name}
+                  for data, (seq, number) in zip(batch, numbers)]
         if len(params) == 1:  # one round trip fewer than reserving an id first
             ids = [conn.execute(insert(entries).returning(entries.c.id), params[0]).scalar_one()]
             params[0]["id"] = ids[0]
@@ -261,6 +269,7 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
         checked = {k: v for k, v in new.items() if not (k in retired and retired[k] == v)} \
             if isinstance(new, dict) else new
         validate_entry(definition, checked)
+        workflow.check_change(definition, actor, old, checked)
         new = {**checked, **retired}
         tally = counts.Tally(definition)
         entry = _write_update(conn, actor, ledger.id, definition, current, new, source, tally)
@@ -281,6 +290,7 @@ def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_i
     old = dict(current.data)
     new = {**{k: old[k] for k in keep if k in old}, **data}
     validate_entry(definition, new)
+    workflow.check_change(definition, actor, old, new)
     new.update((k, v) for k, v in old.items() if k not in definition.by_key)
     return _write_update(conn, actor, ledger_id, definition, current, new, source, tally)
 
@@ -351,7 +361,8 @@ def diff(old: dict, new: dict) -> dict:
 
 def entry_view(definition: Definition, row: Any, key: str | None = None) -> dict:
     """An entry as callers see it, its data in the definition's field order."""
-    return {"id": row["id"], "ledger": key or definition.key, "version": row["version"],
+    return {"id": row["id"], "seq": row.get("seq"), "number": row.get("number"),
+            "ledger": key or definition.key, "version": row["version"],
             "definition_version": row["def_version"], "data": in_field_order(definition.fields, row["data"]),
             "created_at": _iso(row["created_at"]), "created_by": row["created_by"],
             "updated_at": _iso(row["updated_at"]), "updated_by": row["updated_by"]}

@@ -32,6 +32,7 @@ from .store import definition_of
 BOM = "\ufeff"
 ID_KEY, ID_TITLE = "_id", "记录ID"
 EXAMPLE_ID = "示例"  # the 记录ID of a template's example row: the importer skips it with a warning
+NUMBER_KEY, NUMBER_TITLE = "_number", "编号"  # the ledger's own number (督〔2026〕7号); read-only
 SEQ_TITLE = "序号"
 META = (("_updated_by", "最后修改人"), ("_updated_at", "最后修改时间"))
 TIMESTAMPS = {"_updated_at"}  # written in local time (settings.TIMEZONE), like every page shows them
@@ -75,7 +76,7 @@ def field_columns(fields: Iterable[Field], retired: bool = False,
 def export_columns(definitions: list[Definition]) -> list[Column]:
     """Columns of the current definition (last of `definitions`), then retired fields, newest first."""
     current = definitions[-1]
-    columns = [Column(ID_KEY, ID_TITLE, path=("id",))]
+    columns = [Column(ID_KEY, ID_TITLE, path=("id",)), Column(NUMBER_KEY, NUMBER_TITLE, path=("number",))]
     columns += field_columns(current.fields)
     seen = {c.key for c in columns}
     for older in reversed(definitions[:-1]):

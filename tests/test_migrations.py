@@ -3,6 +3,7 @@ release (or from create_all before migrations existed) upgrades in place with it
 starting together upgrade once."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -17,7 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, select, text
 
 from app import MIGRATIONS, create_app
-from core import accounts, bootstrap, demo, query, store
+from core import accounts, bootstrap, counts, demo, query, store
 from core.access import SYSTEM
 from core.models import Base, Database
 from tests.conftest import ROOT, shipped
@@ -35,7 +36,7 @@ def make_app(url: str):
     return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret"})
 
 
-def at_baseline(url: str, legacy: bool = False) -> Database:
+def at_baseline(url: str, legacy: bool = False, revision: str = bootstrap.BASELINE) -> Database:
     """A database at the baseline revision with nothing newer run. `legacy`: without
     alembic_version, as create_all made it before migrations existed (the baseline's tables are
     create_all's: test_models_and_migrations_agree checks that at head)."""
@@ -43,7 +44,7 @@ def at_baseline(url: str, legacy: bool = False) -> Database:
     config = bootstrap.alembic_config(MIGRATIONS)
     with bootstrap.schema_transaction(db) as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, bootstrap.BASELINE)
+        command.upgrade(config, revision)
         if legacy:
             conn.execute(text("DROP TABLE alembic_version"))
     return db
@@ -57,11 +58,38 @@ def fill(db: Database) -> None:
     accounts.issue_token(db, "wang")
     store.save_definition(db, SYSTEM, shipped("supervision"))
     store.save_definition(db, SYSTEM, {**shipped("supervision"), "title": "督查督办台帐（修订）"})
-    store.create_entries(db, SYSTEM, "supervision", demo.demo_entries("supervision")[:12], source="demo")
-    with db.read() as conn:
-        first, second = conn.exec_driver_sql("SELECT id FROM entries ORDER BY id LIMIT 2").scalars()
-    store.update_entry(db, SYSTEM, "supervision", first, {"progress": 55}, 1, partial=True)
-    store.delete_entry(db, SYSTEM, "supervision", second, 1)
+    add_entries(db, "supervision", demo.demo_entries("supervision")[:12])
+
+
+def add_entries(db: Database, key: str, rows: list[dict]) -> list[int]:
+    """Entries as the baseline's store wrote them, in plain SQL (today's store writes columns an
+    older schema lacks): created, the first edited (progress 55, version 2), the second deleted;
+    the ledger's entry count and per-choice counts kept."""
+    stmt = {name: text(sql) for name, sql in {
+        "entry": "INSERT INTO entries (ledger_id, def_version, data, version, created_at, created_by, "
+                 "updated_at, updated_by) VALUES (:l, 2, :d, 1, :t, 'system', :t, 'system')",
+        "revision": "INSERT INTO revisions (entry_id, action, entry_version, changes, at, by, source) "
+                    "VALUES (:e, :a, :v, :c, :t, 'system', 'demo')",
+        "edit": "UPDATE entries SET data = :d, version = 2 WHERE id = :e",
+        "delete": "UPDATE entries SET deleted_at = :t, version = 2 WHERE id = :e"}.items()}
+    at = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    with db.write() as conn:
+        ledger_id = conn.execute(text("SELECT id FROM ledgers WHERE key = :k"), {"k": key}).scalar_one()
+        ids = []
+        for row in rows:
+            conn.execute(stmt["entry"], {"l": ledger_id, "d": json.dumps(row, ensure_ascii=False), "t": at})
+            ids.append(conn.exec_driver_sql("SELECT MAX(id) FROM entries").scalar_one())
+            conn.execute(stmt["revision"], {"e": ids[-1], "a": "create", "v": 1, "c": "{}", "t": at})
+        first, second = ids[:2]
+        conn.execute(stmt["edit"], {"e": first, "d": json.dumps({**rows[0], "progress": 55}, ensure_ascii=False)})
+        conn.execute(stmt["revision"], {"e": first, "a": "update", "v": 2, "t": at,
+                                        "c": json.dumps({"progress": [rows[0].get("progress"), 55]})})
+        conn.execute(stmt["delete"], {"e": second, "t": at})
+        conn.execute(stmt["revision"], {"e": second, "a": "delete", "v": 2, "c": "{}", "t": at})
+        conn.execute(text("UPDATE ledgers SET entry_count = :n WHERE id = :l"), {"n": len(rows) - 1, "l": ledger_id})
+        _, definition = store.definition_of(conn, key)
+        counts.rebuild(conn, ledger_id, definition)
+    return ids
 
 
 def snapshot(db: Database, columns: dict[str, list[str]] | None = None) -> dict[str, tuple]:
@@ -250,4 +278,28 @@ def test_shared_indexes_give_way_to_per_ledger_ones_on_upgrade(url, caplog):
     assert not [n for n in names if n.startswith(f"lx_{ledger_id}_u")]
     assert "资产编号" in caplog.text and "fixed_assets" in caplog.text
     assert query.list_entries(db, SYSTEM, "fixed_assets")["total"] == 2
+    db.dispose()
+
+
+def test_0003_numbers_the_entries_of_each_ledger_in_id_order(url):
+    """Every entry, the deleted one too (a number is never reused), gets 1..N per ledger; the
+    next entry continues after them."""
+    db = at_baseline(url, revision="0002")
+    for key in ("supervision", "repairs"):
+        store.save_definition(db, SYSTEM, shipped(key))
+    first = add_entries(db, "supervision", demo.demo_entries("supervision")[:4])
+    other = add_entries(db, "repairs", demo.demo_entries("repairs")[:3])
+    later = add_entries(db, "supervision", demo.demo_entries("supervision")[4:7])
+    bootstrap.upgrade_schema(db, MIGRATIONS)
+    assert bootstrap.current_revision(db) == HEAD
+    with db.read() as conn:
+        numbered = conn.execute(text("SELECT id, seq, number FROM entries ORDER BY id")).all()
+        counters = dict(conn.execute(text("SELECT l.key, s.last FROM entry_sequences s "
+                                          "JOIN ledgers l ON l.id = s.ledger_id WHERE s.period = ''")).all())
+    by_id = {i: (seq, number) for i, seq, number in numbered}
+    assert [by_id[i] for i in first + later] == [(n, str(n)) for n in range(1, 8)]
+    assert [by_id[i] for i in other] == [(1, "1"), (2, "2"), (3, "3")]
+    assert counters == {"supervision": 7, "repairs": 3}
+    made = store.create_entry(db, SYSTEM, "repairs", demo.demo_entries("repairs")[3])
+    assert made["seq"] == 4
     db.dispose()

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.definition import Definition, Field
+from core.workflow import step_label
 from core.settings import local_text
 from forms.convert import short_message
 
@@ -80,7 +81,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(value_text=lambda value, f: text(f, value), local_time=local_time,
                                  chinese_date=chinese_date, percent=percent,
                                  short_message=short_message)
-    app.jinja_env.globals.update(long_text=long_text, field_attrs=field_attrs, revision_changes=changes,
+    app.jinja_env.globals.update(long_text=long_text, field_attrs=field_attrs, revision_changes=changes, workflow_step=step_label,
                                  role_title=lambda r: str(ROLES.get(r, r)),
                                  action_title=lambda a: str(ACTIONS.get(a, a)),
                                  source_title=lambda s: str(SOURCES.get(s, s or "")))

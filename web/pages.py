@@ -9,12 +9,12 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core import accounts, bulletin, query, store
-from core.access import Actor, require
+from core import accounts, bulletin, query, store, workflow
+from core.access import Actor, can, require
 from core.definition import Definition, Field
 from core.errors import EntryInvalid, QueryError, StaleEntry
-from core.settings import local_today
 from core.models import Database
+from core.settings import local_today
 from forms import entry_data, field_errors, form_class, form_values
 
 from . import filters
@@ -66,11 +66,21 @@ def entries(key: str):
 @bp.get("/ledgers/<key>/entries/<entry_id>")
 @login_required
 def entry(key: str, entry_id: str):
+    return render_template("entries/show.html",
+                           **entry_context(key, query.get_entry(db(), actor(), key, entry_id)))
+
+
+def entry_context(key: str, found: dict) -> dict:
+    """What the entry page shows: values, history, the caller's next workflow steps, the progress log."""
     ledger, definition = query.get_ledger(db(), actor(), key)
-    found = query.get_entry(db(), actor(), key, entry_id)
-    revisions = query.list_revisions(db(), actor(), key, entry_id)
-    return render_template("entries/show.html", ledger=ledger, definition=definition, entry=found,
-                           revisions=list(reversed(revisions)), extra=retired(definition, found["data"]))
+    revisions = query.list_revisions(db(), actor(), key, found["id"])
+    writable = can(actor(), "write", key)
+    log = workflow.timeline_of(definition)
+    return {"ledger": ledger, "definition": definition, "entry": found,
+            "revisions": list(reversed(revisions)), "extra": retired(definition, found["data"]),
+            "steps": workflow.next_steps(definition, actor(), found["data"]) if writable else [],
+            "timeline": log, "notes": workflow.timeline_rows(definition, found["data"]),
+            "today": local_today().isoformat()}
 
 
 @bp.get("/ledgers/<key>/bulletin")
@@ -130,7 +140,7 @@ def entry_new(key: str):
         created = store.create_entry(db(), actor(), key, data, source="web")
     except EntryInvalid as exc:
         return render_form(ledger, definition, form, errors=field_errors(exc.errors, names)), 422
-    flash(_("已新建记录 #%(id)s。", id=created["id"]), "success")
+    flash(_("已新建记录 %(number)s。", number=created["number"]), "success")
     return redirect(url_for("web.entry", key=key, entry_id=created["id"]))
 
 
@@ -180,7 +190,7 @@ def entry_delete(key: str, entry_id: str):
             flash(_("该记录已被他人修改，未删除。请核对最新内容后再决定。"), "warning")
             return render_template("entries/delete.html", ledger=ledger, definition=definition,
                                    entry=exc.current), 409
-        flash(_("已删除记录 #%(id)s。", id=current["id"]), "success")
+        flash(_("已删除记录 %(number)s。", number=current["number"]), "success")
         return redirect(url_for("web.entries", key=key))
     return render_template("entries/delete.html", ledger=ledger, definition=definition, entry=current)
 

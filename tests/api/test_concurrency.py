@@ -12,14 +12,14 @@ from collections import Counter
 import pytest
 
 from app import create_app
-from core import accounts, query
+from core import accounts, query, store
 from core.access import SYSTEM
 from core.definition import load_definition
 from core.examples import example_entry
 from tests.concurrent import failures, together
 from tests.conftest import shipped
 
-STATUSES = ["交办", "办理中"]
+STATUSES = ["办理中", "已办结"]  # 办结 and 退回 back again: steps an admin may take both ways
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def pg_app(pg_url, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": pg_url, "SECRET_KEY": "test-secret"})
     app.instance_path = str(tmp_path / "instance")
     db = app.extensions["ledger_db"]
-    accounts.create_user(db, "editor", "editor", "editor-password")
-    app.config["TOKEN"] = accounts.issue_token(db, "editor")
+    accounts.create_user(db, "admin", "admin", "admin-password")  # may take 退回 as well as 办结
+    app.config["TOKEN"] = accounts.issue_token(db, "admin")
     yield app
     db.dispose()
 
@@ -68,8 +68,9 @@ def _counts_match_live_rows(app) -> Counter:
 @pytest.mark.postgres
 def test_sixteen_clients_flipping_their_own_entry_never_see_a_5xx(pg_app):
     client = pg_app.test_client()
-    ids = [client.post("/api/v1/ledgers/supervision/entries", json=_item(n, "交办"),
-                       headers=_headers(pg_app)).get_json()["id"] for n in range(16)]
+    made = store.create_entries(pg_app.extensions["ledger_db"], SYSTEM, "supervision",
+                                [_item(n, "办理中") for n in range(16)])  # as data migrated in
+    ids = [e["id"] for e in made]
 
     def flipper(entry_id):
         def work():
@@ -86,18 +87,18 @@ def test_sixteen_clients_flipping_their_own_entry_never_see_a_5xx(pg_app):
 
     statuses = _together([flipper(i) for i in ids])
     assert Counter(statuses) == {200: 16 * 15}
-    assert _counts_match_live_rows(pg_app) == {"办理中": 16}
+    assert _counts_match_live_rows(pg_app) == {"已办结": 16}
 
 
 @pytest.mark.postgres
 def test_posts_and_imports_at_once_never_see_a_5xx(pg_app):
-    rows = "\r\n".join(f"事项{i},区政府常务会议纪要,区财政局,2026-12-31,交办" for i in range(50))
+    rows = "\r\n".join(f"事项{i},区政府常务会议纪要,区财政局,2026-12-31,立项" for i in range(50))
     csv = f"工作内容,来源,承办单位,完成时限,状态\r\n{rows}\r\n".encode()
 
     def poster(n):
         def work():
             own = pg_app.test_client()
-            return [own.post("/api/v1/ledgers/supervision/entries", json=_item(n * 100 + i, STATUSES[i % 2]),
+            return [own.post("/api/v1/ledgers/supervision/entries", json=_item(n * 100 + i, "立项"),
                              headers=_headers(pg_app)).status_code for i in range(20)]
         return work
 

@@ -9,7 +9,7 @@ from tests.conftest import shipped
 
 SHIPPED = ["supervision", "emergency_plans", "fixed_assets", "repairs", "receptions"]
 ITEM = {"content": "完成老旧小区改造方案", "source": "专题会议纪要", "unit": "区住建局",
-        "deadline": "2026-12-31", "status": "交办"}
+        "deadline": "2026-12-31", "status": "立项"}
 
 
 def post_item(api, data=ITEM, role="editor"):
@@ -83,10 +83,10 @@ def test_update_with_if_match_and_stale_write_is_412(api):
 def test_version_in_body_and_patch(api):
     entry = post_item(api).get_json()
     path = f"/ledgers/supervision/entries/{entry['id']}"
-    replaced = api("editor").put(path, json={"version": 1, "data": {**ITEM, "status": "办理中"}})
+    replaced = api("admin").put(path, json={"version": 1, "data": {**ITEM, "status": "交办"}})
     assert replaced.status_code == 200
     patched = api("editor").patch(path, json={"progress": 50}, headers={"If-Match": "2"})
-    assert patched.get_json()["data"] == {**ITEM, "status": "办理中", "progress": 50}
+    assert patched.get_json()["data"] == {**ITEM, "status": "交办", "progress": 50}
     missing = api("editor").patch(path, json={"progress": 60})
     assert missing.status_code == 400 and "版本" in missing.get_json()["error"]
 
@@ -103,10 +103,10 @@ def test_delete_needs_version_and_then_404(api):
 def test_revisions_say_who_changed_what(api):
     entry = post_item(api).get_json()
     path = f"/ledgers/supervision/entries/{entry['id']}"
-    api("editor").patch(path, json={"status": "已办结"}, headers={"If-Match": "1"})
+    api("admin").patch(path, json={"status": "交办"}, headers={"If-Match": "1"})
     revisions = api("viewer").get(path + "/revisions").get_json()["items"]
     assert [r["action"] for r in revisions] == ["create", "update"]
-    assert revisions[1]["changes"] == {"status": ["交办", "已办结"]} and revisions[1]["by"] == "editor"
+    assert revisions[1]["changes"] == {"status": ["立项", "交办"]} and revisions[1]["by"] == "admin"
 
 
 def test_server_owned_attributes_are_never_taken_from_the_body(api):
@@ -180,3 +180,15 @@ def test_numbers_no_column_holds_are_422_not_500(client, tokens, api):
         assert response.status_code == 422, raw
         assert response.get_json()["errors"][0]["field"] == "progress"
     assert api("viewer").get("/ledgers/supervision/entries").get_json()["total"] == 0
+
+
+def test_an_entry_carries_its_ledger_number_and_the_callers_next_steps(api):
+    entry = post_item(api).get_json()
+    assert entry["seq"] == 1 and entry["number"].startswith("督〔") and entry["number"].endswith("〕1号")
+    path = f"/ledgers/supervision/entries/{entry['id']}"
+    assert api("admin").get(path).get_json()["next"] == [{"to": "交办", "label": "交办"}]
+    assert api("editor").get(path).get_json()["next"] == []
+    refused = api("editor").patch(path, json={"status": "交办"}, headers={"If-Match": "1"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"][0] == {"field": "status", "message": "状态：只有管理员可以“交办”"} or \
+        refused.get_json()["errors"][0]["message"] == "状态：只有管理员可以“交办”"

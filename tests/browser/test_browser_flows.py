@@ -110,7 +110,7 @@ def fill_supervision(browser, content: str, progress: str) -> None:
     Select(find(browser, "#unit")).select_by_visible_text("区住建局")
     find(browser, "#leader").send_keys("王副区长")
     set_value(browser, "#deadline", "2030-06-30")
-    find(browser, "input[name=status][value=交办]").click()
+    find(browser, "input[name=status][value=立项]").click()
     find(browser, "#progress").clear()
     find(browser, "#progress").send_keys(progress)
 
@@ -139,7 +139,7 @@ def test_invalid_item_shows_chinese_message_beside_field(browser):
     assert find(browser, "#progress").get_attribute("value") == "150"
     assert find(browser, "#leader").get_attribute("value") == "王副区长"
     assert Select(find(browser, "#unit")).first_selected_option.text == "区住建局"
-    assert find(browser, "input[name=status][value=交办]").is_selected()
+    assert find(browser, "input[name=status][value=立项]").is_selected()
     assert find(browser, "#deadline").get_attribute("value") == "2030-06-30"
     browser.save_screenshot(str(ARTIFACTS / "form-errors.png"))
 
@@ -207,3 +207,24 @@ def test_filter_and_sort_the_list(browser):
     assert "清理河道垃圾" in texts[0] and "更换路灯" in texts[1]  # 2020-03-01 before 2030-04-01
     assert "unit__in=" in browser.current_url  # the filter survives sorting
     browser.save_screenshot(str(ARTIFACTS / "list.png"))
+
+
+def test_take_a_workflow_step_and_add_a_progress_note(browser):
+    browser.get(server_url(browser) + "/ledgers/supervision?_q=修缮文化站")
+    find(browser, ".entry-list tbody a").click()
+    WebDriverWait(browser, 10).until(lambda d: "/entries/" in d.current_url)
+    assert find(browser, "h1").text.startswith("督查督办台帐 · 督〔")
+    steps = browser.find_elements(By.CSS_SELECTOR, ".workflow-steps button")
+    assert [b.text for b in steps] == ["开始办理"]  # 交办 → 办理中; the editor may take it
+    steps[0].click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".flash"))
+    assert "办理中" in find(browser, ".flash").text
+    assert "交办 → 办理中（开始办理）" in find(browser, ".history").text
+    assert [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".workflow-steps button")] == ["办结"]
+    find(browser, "#note-text").send_keys("已完成屋面防水")
+    find(browser, ".note-form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "已添加进展" in d.find_element(By.TAG_NAME, "main").text)
+    timeline = find(browser, ".timeline .notes")
+    assert "已完成屋面防水" in timeline.text and "editor" in timeline.text
+    browser.execute_script("arguments[0].scrollIntoView()", timeline)
+    browser.save_screenshot(str(ARTIFACTS / "entry-workflow.png"))

@@ -102,7 +102,7 @@ BAD = [
      "不是有效的 JSON Schema"),
     ("missing x-ledger", lambda d: d.pop("x-ledger"), "", "x-ledger"),
     ("bad ledger key", setp(["x-ledger", "key"], "Bad Key"), "/x-ledger/key", "格式不正确"),
-    ("unknown x-ledger option", setp(["x-ledger", "workflow"], {}), "/x-ledger", "workflow"),
+    ("unknown x-ledger option", setp(["x-ledger", "approvals"], {}), "/x-ledger", "approvals"),
     ("extra keyword at the top", setp(["allOf"], [{"type": "object"}]), "", "allOf"),
     ("no fields", setp(["properties"], {}), "/properties", "不能为空"),
 ]
@@ -286,7 +286,7 @@ def test_every_meta_schema_pattern_ends_at_the_very_end():
 
     def collect(node):
         if isinstance(node, dict):
-            patterns.extend(v for k, v in node.items() if k == "pattern")
+            patterns.extend(v for k, v in node.items() if k == "pattern" and isinstance(v, str))
             for v in node.values():
                 collect(v)
         elif isinstance(node, list):
@@ -337,7 +337,7 @@ def test_refs_that_do_not_loop_still_work():
 def test_problems_of_every_stage_come_back_in_one_answer():
     """A meta-schema problem no longer hides the checks that need the field model."""
     document = mutate(setp(["properties", "odd"], {"type": "null"}))
-    document["x-ledger"]["workflow"] = {}                     # meta-schema: unknown option
+    document["x-ledger"]["approvals"] = {}                     # meta-schema: unknown option
     document["x-ledger"]["list"]["filters"] = ["unit", "ghost"]  # list filter names a missing field
     document["required"] = ["name", "phantom"]                 # required names a missing field
     document["properties"]["name"]["pattern"] = "(("           # a regex that does not compile
@@ -345,9 +345,9 @@ def test_problems_of_every_stage_come_back_in_one_answer():
                                         "measures": [{"fn": "count"}]}]
     with pytest.raises(DefinitionError) as caught:
         load_definition(document)
-    found = {(e["path"], next(w for w in ("workflow", "ghost", "phantom", "无法编译", "nobody", "不支持")
+    found = {(e["path"], next(w for w in ("approvals", "ghost", "phantom", "无法编译", "nobody", "不支持")
                               if w in e["message"])) for e in caught.value.errors}
-    assert found == {("/x-ledger", "workflow"), ("/x-ledger/list/filters/1", "ghost"), ("/required", "phantom"),
+    assert found == {("/x-ledger", "approvals"), ("/x-ledger/list/filters/1", "ghost"), ("/required", "phantom"),
                      ("/properties/name/pattern", "无法编译"), ("/x-ledger/reports/0/group_by/0", "nobody"),
                      ("/properties/odd", "不支持")}
     paths = [e["path"] for e in caught.value.errors]

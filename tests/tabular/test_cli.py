@@ -22,7 +22,7 @@ def test_export_then_import_round_trips(runner, demo_data, tmp_path):
 def test_csv_export_to_stdout_with_keys(runner, demo_data):
     result = runner.invoke(args=["ledgers", "export", "repairs", "--header", "key", "-o", "-"])
     assert result.exit_code == 0
-    assert result.stdout_bytes.startswith("\ufeff_id,location,".encode())
+    assert result.stdout_bytes.startswith("\ufeff_id,_number,location,".encode())
 
 
 def test_bad_rows_exit_1_with_row_numbers_and_rejects_file(runner, db, tmp_path):

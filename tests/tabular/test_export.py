@@ -24,7 +24,7 @@ def test_csv_is_utf8_bom_crlf_with_titles(api, demo_data):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     body = response.get_data()
-    assert body.startswith("\ufeff记录ID,工作内容,".encode("utf-8"))
+    assert body.startswith("\ufeff记录ID,编号,工作内容,".encode("utf-8"))
     assert b"\r\n" in body and body.count(b"\r\n") >= 64
     disposition = response.headers["Content-Disposition"]
     assert "filename*=UTF-8''" in disposition
@@ -36,7 +36,7 @@ def test_csv_is_utf8_bom_crlf_with_titles(api, demo_data):
 def test_csv_header_keys_and_list_filters(api, demo_data):
     response = api("viewer").get("/ledgers/supervision/export.csv?header=key&status=已办结&_sort=deadline")
     rows = rows_of(response.get_data())
-    assert rows[0][:3] == ["_id", "content", "standard"]
+    assert rows[0][:4] == ["_id", "_number", "content", "standard"]
     status = rows[0].index("status")
     deadlines = [r[rows[0].index("deadline")] for r in rows[1:]]
     assert rows[1:] and all(r[status] == "已办结" for r in rows[1:])
@@ -77,10 +77,11 @@ def formula_ledger(db):
 
 def test_csv_neutralises_formulas_but_keeps_negative_numbers(api, formula_ledger):
     rows = rows_of(api("viewer").get("/ledgers/formulas/export.csv").get_data())
-    assert rows[0][1] == "'=文本"
-    texts = sorted(r[1] for r in rows[1:])
+    assert rows[0][:2] == ["记录ID", "编号"] and rows[0][2] == "'=文本"
+    assert sorted(int(r[1]) for r in rows[1:]) == list(range(1, len(rows)))  # the ledger's own numbers
+    texts = sorted(r[2] for r in rows[1:])
     assert texts == sorted("'" + t for t in FORMULAS)
-    assert all(r[2] == "-5.50" and r[3] == "-5" for r in rows[1:])
+    assert all(r[3] == "-5.50" and r[4] == "-5" for r in rows[1:])
 
 
 def test_xlsx_typed_cells_formula_text_frozen_header(api, formula_ledger, demo_data):
@@ -89,11 +90,12 @@ def test_xlsx_typed_cells_formula_text_frozen_header(api, formula_ledger, demo_d
     book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
     sheet = book.worksheets[0]
     assert sheet.freeze_panes == "A2"
-    assert sheet["B1"].value == "=文本" and sheet["B1"].data_type == "s"
-    values = sorted(sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1))
+    assert sheet["B1"].value == "编号" and sheet["B2"].value.isdigit()
+    assert sheet["C1"].value == "=文本" and sheet["C1"].data_type == "s"
+    values = sorted(sheet.cell(row=r, column=3).value for r in range(2, sheet.max_row + 1))
     assert values == sorted(t.replace("\r", "\n") for t in FORMULAS)  # XML keeps no bare CR
-    assert all(sheet.cell(row=r, column=2).data_type == "s" for r in range(2, sheet.max_row + 1))
-    assert sheet["C2"].value == -5.5 and sheet["D2"].value == -5
+    assert all(sheet.cell(row=r, column=3).data_type == "s" for r in range(2, sheet.max_row + 1))
+    assert sheet["D2"].value == -5.5 and sheet["E2"].value == -5
 
     book = openpyxl.load_workbook(io.BytesIO(api("viewer").get("/ledgers/receptions/export.xlsx").get_data()))
     main = book.worksheets[0]

@@ -49,7 +49,7 @@ def post_form(client):
 def supervision_entry(db):
     def make(**overrides):
         data = {"content": "完成老旧小区改造立项", "source": "专题会议纪要", "unit": "区住建局",
-                "deadline": "2030-06-30", "status": "办理中", "progress": 20}
+                "deadline": "2030-06-30", "status": "立项", "progress": 20}
         data.update(overrides)
         return store.create_entry(db, SYSTEM, "supervision", {k: v for k, v in data.items() if v is not None})
     return make

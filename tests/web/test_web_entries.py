@@ -15,7 +15,7 @@ NEW = "/ledgers/supervision/new"
 
 def valid_supervision(**overrides):
     data = {"content": "推进城南片区改造", "source": "专题会议纪要", "unit": "区住建局",
-            "deadline": "2030-06-30", "status": "交办", "progress": "30", "co_units": ["城关街道", "区财政局"],
+            "deadline": "2030-06-30", "status": "立项", "progress": "30", "co_units": ["城关街道", "区财政局"],
             "revisit": "y", "leader": "张建国"}
     data.update(overrides)
     return [(k, v) for k, value in data.items() for v in (value if isinstance(value, list) else [value])]
@@ -56,7 +56,7 @@ def test_create_entry_through_the_form(login, client, post_form, db):
     entry = query.get_entry(db, SYSTEM, "supervision", entry_id)
     assert entry["data"] == {"content": "推进城南片区改造", "source": "专题会议纪要", "unit": "区住建局",
                              "co_units": ["城关街道", "区财政局"], "leader": "张建国",
-                             "deadline": "2030-06-30", "status": "交办", "progress": 30,
+                             "deadline": "2030-06-30", "status": "立项", "progress": 30,
                              "revisit": True,
                              "progress_notes": [{"date": "2030-01-02", "note": "已召开协调会"}]}
     page = client.get(response.headers["Location"]).text

@@ -77,7 +77,7 @@ def test_overdue_rows_are_highlighted(login, client, supervision_entry):
     login("viewer")
     found = rows(client.get("/ledgers/supervision").text)
     overdue = [r for r in found if 'class="overdue"' in r]
-    assert len(overdue) == 1 and "超期事项" in overdue[0] and f">{late['id']}<" in overdue[0]
+    assert len(overdue) == 1 and "超期事项" in overdue[0] and f">{late['number']}<" in overdue[0]
     assert "超期" in overdue[0]
 
 

@@ -1,0 +1,67 @@
+"""The entry page's two small forms: take a workflow step, add a progress note.
+
+Each is one partial update through the store (row version, validation, workflow rules,
+revision), exactly as an edit of the whole form would be.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from core import query, store, workflow
+from core.access import require
+from core.errors import EntryInvalid, NotFound, StaleEntry
+from core.settings import local_today
+
+from .pages import actor, db, entry_context
+
+bp = Blueprint("flow", __name__)
+
+
+@bp.post("/ledgers/<key>/entries/<entry_id>/transition")
+@login_required
+def transition(key: str, entry_id: str):
+    definition = query.get_ledger(db(), actor(), key)[1]
+    current = query.get_entry(db(), actor(), key, entry_id)
+    require(actor(), "write", key)
+    flow = workflow.workflow_of(definition)
+    if flow is None:
+        raise NotFound(_("该台帐没有定义办理流程"))
+    change = {flow.field: request.form.get("to", "")}
+    return _save(key, current, change, _("已改为“%(s)s”。", s=change[flow.field]))
+
+
+@bp.post("/ledgers/<key>/entries/<entry_id>/notes")
+@login_required
+def add_note(key: str, entry_id: str):
+    definition = query.get_ledger(db(), actor(), key)[1]
+    current = query.get_entry(db(), actor(), key, entry_id)
+    require(actor(), "write", key)
+    if workflow.timeline_of(definition) is None:
+        raise NotFound(_("该台帐没有进展记录"))
+    day = request.form.get("date", "").strip() or local_today().isoformat()
+    note = request.form.get("note", "").strip()
+    if not note:
+        return _refused(key, current, [_("请填写进展内容")])
+    change = workflow.with_note(definition, current["data"], day, note, actor().name)
+    return _save(key, current, change, _("已添加进展。"))
+
+
+def _save(key: str, current: dict, change: dict, done: str):
+    try:
+        store.update_entry(db(), actor(), key, current["id"], change, request.form.get("_version"),
+                           partial=True, source="web")
+    except EntryInvalid as exc:
+        return _refused(key, current, [e["message"] for e in exc.errors])
+    except StaleEntry as exc:
+        flash(_("该记录已被他人修改，未保存。请核对最新内容后再操作。"), "warning")
+        return render_template("entries/show.html", **entry_context(key, exc.current)), 409
+    flash(done, "success")
+    return redirect(url_for("web.entry", key=key, entry_id=current["id"]))
+
+
+def _refused(key: str, current: dict, messages: list[str]):
+    for message in messages:
+        flash(message, "error")
+    return render_template("entries/show.html", **entry_context(key, current)), 422
