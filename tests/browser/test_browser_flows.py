@@ -191,7 +191,7 @@ def test_edit_entry_and_see_change_in_history(browser):
 def test_filter_and_sort_the_list(browser):
     browser.get(server_url(browser) + "/ledgers/supervision")
     assert browser.find_elements(By.CSS_SELECTOR, "tr.overdue")  # 清理河道垃圾 is past its deadline
-    browser.find_element(By.XPATH, "//details[.//input[@name='unit__in']]/summary").click()
+    browser.find_element(By.XPATH, "//details[contains(@class, 'multi-select')][.//input[@name='unit__in']]/summary").click()
     find(browser, "input[name=unit__in][value='城关街道']").click()
     page = find(browser, "html")
     find(browser, ".filters button[type=submit]").click()

@@ -86,7 +86,7 @@ def test_list_opens_on_overdue_first_and_filters_several_statuses(server, browse
     browser.get(server + "/ledgers/supervision")
     found = rows(browser)
     assert "清理河道垃圾" in found[0] and "修缮文化站" in found[1] and "整治农贸市场" in found[-1]
-    browser.find_element(By.XPATH, "//details[.//input[@name='status__in']]/summary").click()
+    browser.find_element(By.XPATH, "//details[contains(@class, 'multi-select')][.//input[@name='status__in']]/summary").click()
     for status in ("已办结", "立项"):
         find(browser, f"input[name=status__in][value='{status}']").click()
     find(browser, "input[name=_not][value=status]").click()
@@ -97,5 +97,5 @@ def test_list_opens_on_overdue_first_and_filters_several_statuses(server, browse
     browser.refresh()
     assert find(browser, "input[name=status__in][value='已办结']").is_selected()
     assert find(browser, "input[name=_not][value=status]").is_selected()
-    summary = browser.find_element(By.XPATH, "//details[.//input[@name='status__in']]/summary").text
+    summary = browser.find_element(By.XPATH, "//details[contains(@class, 'multi-select')][.//input[@name='status__in']]/summary").text
     assert "除" in summary and "立项" in summary and "已办结" in summary
