@@ -80,6 +80,20 @@ EN = {
     "第 %(page)s 页不存在（共 %(pages)s 页），已转到最后一页。":
         "There is no page %(page)s (%(pages)s pages); showing the last page.",
     "办理期限": "Deadlines", "7 天内到期": "due within 7 days",
+    # reports, workflow and the progress log
+    "%(ledger)s · 报表": "%(ledger)s · Reports", "下载 XLSX": "Download XLSX", "图表": "Chart",
+    "尚无进展记录": "No progress notes yet", "已改为“%(s)s”。": "Changed to “%(s)s”.",
+    "已添加进展。": "Progress note added.", "报表": "Reports", "按": "by", "日期": "Date",
+    "添加进展": "Add a progress note", "筛选条件：": "Filters: ",
+    "该台帐没有定义办理流程": "This ledger declares no workflow", "该台帐没有定义报表。": "This ledger declares no reports.",
+    "该台帐没有进展记录": "This ledger keeps no progress notes", "请填写进展内容": "Please write the progress note",
+    "进展": "Progress",
+    "下载 CSV": "Download CSV", "删除记录 %(number)s": "Delete entry %(number)s",
+    "删除记录 %(number)s？": "Delete entry %(number)s?", "办理": "Handling",
+    "已删除记录 %(number)s。": "Entry %(number)s deleted.", "已新建记录 %(number)s。": "Entry %(number)s created.",
+    "编辑记录 %(number)s": "Edit entry %(number)s",
+    "该记录已被他人修改，未保存。请核对最新内容后再操作。":
+        "Someone else changed this entry; nothing was saved. Check the newest values and try again.",
 }
 
 
