@@ -44,9 +44,13 @@ IMPORT = {
 ERROR = {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def _op(summary: str, params=(), body: str | None = None, ok: str = "200", errors=("401", "403", "404")):
+def _op(summary: str, params=(), body: str | None = None, ok: str = "200", errors=("401", "403", "404"),
+        returns: str | None = None):
+    success: dict = {"description": "成功"}
+    if returns:
+        success["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{returns}"}}}
     operation = {"summary": summary, "parameters": list(params),
-                 "responses": {ok: {"description": "成功"}} | {code: ERROR for code in errors}}
+                 "responses": {ok: success} | {code: ERROR for code in errors}}
     if body:
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"$ref": f"#/components/schemas/{body}"}}}}
@@ -76,15 +80,16 @@ def openapi_document() -> dict:
                 "name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}])},
             "/ledgers/{key}/entries": {
                 "get": _op("记录列表：" + FILTER_OPS,
-                           [KEY, *LIST_PARAMS], errors=("400", "401", "403", "404")),
+                           [KEY, *LIST_PARAMS], errors=("400", "401", "403", "404"), returns="Page"),
                 "post": _op("新增记录（请求体即记录数据）", [KEY], body="EntryData", ok="201",
-                            errors=write_errors),
+                            errors=(*write_errors, "409"), returns="Entry"),
             },
             "/ledgers/{key}/entries/{entry_id}": {
-                "get": _op("一条记录", [KEY, ENTRY_ID]),
-                "put": _op("替换记录数据", [KEY, ENTRY_ID, IF_MATCH], body="EntryData", errors=write_errors),
+                "get": _op("一条记录", [KEY, ENTRY_ID], returns="Entry"),
+                "put": _op("替换记录数据", [KEY, ENTRY_ID, IF_MATCH], body="EntryData",
+                           errors=(*write_errors, "409"), returns="Entry"),
                 "patch": _op("合并修改记录（值为 null 的字段被删除）", [KEY, ENTRY_ID, IF_MATCH],
-                             body="EntryData", errors=write_errors),
+                             body="EntryData", errors=(*write_errors, "409"), returns="Entry"),
                 "delete": _op("删除记录", [KEY, ENTRY_ID, IF_MATCH], ok="204",
                               errors=("400", "401", "403", "404", "412")),
             },
@@ -114,6 +119,21 @@ def openapi_document() -> dict:
             "schemas": {
                 "Definition": {"type": "object", "description": "JSON Schema（2020-12）加 x-ledger"},
                 "EntryData": {"type": "object", "description": "按台帐定义填写的字段"},
+                "Entry": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "ledger": {"type": "string"},
+                    "seq": {"type": ["integer", "null"], "description": "台帐内的序号（1, 2, 3…，不重复使用）"},
+                    "number": {"type": ["string", "null"], "description": "编号，如 督〔2026〕12号（x-ledger.numbering）"},
+                    "version": {"type": "integer", "description": "行版本号：修改时放在 If-Match 中"},
+                    "definition_version": {"type": "integer"},
+                    "data": {"$ref": "#/components/schemas/EntryData"},
+                    "created_at": {"type": ["string", "null"]}, "created_by": {"type": ["string", "null"]},
+                    "updated_at": {"type": ["string", "null"]}, "updated_by": {"type": ["string", "null"]},
+                    "next": {"type": "array", "description": "当前用户可执行的流程步骤（台帐定义了 workflow 时）",
+                             "items": {"type": "object", "properties": {"to": {"type": "string"},
+                                                                         "label": {"type": "string"}}}}}},
+                "Page": {"type": "object", "required": ["items", "total", "page", "size"], "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}},
+                    "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"}}},
                 "Error": {"type": "object", "required": ["error", "errors"], "properties": {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object"}}}},
