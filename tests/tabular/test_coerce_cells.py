@@ -3,7 +3,7 @@ found these unpinned: docs/testing.md). A value wrongly taken for a number escap
 import pytest
 
 from core.coerce import is_number_cell, to_text, to_typed
-from tests.tabular.test_coerce import INT, MONEY, MULTI, TEXT
+from tests.tabular.test_coerce import INT, MONEY, MULTI, TABLE, TEXT
 
 
 @pytest.mark.parametrize("f,value,bare", [
@@ -25,3 +25,8 @@ def test_a_column_without_a_field_exports_what_is_stored():
     assert to_text(None, 5) == "5"
     assert to_text(None, {"a": "甲"}) == '{"a": "甲"}'
     assert to_typed(None, "=1") == "=1" and to_typed(None, None) is None
+
+
+def test_a_child_table_cell_names_its_columns_in_text_and_xlsx():
+    rows = [{"place": "甲地"}, {"time": "09:00", "place": "乙地"}]
+    assert to_text(TABLE, rows) == to_typed(TABLE, rows) == "地点：甲地\n时间：09:00；地点：乙地"
