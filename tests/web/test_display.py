@@ -41,6 +41,7 @@ def test_local_time_is_minutes_in_the_configured_zone(page):
     ("name", None, ""),
     ("name", "", ""),
     ("done", "", ""),
+    ("car", {"seats": 4}, "座位：4"),       # a fieldset names its sub-fields
 ])
 def test_text_lets_the_kind_format_its_value(page, key, value, shown):
     assert display.text(F[key], value) == shown
@@ -61,14 +62,16 @@ def test_long_text_lists_the_rows_of_a_child_table(page):
 
 def test_changes_come_in_field_order_with_titles_and_both_sides(page):
     revision = {"changes": {"ghost": [1, 2], "done": [None, True], "name": ["旧", "新"],
-                            "rows": [None, [{"place": "甲地"}]], "amount": 5.0}}
+                            "rows": [None, [{"place": "甲地"}]], "amount": [1.5, 5.0]}}
     assert display.changes(DEFINITION, revision) == [
         {"title": "名称", "before": "旧", "after": "新"},
-        {"title": "金额", "before": "", "after": "5.00"},       # a bare value is what it became
+        {"title": "金额", "before": "1.50", "after": "5.00"},
         {"title": "完成", "before": "", "after": "是"},
         {"title": "明细", "before": "", "after": "1. 甲地"},
         {"title": "ghost", "before": "1", "after": "2"},        # unknown fields last, by key
     ]
+    assert display.changes(DEFINITION, {"changes": {"amount": 5.0}}) == [  # a bare value: what it became
+        {"title": "金额", "before": "", "after": "5.00"}]
     assert display.changes(DEFINITION, {"changes": {"name": ["只有之前"]}}) == [
         {"title": "名称", "before": "只有之前", "after": ""}]
     assert display.changes(DEFINITION, {"changes": None}) == []
@@ -108,3 +111,10 @@ def test_register_gives_templates_the_titles(app, page):
     assert env.globals["field_attrs"] is display.field_attrs
     assert env.globals["revision_changes"] is display.changes
     assert "short_message" in env.filters
+
+
+def test_values_are_shown_in_the_page_language(app):
+    with app.test_request_context("/?lang=en"):
+        assert display.text(F["done"], True) == "Yes"
+        assert display.text(F["rows"], [{"place": "甲地"}, {"place": "乙地"}]) == "2 rows"
+        assert display.long_text(F["done"], False) == "No"
