@@ -11,7 +11,7 @@ import pytest
 
 from core.definition import Field
 from core.kinds import KINDS, ParseError
-from core.kinds.base import cell_text, example_object, is_blank, neutralise, short, unneutralise
+from core.kinds.base import cell_text, example_object, is_blank, neutralise, say, short, show, unneutralise
 from tests.core.test_kinds import F
 
 
@@ -167,3 +167,41 @@ def test_example_objects_hold_only_the_required_fields_unless_full():
               Field("c", "丙", "text", {"pattern": "x"}, required=True))
     assert example_object(fields) == {"a": "示例甲", "b": 1}
     assert example_object(fields, full=False) == {"a": "示例甲"}
+
+
+def test_sql_values_have_the_type_each_database_compares_with():
+    sqlite_number = KINDS["integer"].sql_value("sqlite", Decimal("1.5"))
+    pg_number = KINDS["integer"].sql_value("postgresql", Decimal("1.5"))
+    assert type(sqlite_number) is float and type(pg_number) is Decimal
+    assert type(KINDS["boolean"].sql_value("sqlite", True)) is int
+    assert KINDS["boolean"].sql_value("postgresql", True) is True
+    assert type(KINDS["integer"].parse_query(F["integer"], "eq", "5")) is int
+    assert type(KINDS["number"].parse_query(F["number"], "eq", "5")) is Decimal
+
+
+def test_datetime_text_keeps_seconds_and_gets_the_local_zone():
+    kind, f = KINDS["datetime"], F["datetime"]
+    assert kind.parse(f, "2026/3/5 9:30:15") == "2026-03-05T09:30:15+08:00"
+    assert kind.parse(f, "2026-03-05T09:30:00.5") == "2026-03-05T09:30:00.500000+08:00"
+
+
+def test_datetime_cells_that_are_not_moments():
+    kind, f = KINDS["datetime"], F["datetime"]
+    aware = dt.datetime(2026, 3, 5, 1, 30, tzinfo=dt.timezone.utc)
+    assert kind.from_cell(f, aware) == "2026-03-05T01:30:00+00:00"
+    with pytest.raises(ParseError, match="时间：无法识别的日期“0”"):
+        kind.from_cell(f, 0)
+    with pytest.raises(ParseError, match="时间：无法识别的日期时间“是”"):
+        kind.from_cell(f, True)
+
+
+def test_values_that_are_not_the_kinds_show_as_stored():
+    assert KINDS["datetime"].form_value(F["datetime"], "昨天") == "昨天"
+    assert KINDS["datetime"].display(F["datetime"], 5) == "5"
+    assert KINDS["money"].form_value(F["money"], "abc") == "abc"
+    assert KINDS["money"].display(F["money"], "abc") == "abc"
+
+
+def test_show_and_say():
+    assert show(F["text"], None) == "" and show(F["text"], "") == "" and show(F["text"], 0) == "0"
+    assert say("50%") == "50%" and say("%(n)s 行", n=3) == "3 行"
