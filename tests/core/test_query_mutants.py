@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from core.access import SYSTEM
 from core.definition import load_definition
 from core.errors import QueryError
-from core.query import MAX_PAGE_SIZE, list_entries, overdue_ids, parse_params
+from core.query import MAX_PAGE_SIZE, list_entries, list_versions, overdue_ids, parse_params
 from core.store import create_entries, save_definition
 from tests.core.conftest import SMALL
 
@@ -109,3 +109,38 @@ def test_overdue_without_a_status_rule_is_any_entry_past_its_date():
              {"id": 3, "data": {}}]
     assert overdue_ids(definition, items, dt.date(2026, 11, 25)) == {1}
     assert overdue_ids(DEFINITION, items, dt.date(2026, 11, 25)) == set()
+
+
+@pytest.fixture
+def filled(edb):
+    save_definition(edb, SYSTEM, SMALL)
+    create_entries(edb, SYSTEM, "small", [
+        {"name": "甲一", "unit": "甲", "due": "2026-01-05", "done": True},
+        {"name": "乙二", "unit": "乙", "due": "2026-03-01", "done": False},
+        {"name": "丙三", "unit": "丙", "due": "2025-12-31"},
+        {"name": "甲四", "unit": "甲", "due": "2026-02-10", "done": False},
+    ])
+    return edb
+
+
+@pytest.mark.parametrize("params,total", [
+    ({"unit": "甲"}, 2),                        # the kept count
+    ({"unit": "甲", "_q": "四"}, 1),            # a search as well: counted rows
+    ({"_q": "甲"}, 2),
+    ({"unit": "甲", "done": "false"}, 1),       # two filters
+    ({"unit__ne": "乙"}, 3),                    # another operator
+    ({"due": "2026-03-01"}, 1),                 # a field whose counts are not kept
+    ({"unit": "丙"}, 1),
+])
+def test_a_total_beyond_the_first_page_is_right_whichever_way_it_is_counted(filled, params, total):
+    page = list_entries(filled, SYSTEM, "small", {**params, "_size": "1", "_page": "2"})
+    assert page["total"] == total
+
+
+def test_versions_are_listed_oldest_first_with_when_and_who(filled):
+    document = copy.deepcopy(SMALL)
+    document["title"] = "改名"
+    save_definition(filled, SYSTEM, document)
+    versions = list_versions(filled, SYSTEM, "small")
+    assert [(v["version"], v["created_by"]) for v in versions] == [(1, "system"), (2, "system")]
+    assert all(v["created_at"] and v["created_at"].startswith("20") for v in versions)
