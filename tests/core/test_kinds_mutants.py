@@ -205,3 +205,27 @@ def test_values_that_are_not_the_kinds_show_as_stored():
 def test_show_and_say():
     assert show(F["text"], None) == "" and show(F["text"], "") == "" and show(F["text"], 0) == "0"
     assert say("50%") == "50%" and say("%(n)s 行", n=3) == "3 行"
+
+
+def test_query_text_is_trimmed_cut_at_2000_and_blank_means_empty():
+    kind, f = KINDS["text"], F["text"]
+    assert kind.parse_query(f, "eq", "  ") == ""
+    assert kind.parse_query(f, "eq", "甲" * 2500) == "甲" * 2000
+
+
+@pytest.mark.parametrize("kind,cell,message", [
+    ("date", True, "日期：无法识别的日期“是”"),
+    ("integer", dt.date(2026, 3, 5), "数量：应为整数，“2026-03-05”无法识别"),
+    ("number", dt.date(2026, 3, 5), "数值：应为数字，“2026-03-05”无法识别"),
+])
+def test_a_cell_of_another_type_is_read_as_its_text_and_refused_by_name(kind, cell, message):
+    with pytest.raises(ParseError, match=message):
+        KINDS[kind].from_cell(F[kind], cell)
+
+
+def test_a_choice_example_is_its_first_choice_and_groups_are_full_by_default():
+    assert KINDS["choice"].example(F["choice"]) == "在用"
+    group = Field("g", "车辆", "group", {}, children=(Field("plate", "车牌", "text", {}),
+                                                      Field("seats", "座位", "integer", {})))
+    assert group.type.example(group) == {"plate": "示例车牌", "seats": 1}
+    assert group.type.example(group, full=False) == {}
