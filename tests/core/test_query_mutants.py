@@ -144,3 +144,13 @@ def test_versions_are_listed_oldest_first_with_when_and_who(filled):
     versions = list_versions(filled, SYSTEM, "small")
     assert [(v["version"], v["created_by"]) for v in versions] == [(1, "system"), (2, "system")]
     assert all(v["created_at"] and v["created_at"].startswith("20") for v in versions)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("%", ["五成%"]), ("_", ["下_划"]), ("\\", ["反\\斜"]), ("成%", ["五成%"]), ("甲", []),
+])
+def test_contains_takes_wildcards_and_backslashes_literally(edb, text, expected):
+    save_definition(edb, SYSTEM, SMALL)
+    create_entries(edb, SYSTEM, "small", [{"name": n} for n in ["五成%", "下_划", "反\\斜", "普通"]])
+    page = list_entries(edb, SYSTEM, "small", {"name__contains": text})
+    assert [e["data"]["name"] for e in page["items"]] == expected
