@@ -229,3 +229,10 @@ def test_a_choice_example_is_its_first_choice_and_groups_are_full_by_default():
                                                       Field("seats", "座位", "integer", {})))
     assert group.type.example(group) == {"plate": "示例车牌", "seats": 1}
     assert group.type.example(group, full=False) == {}
+
+
+def test_an_empty_number_input_stays_empty_and_a_missing_checkbox_is_no():
+    assert KINDS["integer"].form_value(F["integer"], None) is None
+    assert KINDS["integer"].form_value(F["integer"], "abc") == "abc"
+    assert KINDS["boolean"].parse_form(F["boolean"], None) is False
+    assert KINDS["date"].export_typed(F["date"], 5) == "5"   # not a day: written as stored
