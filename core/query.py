@@ -258,11 +258,6 @@ def _bounded_int(name: str, value: str, low: int, high: int) -> int:
     return number
 
 
-def coerce(f: Field, value: str) -> Any:
-    """A query-string value as the field's type, or a QueryError saying what was expected."""
-    return _parsed(f, "eq", value)
-
-
 def _parsed(f: Field, op: str, value: str) -> Any:
     try:
         return f.type.parse_query(f, op, value)
