@@ -5,78 +5,37 @@ The tests in this module share one server and one browser and run in order.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import threading
-from pathlib import Path
-
 import pytest
 
-from app import create_app
 from core import accounts, store
 from core.access import SYSTEM
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
-
-pytestmark = pytest.mark.browser
-
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-    pytest.skip(f"no Chromium here: need {CHROMIUM} and {CHROMEDRIVER} "
-                "(Debian: apt-get install chromium chromium-driver)", allow_module_level=True)
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+from tests.browser.support import ARTIFACTS, chrome, find, live_server  # noqa: F401 - find is shared
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+
+pytestmark = pytest.mark.browser
+ITEMS = [("清理河道垃圾", "城关街道", "2020-03-01", "办理中"), ("修缮文化站", "东城街道", "2030-08-01", "交办"),
+         ("更换路灯", "城关街道", "2030-04-01", "立项"), ("整治农贸市场", "区市场监管局", "2030-01-15", "已办结")]
+
+
+def fill(db) -> None:
+    accounts.create_user(db, "editor", "editor", "editor-password")
+    for content, unit, deadline, status in ITEMS:
+        store.create_entry(db, SYSTEM, "supervision", {"content": content, "source": "专题会议纪要",
+                                                        "unit": unit, "deadline": deadline, "status": status})
 
 
 @pytest.fixture(scope="module")
 def server():
-    folder = Path(tempfile.mkdtemp(prefix="ledger-browser-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'browser.db'}", "SECRET_KEY": "browser-test",
-                      "TESTING": True})
-    db = app.extensions["ledger_db"]
-    accounts.create_user(db, "editor", "editor", "editor-password")
-    for content, unit, deadline, status in [("清理河道垃圾", "城关街道", "2020-03-01", "办理中"),
-                                             ("修缮文化站", "东城街道", "2030-08-01", "交办"),
-                                             ("更换路灯", "城关街道", "2030-04-01", "立项"),
-                                             ("整治农贸市场", "区市场监管局", "2030-01-15", "已办结")]:
-        store.create_entry(db, SYSTEM, "supervision", {"content": content, "source": "专题会议纪要",
-                                                        "unit": unit, "deadline": deadline, "status": status})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    db.dispose()
-    shutil.rmtree(folder, ignore_errors=True)
+    with live_server("browser", fill) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    profile = tempfile.mkdtemp(prefix="ledger-chromium-")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1366,900", "--lang=zh-CN", f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.implicitly_wait(3)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def find(driver, css):
-    return driver.find_element(By.CSS_SELECTOR, css)
+    with chrome() as driver:
+        yield driver
 
 
 def set_value(driver, css, value):

@@ -3,23 +3,14 @@ multi-value choice filter without JavaScript tricks. Screenshots go to test-arti
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
-import threading
-from pathlib import Path
 
 import pytest
 
-from tests.browser.test_browser_flows import ARTIFACTS, browser, find  # noqa: F401 - shared fixture
-
-from app import create_app  # noqa: E402
 from core import accounts, store  # noqa: E402
 from core.access import SYSTEM  # noqa: E402
 from core.settings import local_today  # noqa: E402
+from tests.browser.support import ARTIFACTS, chrome, find, live_server, wait_new_page  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -33,29 +24,23 @@ ITEMS = [("清理河道垃圾", "城关街道", -20, "办理中"), ("修缮文�
          ("新建停车场", "区住建局", 5, "办理中"), ("改造老旧小区", "区住建局", 60, "交办")]
 
 
-@pytest.fixture(scope="module")
-def server():
-    folder = Path(tempfile.mkdtemp(prefix="ledger-due-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'due.db'}", "SECRET_KEY": "due-test",
-                      "TESTING": True})
-    db = app.extensions["ledger_db"]
+def fill(db) -> None:
     accounts.create_user(db, "viewer", "viewer", "viewer-password")
     for content, unit, offset, status in ITEMS:
         store.create_entry(db, SYSTEM, "supervision", {"content": content, "source": "专题会议纪要",
                                                         "unit": unit, "deadline": day(offset), "status": status})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    db.dispose()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
-def wait_new_page(browser, click):
-    page = find(browser, "html")
-    click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+@pytest.fixture(scope="module")
+def server():
+    with live_server("due", fill) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chrome() as driver:
+        yield driver
 
 
 def rows(browser):

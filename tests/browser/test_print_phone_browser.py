@@ -3,52 +3,38 @@ list and an entry at phone width. Artifacts go to test-artifacts/; the module sh
 from __future__ import annotations
 
 import base64
-import shutil
-import tempfile
-import threading
-from pathlib import Path
 
 import pytest
 
-from app import create_app
 from core import accounts, demo, store
 from core.access import SYSTEM
 from core.settings import local_today
-from tests.browser.test_browser_flows import ARTIFACTS, browser, find  # noqa: F401 (fixture)
+from tests.browser.support import ARTIFACTS, chrome, find, live_server, wait_new_page  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 A4 = {"width": 688, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 
 
-@pytest.fixture(scope="module")
-def server():
-    """A live server with the sample data of the supervision and reception ledgers."""
-    folder = Path(tempfile.mkdtemp(prefix="ledger-print-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'print.db'}", "SECRET_KEY": "print-test",
-                      "TESTING": True})
-    db = app.extensions["ledger_db"]
+def fill(db) -> None:
+    """The sample data of the supervision and reception ledgers."""
     accounts.create_user(db, "editor", "editor", "editor-password")
     for key in ("supervision", "receptions"):
         store.create_entries(db, SYSTEM, key, demo.demo_entries(key, today=local_today()), source="cli")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    db.dispose()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
-def wait_for_page(driver, action):
-    page = find(driver, "html")
-    action()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+@pytest.fixture(scope="module")
+def server():
+    with live_server("print", fill) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chrome() as driver:
+        yield driver
 
 
 def displayed(driver, css) -> bool:
@@ -59,20 +45,20 @@ def test_sign_in(server, browser):
     browser.get(server + "/login")
     find(browser, "#name").send_keys("editor")
     find(browser, "#password").send_keys("editor-password")
-    wait_for_page(browser, lambda: find(browser, "form button[type=submit]").click())
+    wait_new_page(browser, lambda: find(browser, "form button[type=submit]").click())
     assert "/login" not in browser.current_url
 
 
 def test_bulletin_printed_and_saved_as_pdf(server, browser):
     year = local_today().year
     browser.get(f"{server}/ledgers/supervision")
-    wait_for_page(browser, lambda: find(browser, "a[href$='/bulletin']").click())
+    wait_new_page(browser, lambda: find(browser, "a[href$='/bulletin']").click())
     assert find(browser, "h1").text.replace(" ", "") == "督查通报"
     find(browser, "#b-from").clear()
     browser.execute_script("document.getElementById('b-from').value = arguments[0];"
                            "document.getElementById('b-to').value = arguments[1];"
                            "document.getElementById('b-no').value = '12';", f"{year}-01-01", f"{year}-12-31")
-    wait_for_page(browser, lambda: find(browser, ".bulletin-form button[type=submit]").click())
+    wait_new_page(browser, lambda: find(browser, ".bulletin-form button[type=submit]").click())
     assert "第 12 期" in find(browser, ".bulletin-no").text
     assert find(browser, "[data-print]").is_displayed()        # wired by static/js/app.js
     assert browser.find_elements(By.CSS_SELECTOR, ".overdue-items tbody tr")
@@ -103,7 +89,7 @@ def test_bulletin_printed_and_saved_as_pdf(server, browser):
 
 def test_entry_prints_as_a_form_record(server, browser):
     browser.get(f"{server}/ledgers/supervision")
-    wait_for_page(browser, lambda: find(browser, ".entry-list tbody a").click())
+    wait_new_page(browser, lambda: find(browser, ".entry-list tbody a").click())
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
         assert browser.execute_script(
@@ -142,7 +128,7 @@ def test_child_tables_stack_at_phone_width(server, browser):
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     try:
         browser.get(f"{server}/ledgers/receptions")
-        wait_for_page(browser, lambda: find(browser, ".entry-list tbody a").click())
+        wait_new_page(browser, lambda: find(browser, ".entry-list tbody a").click())
         assert browser.execute_script(
             "return getComputedStyle(document.querySelector('.child-rows tbody tr')).display") == "block"
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")

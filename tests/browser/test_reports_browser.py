@@ -2,78 +2,38 @@
 CSP violation; screenshots of a bar chart and of a cross table go to test-artifacts/."""
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import threading
-from pathlib import Path
-
 import pytest
 
-from app import create_app
 from core import accounts, demo, store
 from core.access import SYSTEM
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+from tests.browser.support import ARTIFACTS, chrome, live_server, log_in  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-    pytest.skip(f"no Chromium here: need {CHROMIUM} and {CHROMEDRIVER}", allow_module_level=True)
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+def fill(db) -> None:
+    accounts.create_user(db, "viewer", "viewer", "viewer-password")
+    for key in ("supervision", "emergency_plans"):
+        store.create_entries(db, SYSTEM, key, demo.demo_entries(key))
 
 
 @pytest.fixture(scope="module")
 def server():
-    folder = Path(tempfile.mkdtemp(prefix="ledger-reports-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'browser.db'}", "SECRET_KEY": "browser-test",
-                      "TESTING": True})
-    db = app.extensions["ledger_db"]
-    accounts.create_user(db, "viewer", "viewer", "viewer-password")
-    for key in ("supervision", "emergency_plans"):
-        store.create_entries(db, SYSTEM, key, demo.demo_entries(key))
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    db.dispose()
-    shutil.rmtree(folder, ignore_errors=True)
+    with live_server("reports", fill) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    profile = tempfile.mkdtemp(prefix="ledger-chromium-")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1366,1000", "--lang=zh-CN", f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.implicitly_wait(3)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(window="1366,1000", console_logs=True) as driver:
+        yield driver
 
 
 def login(server, browser):
+    log_in(browser, server, "viewer", "viewer-password")
     browser.get(server + "/ledgers/supervision/reports")
-    browser.find_element(By.CSS_SELECTOR, "#name").send_keys("viewer")
-    browser.find_element(By.CSS_SELECTOR, "#password").send_keys("viewer-password")
-    page = browser.find_element(By.CSS_SELECTOR, "html")
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
 def chart_drawn(browser) -> None:

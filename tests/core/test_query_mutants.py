@@ -12,8 +12,9 @@ from werkzeug.datastructures import MultiDict
 from core.access import SYSTEM
 from core.definition import load_definition
 from core.errors import QueryError
-from core.query import MAX_PAGE_SIZE, list_entries, list_versions, overdue_ids, parse_params
-from core.store import create_entries, save_definition
+from core.query import MAX_PAGE_SIZE, list_entries, list_versions, parse_params
+from core.settings import local_today
+from core.store import create_entries, create_entry, save_definition
 from tests.core.conftest import SMALL
 
 DEFINITION = load_definition(SMALL)
@@ -85,7 +86,7 @@ def test_search_text_is_trimmed_and_cut_at_200_characters():
 def test_filter_errors_name_the_condition_and_the_field():
     with pytest.raises(QueryError) as caught:
         parse_params(DEFINITION, {"name__like": "x"})
-    assert caught.value.message == "不支持的条件“like”，可用：eq, ne, lt, lte, gt, gte, contains, in"
+    assert caught.value.message == "不支持的条件“like”，可用：eq, ne, lt, lte, gt, gte, contains, in, nin"
     with pytest.raises(QueryError) as caught:
         parse_params(DEFINITION, {"rows": "x"})
     assert caught.value.message == "字段“明细”不能用于筛选"
@@ -101,14 +102,16 @@ def test_a_filter_without_an_operator_is_equality_and_the_default_sort_applies()
     assert [(f.key, d) for f, d in parse_params(DEFINITION, {"_sort": "score"}).sort] == [("score", False)]
 
 
-def test_overdue_without_a_status_rule_is_any_entry_past_its_date():
+def test_overdue_without_a_status_rule_is_any_entry_past_its_date(edb):
     document = copy.deepcopy(SMALL)
     document["x-ledger"]["overdue"] = {"date": "due"}
-    definition = load_definition(document)
-    items = [{"id": 1, "data": {"due": "2026-11-24"}}, {"id": 2, "data": {"due": "2026-11-25"}},
-             {"id": 3, "data": {}}]
-    assert overdue_ids(definition, items, dt.date(2026, 11, 25)) == {1}
-    assert overdue_ids(DEFINITION, items, dt.date(2026, 11, 25)) == set()
+    save_definition(edb, SYSTEM, document)
+    today = local_today()
+    for name, offset in (("past", -1), ("today", 0)):
+        create_entry(edb, SYSTEM, "small", {"name": name, "due": (today + dt.timedelta(days=offset)).isoformat()})
+    create_entry(edb, SYSTEM, "small", {"name": "undated"})
+    found = list_entries(edb, SYSTEM, "small", {"_due": "overdue"})["items"]
+    assert [e["data"]["name"] for e in found] == ["past"]
 
 
 @pytest.fixture
