@@ -110,6 +110,22 @@ def users_password(name, password):
     click.echo(f"已重设 {name} 的密码")
 
 
+@users_cli.command("disable", help="停用用户：其会话与 API 令牌立即失效")
+@click.argument("name")
+@clean_errors
+def users_disable(name):
+    accounts.set_active(db(), name, False)
+    click.echo(f"已停用用户 {name}")
+
+
+@users_cli.command("enable", help="重新启用用户")
+@click.argument("name")
+@clean_errors
+def users_enable(name):
+    accounts.set_active(db(), name, True)
+    click.echo(f"已启用用户 {name}")
+
+
 @ledgers_cli.command("load", help="载入或更新台帐定义（JSON 文件或目录）")
 @click.argument("path", type=click.Path(exists=True))
 @clean_errors
