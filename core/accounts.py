@@ -41,10 +41,20 @@ def create_user(db: Database, name: str, role: str, password: str) -> Actor:
     return Actor(name, role, user_id)
 
 
+def _keep_an_admin(conn, name: str) -> None:
+    """Refuse a change that would leave no active administrator (nobody could manage users)."""
+    others = conn.execute(select(func.count()).select_from(users).where(
+        users.c.role == "admin", users.c.active.is_(True), users.c.name != name)).scalar_one()
+    if not others:
+        raise Conflict("不能停用最后一个管理员或取消其管理员角色")
+
+
 def set_role(db: Database, name: str, role: str) -> None:
     if role not in ROLES:
         raise LedgerError(f"角色应为 {' / '.join(ROLES)} 之一")
     with db.write() as conn:
+        if role != "admin":
+            _keep_an_admin(conn, name)
         if conn.execute(update(users).where(users.c.name == name)
                         .values(role=role, session_gen=users.c.session_gen + 1)).rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
@@ -102,10 +112,42 @@ def record_login(db: Database, user_id: int) -> int:
 def set_active(db: Database, name: str, active: bool) -> None:
     """Disable (sessions and tokens stop working at once) or re-enable an account."""
     with db.write() as conn:
+        if not active:
+            _keep_an_admin(conn, name)
         result = conn.execute(update(users).where(users.c.name == name)
                               .values(active=bool(active), session_gen=users.c.session_gen + 1))
         if result.rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
+
+
+USER_FIELDS = {"role", "active", "password"}
+
+
+class AccountInvalid(LedgerError):
+    status = 422
+
+
+def update_user(db: Database, name: str, changes: dict) -> dict:
+    """Apply a PATCH: role, active and/or password; unknown or ill-typed fields are refused whole."""
+    if not isinstance(changes, dict) or not changes:
+        raise AccountInvalid("请求体应为对象，包含 role、active 或 password 之一")
+    errors = [{"field": key, "message": "不能修改此字段"} for key in changes if key not in USER_FIELDS]
+    if "role" in changes and changes["role"] not in ROLES:
+        errors.append({"field": "role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
+    if "active" in changes and not isinstance(changes["active"], bool):
+        errors.append({"field": "active", "message": "应为 true 或 false"})
+    if "password" in changes and (not isinstance(changes["password"], str) or len(changes["password"]) < MIN_PASSWORD):
+        errors.append({"field": "password", "message": f"密码至少需要 {MIN_PASSWORD} 个字符"})
+    if errors:
+        raise AccountInvalid("用户信息有误", errors=errors)
+    current = get_user_by_name(db, name)
+    if "role" in changes and changes["role"] != current["role"]:
+        set_role(db, name, changes["role"])
+    if "active" in changes and changes["active"] != current["active"]:
+        set_active(db, name, changes["active"])
+    if "password" in changes:
+        set_password(db, name, changes["password"])
+    return get_user_by_name(db, name)
 
 
 def get_user_by_name(db: Database, name: str) -> dict:
@@ -124,7 +166,7 @@ def list_users(db: Database) -> list[dict]:
 
 def _user_dict(r) -> dict:
     user = {"id": r.id, "name": r.name, "role": r.role, "active": r.active,
-            "created_at": r.created_at, "last_login_at": r.last_login_at}
+            "created_at": _aware(r.created_at), "last_login_at": _aware(r.last_login_at)}
     if "unit_id" in r._mapping:  # units are another part's column
         user["unit_id"] = r._mapping["unit_id"]
     return user
@@ -163,7 +205,7 @@ def list_tokens(db: Database, name: str) -> list[dict]:
             raise NotFound(f"用户“{name}”不存在")
         rows = conn.execute(select(api_tokens.c.id, api_tokens.c.created_at)
                             .where(api_tokens.c.user_id == row.id).order_by(api_tokens.c.id)).all()
-    return [{"id": r.id, "created_at": r.created_at} for r in rows]
+    return [{"id": r.id, "created_at": _aware(r.created_at)} for r in rows]
 
 
 def revoke_token(db: Database, name: str, token_id: int) -> None:
@@ -235,8 +277,10 @@ def note_login_attempt(db: Database, name: str, address: str, ok: bool, rule: Th
             login_attempts.c.at < now - dt.timedelta(hours=rule.keep_hours)))
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite gives naive datetimes back; they were stored as UTC."""
+    if value is None:
+        return None
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
