@@ -45,7 +45,7 @@ def init_command():
     revision = bootstrap.current_revision(db())
     click.echo(f"数据库就绪（结构版本 {revision}）：{len(query.list_ledgers(db(), SYSTEM))} 个台帐")
     if accounts.user_count(db()) == 0:
-        click.echo(bootstrap.FIRST_ADMIN_HINT)
+        click.echo(bootstrap.first_admin_hint(accounts.setup_code(current_app.config["SECRET_KEY"])))
 
 
 @click.command("demo", help="为每个内置台帐填入示例数据（已有记录的台帐跳过，可重复运行）")

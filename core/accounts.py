@@ -43,10 +43,20 @@ def create_user(db: Database, name: str, role: str, password: str) -> Actor:
 
 def _keep_an_admin(conn, name: str) -> None:
     """Refuse a change that would leave no active administrator (nobody could manage users)."""
+    target = conn.execute(select(users.c.role, users.c.active).where(users.c.name == name)).first()
+    if target is None or target.role != "admin" or not target.active:
+        return
     others = conn.execute(select(func.count()).select_from(users).where(
         users.c.role == "admin", users.c.active.is_(True), users.c.name != name)).scalar_one()
     if not others:
         raise Conflict("不能停用最后一个管理员或取消其管理员角色")
+
+
+def create_first_admin(db: Database, name: str, password: str) -> Actor:
+    """The first administrator, only while there are no users (the set-up page)."""
+    if user_count(db):
+        raise NotFound("已有用户，设置页面不再可用")
+    return create_user(db, name, "admin", password)
 
 
 def set_role(db: Database, name: str, role: str) -> None:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from core import accounts
+from core.errors import LedgerError
 from core.access import Actor
 
 login_manager = LoginManager()
@@ -123,3 +124,39 @@ def logout():
         session["lang"] = lang
     flash(_("已退出登录。"), "info")
     return redirect(url_for("auth.login"))
+
+
+# --- first start: /setup creates the first administrator, then is gone -----------------------
+
+LOCAL_ADDRESSES = ("127.0.0.1", "::1")
+
+
+def setup_allowed(code: str | None) -> bool:
+    """The printed code, or a request from the server's own machine that no proxy forwarded."""
+    if accounts.setup_code_ok(current_app.config["SECRET_KEY"], code):
+        return True
+    forwarded = any(h in request.headers for h in ("X-Forwarded-For", "X-Real-IP", "Forwarded"))
+    return request.remote_addr in LOCAL_ADDRESSES and not forwarded
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    db = current_app.extensions["ledger_db"]
+    code = request.values.get("code")
+    if accounts.user_count(db) or not setup_allowed(code):
+        abort(404)
+    error, name = None, "admin"
+    if request.method == "POST":
+        name = (request.form.get("name") or "").strip()[:64]
+        password = request.form.get("password") or ""
+        if password != (request.form.get("confirm") or ""):
+            error = _("两次输入的密码不一致。")
+        else:
+            try:
+                accounts.create_first_admin(db, name, password)
+            except LedgerError as exc:
+                error = exc.message
+            else:
+                flash(_("已创建管理员 %(name)s，请登录。", name=name), "success")
+                return redirect(url_for("auth.login"))
+    return render_template("setup.html", error=error, name=name, code=code if code else None), (400 if error else 200)
