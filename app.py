@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES") or 120),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
@@ -52,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     db = _init_database(app)
     bootstrap.prepare(db, MIGRATIONS, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
     if not app.testing and accounts.user_count(db) == 0:
-        app.logger.warning(bootstrap.FIRST_ADMIN_HINT)
+        app.logger.warning(bootstrap.first_admin_hint(accounts.setup_code(app.config["SECRET_KEY"])))
 
     app.register_blueprint(api_bp)
     init_web(app)

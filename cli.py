@@ -45,7 +45,7 @@ def init_command():
     revision = bootstrap.current_revision(db())
     click.echo(f"数据库就绪（结构版本 {revision}）：{len(query.list_ledgers(db(), SYSTEM))} 个台帐")
     if accounts.user_count(db()) == 0:
-        click.echo(bootstrap.FIRST_ADMIN_HINT)
+        click.echo(bootstrap.first_admin_hint(accounts.setup_code(current_app.config["SECRET_KEY"])))
 
 
 @click.command("demo", help="为每个内置台帐填入示例数据（已有记录的台帐跳过，可重复运行）")
@@ -108,6 +108,22 @@ def users_role(name, role):
 def users_password(name, password):
     accounts.set_password(db(), name, password)
     click.echo(f"已重设 {name} 的密码")
+
+
+@users_cli.command("disable", help="停用用户：其会话与 API 令牌立即失效")
+@click.argument("name")
+@clean_errors
+def users_disable(name):
+    accounts.set_active(db(), name, False)
+    click.echo(f"已停用用户 {name}")
+
+
+@users_cli.command("enable", help="重新启用用户")
+@click.argument("name")
+@clean_errors
+def users_enable(name):
+    accounts.set_active(db(), name, True)
+    click.echo(f"已启用用户 {name}")
 
 
 @ledgers_cli.command("load", help="载入或更新台帐定义（JSON 文件或目录）")

@@ -2,6 +2,7 @@
 """Bootstrap and run, with nothing but Python 3.11+, pip and git on the machine.
 
     python3 run.py serve   # venv + dependencies + database + shipped ledgers, then gunicorn on :8000
+                           # (HOST=0.0.0.0 for the office network: put HTTPS in front, SESSION_COOKIE_SECURE=1)
     python3 run.py test    # venv + dependencies, then the whole test suite (extra args go to pytest)
 
 Dependencies are installed into .venv once, and again only when pyproject.toml changes.
@@ -48,12 +49,17 @@ def flask(*args: str) -> None:
 
 def serve(args: list[str]) -> None:
     port = os.environ.get("PORT", "8000")
+    host = os.environ.get("HOST", "127.0.0.1")
     flask("init")
     if "--demo" in args:
         flask("demo")
-    print(f"台帐服务已启动：http://127.0.0.1:{port}  （Ctrl+C 停止）", flush=True)
+    print(f"台帐服务已启动：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}  （Ctrl+C 停止）",
+          flush=True)
+    if host in ("0.0.0.0", "::"):
+        print("注意：已对网络开放（HOST=" + host + "）。未经 HTTPS 时密码与会话以明文传输，"
+              "请置于 HTTPS 反向代理之后并设置 SESSION_COOKIE_SECURE=1。", flush=True)
     gunicorn = [python(), "-m", "gunicorn", "--workers", os.environ.get("WORKERS", "2"),
-                "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "app:create_app()"]
+                "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--access-logfile", "-", "app:create_app()"]
     os.chdir(ROOT)
     os.execv(gunicorn[0], gunicorn)
 

@@ -183,3 +183,5 @@ from .tabular import register as _register_tabular  # noqa: E402 - routes over A
 _register_tabular(bp, ApiError, db)
 from .reports import register as _register_reports  # noqa: E402
 _register_reports(bp, db)
+from .users import register as _register_users  # noqa: E402
+_register_users(bp, db, json_body)

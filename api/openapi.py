@@ -3,6 +3,7 @@ from __future__ import annotations
 
 KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+USER_NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
 REPORT = {"name": "report", "in": "path", "required": True, "schema": {"type": "string"}}
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
             "description": "记录的当前版本号；也可在请求体中以 {\"version\": N, \"data\": {...}} 提供"}
@@ -75,6 +76,16 @@ def openapi_document() -> dict:
                 "put": _op("保存新版本的定义", [KEY], body="Definition",
                            errors=("400", "401", "403", "404", "413", "415", "422")),
             },
+            "/users": {
+                "get": _op("用户列表（仅管理员）", errors=("401", "403")),
+                "post": _op("新建用户（仅管理员）", body="UserNew", ok="201",
+                            errors=("400", "401", "403", "409", "415", "422")),
+            },
+            "/users/{name}": {
+                "get": _op("一个用户（仅管理员）", [USER_NAME]),
+                "patch": _op("修改角色、启用状态或密码（仅管理员）；其会话随即失效", [USER_NAME], body="UserPatch",
+                             errors=("400", "401", "403", "404", "409", "415", "422")),
+            },
             "/ledgers/{key}/versions": {"get": _op("定义的全部版本", [KEY])},
             "/ledgers/{key}/versions/{version}": {"get": _op("某一版本的定义", [KEY, {
                 "name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}])},
@@ -134,6 +145,14 @@ def openapi_document() -> dict:
                 "Page": {"type": "object", "required": ["items", "total", "page", "size"], "properties": {
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}},
                     "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"}}},
+                "UserNew": {"type": "object", "required": ["name", "role", "password"],
+                            "additionalProperties": False, "properties": {
+                                "name": {"type": "string", "pattern": "^[\\w.@-]{1,64}$"},
+                                "role": {"enum": ["admin", "editor", "viewer"]},
+                                "password": {"type": "string", "minLength": 8}}},
+                "UserPatch": {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
+                    "role": {"enum": ["admin", "editor", "viewer"]}, "active": {"type": "boolean"},
+                    "password": {"type": "string", "minLength": 8}}},
                 "Error": {"type": "object", "required": ["error", "errors"], "properties": {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object"}}}},

@@ -1,9 +1,12 @@
 """Users, roles and API tokens. Passwords are hashed (scrypt); tokens are stored as SHA-256."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import hmac
 import re
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .access import ROLES, Actor
 from .errors import Conflict, LedgerError, NotFound
-from .models import Database, api_tokens, users, utcnow
+from .models import Database, api_tokens, login_attempts, users, utcnow
 
 NAME_RE = re.compile(r"[\w.@-]{1,64}")  # matched whole (fullmatch): "$" would let "name\n" through
 MIN_PASSWORD = 8
@@ -38,11 +41,32 @@ def create_user(db: Database, name: str, role: str, password: str) -> Actor:
     return Actor(name, role, user_id)
 
 
+def _keep_an_admin(conn, name: str) -> None:
+    """Refuse a change that would leave no active administrator (nobody could manage users)."""
+    target = conn.execute(select(users.c.role, users.c.active).where(users.c.name == name)).first()
+    if target is None or target.role != "admin" or not target.active:
+        return
+    others = conn.execute(select(func.count()).select_from(users).where(
+        users.c.role == "admin", users.c.active.is_(True), users.c.name != name)).scalar_one()
+    if not others:
+        raise Conflict("不能停用最后一个管理员或取消其管理员角色")
+
+
+def create_first_admin(db: Database, name: str, password: str) -> Actor:
+    """The first administrator, only while there are no users (the set-up page)."""
+    if user_count(db):
+        raise NotFound("已有用户，设置页面不再可用")
+    return create_user(db, name, "admin", password)
+
+
 def set_role(db: Database, name: str, role: str) -> None:
     if role not in ROLES:
         raise LedgerError(f"角色应为 {' / '.join(ROLES)} 之一")
     with db.write() as conn:
-        if conn.execute(update(users).where(users.c.name == name).values(role=role)).rowcount != 1:
+        if role != "admin":
+            _keep_an_admin(conn, name)
+        if conn.execute(update(users).where(users.c.name == name)
+                        .values(role=role, session_gen=users.c.session_gen + 1)).rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
 
 
@@ -51,7 +75,8 @@ def set_password(db: Database, name: str, password: str) -> None:
         raise LedgerError(f"密码至少需要 {MIN_PASSWORD} 个字符")
     with db.write() as conn:
         result = conn.execute(update(users).where(users.c.name == name)
-                              .values(password_hash=generate_password_hash(password)))
+                              .values(password_hash=generate_password_hash(password),
+                                      session_gen=users.c.session_gen + 1))
         if result.rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
 
@@ -69,15 +94,92 @@ def authenticate(db: Database, name: str, password: str) -> Actor | None:
 
 
 def get_user(db: Database, user_id: int) -> Actor | None:
+    found = session_user(db, user_id)
+    return found[0] if found else None
+
+
+def session_user(db: Database, user_id: int) -> tuple[Actor, int] | None:
+    """The active user `user_id` and their session generation, else None."""
     with db.read() as conn:
         row = conn.execute(select(users).where(users.c.id == user_id, users.c.active.is_(True))).first()
-    return Actor(row.name, row.role, row.id) if row else None
+    return (Actor(row.name, row.role, row.id), row.session_gen) if row else None
+
+
+def end_sessions(db: Database, user_id: int) -> None:
+    """Every session of the user is refused from its next request (logout everywhere)."""
+    with db.write() as conn:
+        conn.execute(update(users).where(users.c.id == user_id)
+                     .values(session_gen=users.c.session_gen + 1))
+
+
+def record_login(db: Database, user_id: int) -> int:
+    """Note the time of a successful login; the session generation to put in the new session."""
+    with db.write() as conn:
+        conn.execute(update(users).where(users.c.id == user_id).values(last_login_at=utcnow()))
+        return conn.execute(select(users.c.session_gen).where(users.c.id == user_id)).scalar_one()
+
+
+def set_active(db: Database, name: str, active: bool) -> None:
+    """Disable (sessions and tokens stop working at once) or re-enable an account."""
+    with db.write() as conn:
+        if not active:
+            _keep_an_admin(conn, name)
+        result = conn.execute(update(users).where(users.c.name == name)
+                              .values(active=bool(active), session_gen=users.c.session_gen + 1))
+        if result.rowcount != 1:
+            raise NotFound(f"用户“{name}”不存在")
+
+
+USER_FIELDS = {"role", "active", "password"}
+
+
+class AccountInvalid(LedgerError):
+    status = 422
+
+
+def update_user(db: Database, name: str, changes: dict) -> dict:
+    """Apply a PATCH: role, active and/or password; unknown or ill-typed fields are refused whole."""
+    if not isinstance(changes, dict) or not changes:
+        raise AccountInvalid("请求体应为对象，包含 role、active 或 password 之一")
+    errors = [{"field": key, "message": "不能修改此字段"} for key in changes if key not in USER_FIELDS]
+    if "role" in changes and changes["role"] not in ROLES:
+        errors.append({"field": "role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
+    if "active" in changes and not isinstance(changes["active"], bool):
+        errors.append({"field": "active", "message": "应为 true 或 false"})
+    if "password" in changes and (not isinstance(changes["password"], str) or len(changes["password"]) < MIN_PASSWORD):
+        errors.append({"field": "password", "message": f"密码至少需要 {MIN_PASSWORD} 个字符"})
+    if errors:
+        raise AccountInvalid("用户信息有误", errors=errors)
+    current = get_user_by_name(db, name)
+    if "role" in changes and changes["role"] != current["role"]:
+        set_role(db, name, changes["role"])
+    if "active" in changes and changes["active"] != current["active"]:
+        set_active(db, name, changes["active"])
+    if "password" in changes:
+        set_password(db, name, changes["password"])
+    return get_user_by_name(db, name)
+
+
+def get_user_by_name(db: Database, name: str) -> dict:
+    with db.read() as conn:
+        row = conn.execute(select(users).where(users.c.name == name)).first()
+    if row is None:
+        raise NotFound(f"用户“{name}”不存在")
+    return _user_dict(row)
 
 
 def list_users(db: Database) -> list[dict]:
     with db.read() as conn:
         rows = conn.execute(select(users).order_by(users.c.name)).all()
-    return [{"id": r.id, "name": r.name, "role": r.role, "active": r.active} for r in rows]
+    return [_user_dict(r) for r in rows]
+
+
+def _user_dict(r) -> dict:
+    user = {"id": r.id, "name": r.name, "role": r.role, "active": r.active,
+            "created_at": _aware(r.created_at), "last_login_at": _aware(r.last_login_at)}
+    if "unit_id" in r._mapping:  # units are another part's column
+        user["unit_id"] = r._mapping["unit_id"]
+    return user
 
 
 def user_count(db: Database) -> int:
@@ -101,7 +203,32 @@ def revoke_tokens(db: Database, name: str) -> int:
         row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
         if row is None:
             raise NotFound(f"用户“{name}”不存在")
+        conn.execute(update(users).where(users.c.id == row.id).values(session_gen=users.c.session_gen + 1))
         return conn.execute(delete(api_tokens).where(api_tokens.c.user_id == row.id)).rowcount
+
+
+def list_tokens(db: Database, name: str) -> list[dict]:
+    """A user's tokens by id and creation time (their values are never kept)."""
+    with db.read() as conn:
+        row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
+        if row is None:
+            raise NotFound(f"用户“{name}”不存在")
+        rows = conn.execute(select(api_tokens.c.id, api_tokens.c.created_at)
+                            .where(api_tokens.c.user_id == row.id).order_by(api_tokens.c.id)).all()
+    return [{"id": r.id, "created_at": _aware(r.created_at)} for r in rows]
+
+
+def revoke_token(db: Database, name: str, token_id: int) -> None:
+    """Revoke one token of `name`; the user's browser sessions end too."""
+    with db.write() as conn:
+        row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
+        if row is None:
+            raise NotFound(f"用户“{name}”不存在")
+        gone = conn.execute(delete(api_tokens).where(api_tokens.c.id == token_id,
+                                                     api_tokens.c.user_id == row.id)).rowcount
+        if gone != 1:
+            raise NotFound("令牌不存在或已撤销")
+        conn.execute(update(users).where(users.c.id == row.id).values(session_gen=users.c.session_gen + 1))
 
 
 def actor_for_token(db: Database, token: str) -> Actor | None:
@@ -115,3 +242,63 @@ def actor_for_token(db: Database, token: str) -> Actor | None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- login throttling (in the database: every worker sees the same attempts) -------------------
+
+@dataclass(frozen=True)
+class Throttle:
+    account_failures: int = 5     # per account name, since its last success, within the window
+    address_failures: int = 20    # per client address, within the window
+    window_minutes: int = 15
+    keep_hours: int = 24          # older attempts are purged
+
+
+def login_blocked(db: Database, name: str, address: str, rule: Throttle = Throttle(),
+                  now: dt.datetime | None = None) -> int:
+    """Seconds to wait before `name` may try again from `address`, or 0 when allowed."""
+    now = now or utcnow()
+    since = now - dt.timedelta(minutes=rule.window_minutes)
+    name, address = name[:64], address[:64]
+    with db.read() as conn:
+        last_ok = conn.execute(select(func.max(login_attempts.c.at)).where(
+            login_attempts.c.name == name, login_attempts.c.ok.is_(True), login_attempts.c.at >= since)).scalar()
+        counted_from = max(since, _aware(last_ok)) if last_ok else since  # a success starts afresh
+        account = conn.execute(select(func.count(), func.min(login_attempts.c.at)).where(
+            login_attempts.c.name == name, login_attempts.c.ok.is_(False),
+            login_attempts.c.at > counted_from if last_ok else login_attempts.c.at >= since)).one()
+        by_address = conn.execute(select(func.count(), func.min(login_attempts.c.at)).where(
+            login_attempts.c.address == address, login_attempts.c.ok.is_(False),
+            login_attempts.c.at >= since)).one()
+    wait = 0
+    for (count, first), limit in ((account, rule.account_failures), (by_address, rule.address_failures)):
+        if count >= limit and first is not None:
+            wait = max(wait, int((_aware(first) + dt.timedelta(minutes=rule.window_minutes) - now)
+                                 .total_seconds()) + 1)
+    return max(wait, 0) if wait else 0
+
+
+def note_login_attempt(db: Database, name: str, address: str, ok: bool, rule: Throttle = Throttle(),
+                       now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    with db.write() as conn:
+        conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=bool(ok)))
+        conn.execute(delete(login_attempts).where(
+            login_attempts.c.at < now - dt.timedelta(hours=rule.keep_hours)))
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives naive datetimes back; they were stored as UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+# --- first start: a set-up code every worker derives alike from the secret key ----------------
+
+def setup_code(secret_key: str) -> str:
+    return hmac.new(secret_key.encode("utf-8"), b"ledger-first-admin-setup", hashlib.sha256).hexdigest()[:24]
+
+
+def setup_code_ok(secret_key: str, code: str | None) -> bool:
+    return bool(code) and hmac.compare_digest(setup_code(secret_key), str(code)[:100])

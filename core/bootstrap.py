@@ -29,7 +29,15 @@ BASELINE_TABLES = ("users", "api_tokens", "ledgers", "ledger_versions", "entries
 MIGRATION_WAIT_MS = 10 * 60 * 1000  # SQLite: a worker waits this long for another's upgrade
 
 FIRST_ADMIN_HINT = ("尚无任何用户。请先创建第一个管理员：\n"
-                    "  flask --app app users create admin --role admin --password '至少8位的密码'")
+                    "  flask --app app users create admin --role admin --password '至少8个字符的密码'")
+
+
+def first_admin_hint(code: str) -> str:
+    """What the console says while there are no users: the one-time set-up address."""
+    return ("尚无任何用户。请在浏览器中打开下面的设置地址，创建第一个管理员（创建后此地址即失效）：\n"
+            f"  http://<本服务器地址>:<端口>/setup?code={code}\n"
+            "在服务器本机上打开 http://127.0.0.1:<端口>/setup 无需代码。\n"
+            "也可以用命令创建：flask --app app users create admin --role admin --password '至少8个字符的密码'")
 
 
 class SchemaVersionError(RuntimeError):

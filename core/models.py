@@ -34,6 +34,23 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Written into a session at login and compared on every request; bumped to end all sessions.
+    session_gen: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LoginAttempt(Base):
+    """Recent login attempts, for throttling per account and per address across workers."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_name_at", "name", "at"),
+                      Index("ix_login_attempts_address_at", "address", "at"),
+                      Index("ix_login_attempts_at", "at"))
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ok: Mapped[bool] = mapped_column(Boolean)
 
 
 class ApiToken(Base):
@@ -124,7 +141,7 @@ class EntrySequence(Base):
     last: Mapped[int] = mapped_column(BigInteger)
 
 
-users, api_tokens = User.__table__, ApiToken.__table__
+users, api_tokens, login_attempts = User.__table__, ApiToken.__table__, LoginAttempt.__table__
 ledgers, ledger_versions = Ledger.__table__, LedgerVersion.__table__
 entries, revisions, entry_counts = Entry.__table__, Revision.__table__, EntryCount.__table__
 entry_sequences = EntrySequence.__table__

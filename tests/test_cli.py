@@ -117,3 +117,19 @@ def test_demo_fills_only_the_empty_ledgers(runner, db):
     assert "repairs: 已有 1 条记录，跳过" in result.output
     assert list_entries(db, SYSTEM, "repairs")["total"] == 1
     assert list_entries(db, SYSTEM, "supervision")["total"] > 10
+
+
+def test_users_disable_enable_password_token(runner, db):
+    runner.invoke(args=["users", "create", "qian", "--role", "editor", "--password", "first-password"])
+    token = runner.invoke(args=["users", "token", "qian"]).output.strip()
+    assert accounts.actor_for_token(db, token).name == "qian"
+    result = runner.invoke(args=["users", "disable", "qian"])
+    assert result.exit_code == 0 and "已停用" in result.output
+    assert accounts.actor_for_token(db, token) is None
+    assert accounts.authenticate(db, "qian", "first-password") is None
+    assert runner.invoke(args=["users", "enable", "qian"]).exit_code == 0
+    assert accounts.actor_for_token(db, token).name == "qian"
+    assert runner.invoke(args=["users", "password", "qian", "--password", "second-password"]).exit_code == 0
+    assert accounts.authenticate(db, "qian", "second-password").name == "qian"
+    missing = runner.invoke(args=["users", "disable", "nobody"])
+    assert missing.exit_code == 1 and "不存在" in missing.output

@@ -20,6 +20,7 @@ from .imports import init_imports
 from .flow import bp as flow_bp
 from .pages import bp as pages_bp
 from .reports import bp as reports_bp
+from .users import bp as users_bp
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -40,6 +41,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(flow_bp)
+    app.register_blueprint(users_bp)
     init_imports(app)
     app.jinja_env.globals.update(can=can, url_if=url_if, lang_url=lang_url, template_row=template_row,
                                  current_lang=current_lang)

@@ -1,14 +1,16 @@
 """Login and logout with Flask-Login; the session user wraps the engine's Actor."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, session, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from core import accounts
+from core.errors import LedgerError
 from core.access import Actor
 
 login_manager = LoginManager()
@@ -31,11 +33,23 @@ class SessionUser(UserMixin):
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    """The session's user while the account is active, the session's generation is the user's
+    current one (logout, a password or role change, disabling and token revocation bump it) and
+    the session was used within SESSION_IDLE_MINUTES; else nobody (the login page)."""
+    now = int(time.time())
+    seen = session.get("seen")
+    idle = int(current_app.config.get("SESSION_IDLE_MINUTES") or 120) * 60
+    if not isinstance(seen, int) or now - seen > idle or now < seen - 60:
+        return None
     try:
-        actor = accounts.get_user(current_app.extensions["ledger_db"], int(user_id))
+        found = accounts.session_user(current_app.extensions["ledger_db"], int(user_id))
     except (ValueError, OverflowError):
         return None
-    return SessionUser(actor) if actor else None
+    if found is None or session.get("gen") != found[1]:
+        return None
+    if now - seen >= 30:  # not every request rewrites the cookie
+        session["seen"] = now
+    return SessionUser(found[0])
 
 
 def init_login(app: Flask) -> None:
@@ -62,15 +76,22 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(next_url or url_for("web.index"))
     error, name = None, ""
+    db = current_app.extensions["ledger_db"]
     if request.method == "POST":
         name = (request.form.get("name") or "").strip()[:64]
-        actor = accounts.authenticate(current_app.extensions["ledger_db"], name,
-                                      (request.form.get("password") or "")[:1024])
+        address = request.remote_addr or "-"
+        wait = accounts.login_blocked(db, name, address)
+        if wait:
+            return too_many_attempts(wait)
+        actor = accounts.authenticate(db, name, (request.form.get("password") or "")[:1024])
+        accounts.note_login_attempt(db, name, address, actor is not None)
         if actor is not None:
             lang = session.get("lang")
             session.clear()  # a fresh session (and CSRF token) for the signed-in user
             if lang:
                 session["lang"] = lang
+            session["gen"] = accounts.record_login(db, actor.id)
+            session["seen"] = int(time.time())
             login_user(SessionUser(actor))
             flash(_("欢迎，%(name)s。", name=actor.name), "success")
             return redirect(next_url or url_for("web.index"))
@@ -80,8 +101,22 @@ def login():
     return render_template("login.html", error=error, name=name, next_url=next_url, no_users=no_users), status
 
 
+def too_many_attempts(wait: int):
+    message = _("登录失败次数过多，请在 %(minutes)s 分钟后再试。", minutes=max(1, (wait + 59) // 60))
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        response = jsonify({"error": message, "errors": []})
+        response.status_code = 429
+    else:
+        response = current_app.make_response(
+            (render_template("error.html", status=429, heading=_("请稍后再试"), message=message), 429))
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:  # every session of this user ends, on every worker
+        accounts.end_sessions(current_app.extensions["ledger_db"], current_user.actor.id)
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -89,3 +124,39 @@ def logout():
         session["lang"] = lang
     flash(_("已退出登录。"), "info")
     return redirect(url_for("auth.login"))
+
+
+# --- first start: /setup creates the first administrator, then is gone -----------------------
+
+LOCAL_ADDRESSES = ("127.0.0.1", "::1")
+
+
+def setup_allowed(code: str | None) -> bool:
+    """The printed code, or a request from the server's own machine that no proxy forwarded."""
+    if accounts.setup_code_ok(current_app.config["SECRET_KEY"], code):
+        return True
+    forwarded = any(h in request.headers for h in ("X-Forwarded-For", "X-Real-IP", "Forwarded"))
+    return request.remote_addr in LOCAL_ADDRESSES and not forwarded
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    db = current_app.extensions["ledger_db"]
+    code = request.values.get("code")
+    if accounts.user_count(db) or not setup_allowed(code):
+        abort(404)
+    error, name = None, "admin"
+    if request.method == "POST":
+        name = (request.form.get("name") or "").strip()[:64]
+        password = request.form.get("password") or ""
+        if password != (request.form.get("confirm") or ""):
+            error = _("两次输入的密码不一致。")
+        else:
+            try:
+                accounts.create_first_admin(db, name, password)
+            except LedgerError as exc:
+                error = exc.message
+            else:
+                flash(_("已创建管理员 %(name)s，请登录。", name=name), "success")
+                return redirect(url_for("auth.login"))
+    return render_template("setup.html", error=error, name=name, code=code if code else None), (400 if error else 200)

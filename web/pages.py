@@ -9,7 +9,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core import accounts, bulletin, query, store, workflow
+from core import bulletin, query, store, workflow
 from core.access import Actor, can, require
 from core.definition import Definition, Field
 from core.errors import EntryInvalid, QueryError, StaleEntry
@@ -211,15 +211,6 @@ def with_blank_rows(form):
                 walk(bound_form[f.key].form, f.children)
     walk(form, form.fields)
     return form
-
-
-# --- users (admins) ------------------------------------------------------------------------
-
-@bp.get("/users")
-@login_required
-def users():
-    require(actor(), "manage_users")
-    return render_template("users.html", users=accounts.list_users(db()))
 
 
 

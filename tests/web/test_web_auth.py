@@ -91,6 +91,8 @@ def test_users_page_lists_users(login, client):
 
 
 def test_login_page_says_how_to_create_the_first_admin_until_there_is_one(client, db):
-    assert "users create admin --role admin" in client.get("/login").get_data(as_text=True)
+    page = client.get("/login").get_data(as_text=True)
+    assert "尚无任何用户" in page and "/setup" in page
+    assert accounts.setup_code(client.application.config["SECRET_KEY"]) not in page  # no secret on the page
     accounts.create_user(db, "first", "admin", "long-enough")
-    assert "users create admin" not in client.get("/login").get_data(as_text=True)
+    assert "尚无任何用户" not in client.get("/login").get_data(as_text=True)

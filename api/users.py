@@ -1,0 +1,60 @@
+"""User routes of /api/v1 (admins only): list, create, show, and PATCH role, active, password."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Blueprint, g, jsonify
+
+from core import accounts
+from core.access import require
+from core.errors import LedgerError
+from core.models import Database
+
+
+def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> None:
+    def index():
+        require(g.actor, "manage_users")
+        return jsonify({"items": [dump(user) for user in accounts.list_users(db())]})
+
+    def create():
+        require(g.actor, "manage_users")
+        body = json_body()
+        if not isinstance(body, dict):
+            raise accounts.AccountInvalid("请求体应为对象：{name, role, password}")
+        unknown = [key for key in body if key not in ("name", "role", "password")]
+        if unknown:
+            raise accounts.AccountInvalid("用户信息有误", errors=[
+                {"field": key, "message": "不能设置此字段"} for key in unknown])
+        values = {key: body.get(key) for key in ("name", "role", "password")}
+        if not all(isinstance(value, str) for value in values.values()):
+            raise accounts.AccountInvalid("name、role、password 均为必填的字符串")
+        accounts.create_user(db(), **values)
+        response = jsonify(dump(accounts.get_user_by_name(db(), values["name"])))
+        response.status_code = 201
+        return response
+
+    def show(name: str):
+        require(g.actor, "manage_users")
+        return jsonify(dump(accounts.get_user_by_name(db(), name)))
+
+    def patch(name: str):
+        require(g.actor, "manage_users")
+        return jsonify(dump(accounts.update_user(db(), name, json_body())))
+
+    bp.add_url_rule("/users", "users_index", index, methods=["GET"])
+    bp.add_url_rule("/users", "users_create", create, methods=["POST"])
+    bp.add_url_rule("/users/<name>", "users_show", show, methods=["GET"])
+    bp.add_url_rule("/users/<name>", "users_update", patch, methods=["PATCH"])
+
+
+def dump(user: dict) -> dict:
+    """A user as JSON: never the password hash; times as ISO 8601."""
+    out = {key: user[key] for key in ("id", "name", "role", "active")}
+    if "unit_id" in user:
+        out["unit_id"] = user["unit_id"]
+    for key in ("created_at", "last_login_at"):
+        out[key] = user[key].isoformat() if user.get(key) else None
+    return out
+
+
+__all__ = ["register", "LedgerError"]

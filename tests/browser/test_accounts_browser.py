@@ -1,0 +1,86 @@
+"""First start and accounts in real headless Chromium: /setup from the server's own machine
+creates the first admin, who signs in, creates a user, issues a token shown once and disables
+the user; no CSP violation on any of these pages."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from core import accounts
+from tests.browser.test_reports_browser import CHROMIUM, CHROMEDRIVER, browser  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.browser
+
+if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    pytest.skip(f"no Chromium here: need {CHROMIUM} and {CHROMEDRIVER}", allow_module_level=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server():
+    folder = Path(tempfile.mkdtemp(prefix="ledger-accounts-"))
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'browser.db'}", "SECRET_KEY": "browser-test",
+                      "TESTING": True, "LOAD_SHIPPED_LEDGERS": False})
+    db = app.extensions["ledger_db"]
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}", db
+    httpd.shutdown()
+    db.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def submit(browser, selector="form button[type=submit]"):
+    page = browser.find_element(By.CSS_SELECTOR, "html")
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+
+
+def no_csp_errors(browser):
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"
+              and "404" not in e["message"]]  # /setup is a 404 once used; no favicon
+    assert not errors, errors
+
+
+def test_first_admin_then_accounts(server, browser):  # noqa: F811
+    base, db = server
+    browser.get(base + "/login")
+    assert "尚无任何用户" in browser.page_source
+    browser.get(base + "/setup")
+    browser.find_element(By.CSS_SELECTOR, "#name").clear()
+    browser.find_element(By.CSS_SELECTOR, "#name").send_keys("chief")
+    browser.find_element(By.CSS_SELECTOR, "#password").send_keys("chief-password")
+    browser.find_element(By.CSS_SELECTOR, "#confirm").send_keys("chief-password")
+    submit(browser)
+    assert browser.current_url.endswith("/login")
+    browser.find_element(By.CSS_SELECTOR, "#name").send_keys("chief")
+    browser.find_element(By.CSS_SELECTOR, "#password").send_keys("chief-password")
+    submit(browser)
+    browser.get(base + "/setup")
+    assert "404" in browser.page_source
+
+    browser.get(base + "/users")
+    browser.find_element(By.CSS_SELECTOR, "#new-name").send_keys("clerk")
+    Select(browser.find_element(By.CSS_SELECTOR, "#new-role")).select_by_value("editor")
+    browser.find_element(By.CSS_SELECTOR, "#new-password").send_keys("clerk-password")
+    submit(browser, "section form button[type=submit]")
+    assert browser.current_url.endswith("/users/clerk") and "已创建用户 clerk" in browser.page_source
+
+    submit(browser, f"form[action='/users/clerk/tokens'] button")
+    token = browser.find_element(By.CSS_SELECTOR, "#new-token").text
+    assert accounts.actor_for_token(db, token).name == "clerk"
+
+    browser.get(base + "/users/clerk")
+    submit(browser, "form[action='/users/clerk/active'] button")
+    assert "已停用该用户" in browser.page_source
+    assert accounts.actor_for_token(db, token) is None
+    no_csp_errors(browser)

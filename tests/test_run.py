@@ -1,0 +1,37 @@
+"""run.py serve binds HOST (default 127.0.0.1); the README's example password is one the server accepts."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import run
+from core import accounts
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("env,bind", [({}, "127.0.0.1:8000"), ({"HOST": "0.0.0.0", "PORT": "8080"}, "0.0.0.0:8080"),
+                                      ({"HOST": "::"}, "[::]:8000")])
+def test_serve_binds_host(monkeypatch, capsys, env, bind):
+    for name in ("HOST", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    calls = []
+    monkeypatch.setattr(run, "flask", lambda *args: calls.append(args))
+    monkeypatch.setattr(run.os, "chdir", lambda path: None)
+    monkeypatch.setattr(run.os, "execv", lambda path, argv: calls.append(tuple(argv)))
+    run.serve([])
+    command = calls[-1]
+    assert command[command.index("--bind") + 1] == bind
+    printed = capsys.readouterr().out
+    assert ("HTTPS" in printed) == (env.get("HOST") in ("0.0.0.0", "::"))
+
+
+def test_readme_example_passwords_are_accepted(db):
+    readme = (ROOT / "README.md").read_text("utf-8")
+    passwords = re.findall(r"--password '([^']+)'", readme)
+    assert passwords and "至少8位的密码" not in readme
+    for i, password in enumerate(passwords):
+        accounts.create_user(db, f"readme{i}", "admin", password)
+    assert "/setup" in readme and "HOST=0.0.0.0" in readme and "SESSION_COOKIE_SECURE=1" in readme

@@ -1,0 +1,76 @@
+"""First start without a command: /setup creates the first administrator, with the printed code
+or from the server's own machine, once; then it is a 404."""
+from __future__ import annotations
+
+from core import accounts, bootstrap
+from tests.web.conftest import csrf_from
+
+REMOTE = {"REMOTE_ADDR": "192.168.1.20"}
+
+
+def code(app) -> str:
+    return accounts.setup_code(app.config["SECRET_KEY"])
+
+
+def submit(client, url, environ=REMOTE, **fields):
+    page = client.get(url, environ_base=environ)
+    assert page.status_code == 200, page.status_code
+    data = {"name": "chief", "password": "chief-password", "confirm": "chief-password",
+            "csrf_token": csrf_from(page.text), **fields}
+    if "code=" in url:
+        data.setdefault("code", url.split("code=")[1])
+    return client.post("/setup", data=data, environ_base=environ)
+
+
+def test_console_hint_names_the_setup_address(app, runner):
+    result = runner.invoke(args=["init"])
+    assert f"/setup?code={code(app)}" in result.output
+    assert "至少8个字符的密码" in bootstrap.first_admin_hint("x")
+
+
+def test_with_the_code_from_another_machine_once(app, client, db):
+    url = f"/setup?code={code(app)}"
+    response = submit(client, url)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert accounts.authenticate(db, "chief", "chief-password").role == "admin"
+    assert client.get(url, environ_base=REMOTE).status_code == 404  # used: gone
+    token = csrf_from(client.get("/login", environ_base=REMOTE).text)
+    assert client.post("/setup", data={"code": code(app), "name": "evil", "password": "evil-password",
+                                       "confirm": "evil-password", "csrf_token": token},
+                       environ_base=REMOTE).status_code == 404
+    assert accounts.user_count(db) == 1
+
+
+def test_without_or_with_a_wrong_code_from_another_machine_is_404(app, client):
+    assert client.get("/setup", environ_base=REMOTE).status_code == 404
+    assert client.get("/setup?code=wrong", environ_base=REMOTE).status_code == 404
+    # a request forwarded by a proxy on this machine is not "local"
+    assert client.get("/setup", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 404
+
+
+def test_from_the_server_itself_without_code(client, db):
+    local = {"REMOTE_ADDR": "127.0.0.1"}
+    response = submit(client, "/setup", environ=local)
+    assert response.status_code == 302
+    assert accounts.authenticate(db, "chief", "chief-password").role == "admin"
+    assert client.get("/setup", environ_base=local).status_code == 404
+    assert client.get("/setup", environ_base={"REMOTE_ADDR": "::1"}).status_code == 404
+
+
+def test_errors_in_chinese_and_nothing_created(app, client, db):
+    url = f"/setup?code={code(app)}"
+    mismatch = submit(client, url, confirm="other-password")
+    assert mismatch.status_code == 400 and "两次输入的密码不一致" in mismatch.text
+    short = submit(client, url, password="short", confirm="short")
+    assert short.status_code == 400 and "密码至少需要 8 个字符" in short.text
+    assert accounts.user_count(db) == 0
+
+
+def test_setup_needs_csrf(app, client, db):
+    response = client.post("/setup", data={"code": code(app), "name": "chief", "password": "chief-password",
+                                           "confirm": "chief-password"}, environ_base=REMOTE)
+    assert response.status_code == 400 and accounts.user_count(db) == 0
+
+
+def test_404_once_there_are_users(client, users):
+    assert client.get("/setup").status_code == 404

@@ -1,0 +1,90 @@
+"""Accounts in the browser (admins): list and create users, change a role, reset a password,
+disable and re-enable, list, issue and revoke API tokens. Parse, call core, render."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core import accounts
+from core.access import ROLES, require
+from core.errors import LedgerError
+from core.models import Database
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+def db() -> Database:
+    return current_app.extensions["ledger_db"]
+
+
+@bp.before_request
+@login_required
+def admins_only():
+    require(current_user.actor, "manage_users")
+
+
+@bp.get("")
+def index():
+    return render_template("users/index.html", users=accounts.list_users(db()), roles=ROLES, form={})
+
+
+@bp.post("")
+def create():
+    form = {key: (request.form.get(key) or "").strip() for key in ("name", "role")}
+    try:
+        accounts.create_user(db(), form["name"], form["role"], request.form.get("password") or "")
+    except LedgerError as exc:
+        flash(exc.message, "error")
+        return render_template("users/index.html", users=accounts.list_users(db()), roles=ROLES,
+                               form=form), exc.status
+    flash(_("已创建用户 %(name)s。", name=form["name"]), "success")
+    return redirect(url_for("users.show", name=form["name"]))
+
+
+@bp.get("/<name>")
+def show(name: str, new_token: str | None = None):
+    return render_template("users/show.html", user=accounts.get_user_by_name(db(), name),
+                           tokens=accounts.list_tokens(db(), name), roles=ROLES, new_token=new_token)
+
+
+def _change(name: str, action, done: str):
+    try:
+        action()
+    except LedgerError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("users.show", name=name))
+
+
+@bp.post("/<name>/role")
+def role(name: str):
+    return _change(name, lambda: accounts.set_role(db(), name, request.form.get("role") or ""),
+                   _("已修改角色，该用户需重新登录。"))
+
+
+@bp.post("/<name>/password")
+def password(name: str):
+    return _change(name, lambda: accounts.set_password(db(), name, request.form.get("password") or ""),
+                   _("已重设密码，该用户需用新密码重新登录。"))
+
+
+@bp.post("/<name>/active")
+def active(name: str):
+    enable = request.form.get("active") == "1"
+    return _change(name, lambda: accounts.set_active(db(), name, enable),
+                   _("已启用该用户。") if enable else _("已停用该用户，其会话与 API 令牌已失效。"))
+
+
+@bp.post("/<name>/tokens")
+def issue_token(name: str):
+    token = accounts.issue_token(db(), name)
+    flash(_("新令牌只显示这一次，请立即复制保存。"), "warning")
+    return show(name, new_token=token), 201
+
+
+@bp.post("/<name>/tokens/<int:token_id>/revoke")
+def revoke_token(name: str, token_id: int):
+    return _change(name, lambda: accounts.revoke_token(db(), name, token_id),
+                   _("已撤销令牌，该用户需重新登录。"))
