@@ -33,11 +33,11 @@ from werkzeug.serving import make_server  # noqa: E402
 
 
 @contextmanager
-def live_server(name: str, fill: Callable[[Database], None]) -> Iterator[str]:
+def live_server(name: str, fill: Callable[[Database], None], **config) -> Iterator[str]:
     """The app on a free loopback port, over a fresh SQLite database that `fill` prepares."""
     folder = Path(tempfile.mkdtemp(prefix=f"ledger-{name}-"))
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'browser.db'}", "SECRET_KEY": f"{name}-test",
-                      "TESTING": True})
+                      "TESTING": True, **config})
     db = app.extensions["ledger_db"]
     fill(db)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)

@@ -3,40 +3,29 @@ creates the first admin, who signs in, creates a user, issues a token shown once
 the user; no CSP violation on any of these pages."""
 from __future__ import annotations
 
-import shutil
-import tempfile
-import threading
-from pathlib import Path
-
 import pytest
 
-from app import create_app
 from core import accounts
-from tests.browser.test_reports_browser import CHROMIUM, CHROMEDRIVER, browser  # noqa: F401 - fixture
-
-pytestmark = pytest.mark.browser
-
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-    pytest.skip(f"no Chromium here: need {CHROMIUM} and {CHROMEDRIVER}", allow_module_level=True)
-
+from tests.browser.support import chrome, live_server  # noqa: E402 - skips the module without Chromium
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server():
-    folder = Path(tempfile.mkdtemp(prefix="ledger-accounts-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'browser.db'}", "SECRET_KEY": "browser-test",
-                      "TESTING": True, "LOAD_SHIPPED_LEDGERS": False})
-    db = app.extensions["ledger_db"]
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}", db
-    httpd.shutdown()
-    db.dispose()
-    shutil.rmtree(folder, ignore_errors=True)
+    """A server with no user and no ledger: what a first start looks like."""
+    found = {}
+    with live_server("accounts", lambda db: found.update(db=db), LOAD_SHIPPED_LEDGERS=False) as url:
+        yield url, found["db"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chrome(window="1366,1000", console_logs=True) as driver:
+        yield driver
 
 
 def submit(browser, selector="form button[type=submit]"):
@@ -75,7 +64,7 @@ def test_first_admin_then_accounts(server, browser):  # noqa: F811
     submit(browser, "section form button[type=submit]")
     assert browser.current_url.endswith("/users/clerk") and "已创建用户 clerk" in browser.page_source
 
-    submit(browser, f"form[action='/users/clerk/tokens'] button")
+    submit(browser, "form[action='/users/clerk/tokens'] button")
     token = browser.find_element(By.CSS_SELECTOR, "#new-token").text
     assert accounts.actor_for_token(db, token).name == "clerk"
 
