@@ -8,7 +8,7 @@ from flask import (Blueprint, Flask, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from core import accounts
+from core import accounts, audit
 from core.access import Actor
 
 login_manager = LoginManager()
@@ -72,6 +72,7 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(SessionUser(actor))
+            audit.record(current_app.extensions["ledger_db"], actor, "login")
             flash(_("欢迎，%(name)s。", name=actor.name), "success")
             return redirect(next_url or url_for("web.index"))
         error = _("用户名或密码错误。")  # the same words whether or not the user exists
@@ -82,6 +83,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        audit.record(current_app.extensions["ledger_db"], current_user.actor, "logout")
     logout_user()
     lang = session.get("lang")
     session.clear()
