@@ -8,13 +8,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from core import accounts, bootstrap, demo, importer, query, store, tabular
+from core import accounts, audit, bootstrap, demo, importer, query, store, tabular
 from core.access import ROLES, SYSTEM, Actor
 from core.errors import DefinitionError, LedgerError, NotFound
 from core.models import Database
 
 users_cli = AppGroup("users", help="用户与 API 令牌")
 ledgers_cli = AppGroup("ledgers", help="台帐定义、导出与导入")
+audit_cli = AppGroup("audit", help="审计记录")
 
 
 def db() -> Database:
@@ -203,7 +204,21 @@ def ledgers_import(key, file, dry_run, upsert, rejects, user):
         sys.exit(1)
     click.echo(f"检查通过：共 {report.total} 行，可{done}" if dry_run else f"导入完成：{done}")
 
+@audit_cli.command("verify", help="重新计算审计记录的哈希链，指出第一条被改动、删除或插入的记录")
+@clean_errors
+def audit_verify():
+    verdict = audit.verify(db())
+    if verdict.ok:
+        click.echo(f"审计记录完整：共 {verdict.count} 条")
+        return
+    b = verdict.broken
+    click.echo(f"审计记录链在第 {verdict.count} 条处断开：记录 {b['id']}（{b['at']}，{b['action']}"
+               f"{'，' + b['ledger'] if b['ledger'] else ''}，{b['user'] or '-'}）{verdict.reason}", err=True)
+    sys.exit(1)
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(audit_cli)
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_cli)

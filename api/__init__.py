@@ -6,7 +6,7 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 
-from core import accounts, query, store, workflow
+from core import accounts, audit, query, store, workflow
 from core.access import can, require
 from core.errors import QueryError
 from core.models import Database
@@ -132,6 +132,12 @@ def entries_delete(key: str, entry_id: str):
 def entries_revisions(key: str, entry_id: str):
     items = query.list_revisions(db(), g.actor, key, entry_id)
     return jsonify({"items": RevisionSchema(many=True).dump(items)})
+
+
+@bp.get("/audit")
+def audit_index():
+    """The audit trail, newest first (administrators); filters user, ledger, action, from, to."""
+    return jsonify(audit.list_records(db(), g.actor, request.args))
 
 
 @bp.get("/openapi.json")

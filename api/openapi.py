@@ -42,6 +42,18 @@ IMPORT = {
            for code in ("400", "401", "403", "404", "413", "415", "422")},
     },
 }
+AUDIT_PARAMS = [
+    {"name": "user", "in": "query", "schema": {"type": "string"}, "description": "用户名"},
+    {"name": "ledger", "in": "query", "schema": {"type": "string"}, "description": "台帐标识"},
+    {"name": "action", "in": "query", "schema": {"type": "string"},
+     "description": "操作：create update delete import define list export report login logout"},
+    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
+     "description": "起始日期（含，UTC），YYYY-MM-DD"},
+    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
+     "description": "截止日期（含，UTC），YYYY-MM-DD"},
+    {"name": "_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+]
 ERROR = {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
@@ -121,6 +133,10 @@ def openapi_document() -> dict:
             "/ledgers/{key}/reports/{report}.csv": {"get": _op(
                 "报表 CSV（UTF-8 带 BOM，CRLF，中文表头，末行合计）", [KEY, REPORT, LIST_PARAMS[0]],
                 errors=("400", "401", "403", "404"))},
+            "/audit": {"get": _op(
+                "审计记录（仅管理员），新的在前：每次修改与整本台帐的查看、导出、报表；"
+                "每条带前一条记录的哈希（prev_hash）与本条的哈希（hash）",
+                AUDIT_PARAMS, errors=("400", "401", "403"), returns="AuditPage")},
             "/ledgers/{key}/reports/{report}.xlsx": {"get": _op(
                 "报表 XLSX（数字为数值单元格，末行合计）", [KEY, REPORT, LIST_PARAMS[0]],
                 errors=("400", "401", "403", "404"))},
@@ -153,6 +169,16 @@ def openapi_document() -> dict:
                 "UserPatch": {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
                     "role": {"enum": ["admin", "editor", "viewer"]}, "active": {"type": "boolean"},
                     "password": {"type": "string", "minLength": 8}}},
+                "AuditRecord": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+                    "user": {"type": ["string", "null"]}, "action": {"type": "string"},
+                    "ledger": {"type": ["string", "null"]}, "entry_id": {"type": ["integer", "null"]},
+                    "filters": {"type": ["object", "null"], "description": "列表、导出、报表的参数等"},
+                    "rows": {"type": ["integer", "null"], "description": "涉及的行数"},
+                    "prev_hash": {"type": "string"}, "hash": {"type": "string"}}},
+                "AuditPage": {"type": "object", "required": ["items", "total", "page", "size"], "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditRecord"}},
+                    "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"}}},
                 "Error": {"type": "object", "required": ["error", "errors"], "properties": {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object"}}}},

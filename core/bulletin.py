@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from sqlalchemy import case, false, func, select
 
+from . import audit
 from .access import Actor, require
 from .errors import NotFound, QueryError
 from .indexes import ledger_clause
@@ -49,6 +50,8 @@ def bulletin(db: Database, actor: Actor, key: str, start: Any, end: Any, today: 
         parts = _Parts(db.dialect, definition, spec, ledger.id, start, end, today)
         grouped = conn.execute(parts.by_unit()).all()
         late = conn.execute(parts.overdue_items()).all()
+    audit.record(db, actor, "report", key, rows=len(grouped),
+                 filters={"report": "bulletin", "start": start.isoformat(), "end": end.isoformat()})
     units = _order_units(parts.unit, [_unit_row(r) for r in grouped], parts.completed is not None)
     return {
         "title": spec.get("title") or DEFAULT_TITLE,

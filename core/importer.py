@@ -27,7 +27,7 @@ from .counts import Tally, field_expr
 from .store import definition_of, insert_valid, lock_ledger, unique_keys, update_valid
 from .tabular import EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, TITLE_SEPARATOR, Column, field_columns
 from .validation import validate_entry
-from . import workflow
+from . import audit, workflow
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_000
@@ -393,6 +393,9 @@ def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
             if not report.ok:
                 raise _Rollback
             tally.apply(conn, ledger.id)
+            audit.record(conn, actor, "import", key, rows=report.created + report.updated,
+                         filters={"file": options.filename, "upsert": bool(options.upsert),
+                                  "created": report.created, "updated": report.updated})
     except _Rollback:
         report.created = report.updated = 0
     return report

@@ -141,10 +141,29 @@ class EntrySequence(Base):
     last: Mapped[int] = mapped_column(BigInteger)
 
 
+class AuditRecord(Base):
+    """One link of the audit trail (core/audit.py): `hash` is the SHA-256 of the record's
+    fields and `prev_hash`, the hash of the record before it."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    user_name: Mapped[str | None] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    ledger_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    entry_id: Mapped[int | None] = mapped_column(BigInteger)
+    filters: Mapped[dict | None] = mapped_column(JSON)
+    row_count: Mapped[int | None] = mapped_column(BigInteger)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 users, api_tokens, login_attempts = User.__table__, ApiToken.__table__, LoginAttempt.__table__
 ledgers, ledger_versions = Ledger.__table__, LedgerVersion.__table__
 entries, revisions, entry_counts = Entry.__table__, Revision.__table__, EntryCount.__table__
 entry_sequences = EntrySequence.__table__
+audit_log = AuditRecord.__table__
 
 
 def normalise_url(url: str) -> str:

@@ -17,7 +17,7 @@ from .definition import Definition, Field
 from .errors import NotFound, QueryError
 from .kinds import OPS, ParseError
 from .models import Database, entries, ledger_versions, ledgers, revisions
-from . import counts, deadlines
+from . import audit, counts, deadlines
 from .counts import field_expr
 from .indexes import ledger_clause
 from .settings import local_today
@@ -118,7 +118,8 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
             total = counts.read(conn, ledger.id, f, value)
         else:
             total = conn.execute(select(func.count()).select_from(entries).where(*where)).scalar_one()
-        return {"items": items, "total": total, "page": q.page, "size": q.size}
+    audit.record(db, actor, "list", key, filters=params, rows=total)
+    return {"items": items, "total": total, "page": q.page, "size": q.size}
 
 
 def _counted(definition: Definition, q: ListQuery) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import (func, insert, select,
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from . import counts, indexes, numbering, workflow
+from . import audit, counts, indexes, numbering, workflow
 from .access import Actor, require
 from .definition import Definition, Field, load_definition
 from .errors import Conflict, NotFound, QueryError, StaleEntry
@@ -74,6 +74,7 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
         if previous is None or not indexes.same_plan(previous, definition):
             _reindex(conn, ledger_id, definition)
             counts.rebuild(conn, ledger_id, definition)
+        audit.record(conn, actor, "define", definition.key, filters={"version": version})
     return definition.with_version(version)
 
 
@@ -157,6 +158,8 @@ def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
         tally = counts.Tally(definition)
         stored = _insert_rows(conn, actor, ledger.id, definition, valid, source, chunk, tally)
         tally.apply(conn, ledger.id)
+        audit.record(conn, actor, "create", key, entry_id=stored[0]["id"] if len(stored) == 1 else None,
+                     filters={"source": source}, rows=len(stored))
         return [entry_view(definition, row, key) for row in stored]
 
 
@@ -274,6 +277,7 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
         tally = counts.Tally(definition)
         entry = _write_update(conn, actor, ledger.id, definition, current, new, source, tally)
         tally.apply(conn, ledger.id)
+        audit.record(conn, actor, "update", key, entry_id=entry_id, filters={"source": source}, rows=1)
         return entry
 
 
@@ -342,6 +346,7 @@ def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_v
             entry_id=entry_id, action="delete", entry_version=expected_version + 1,
             changes={}, at=now, by=actor.name, source=source))
         counts.adjust(conn, ledger.id, definition, removed=[current.data])
+        audit.record(conn, actor, "delete", key, entry_id=entry_id, filters={"source": source}, rows=1)
 
 
 def _live_entry(conn: Connection, ledger_id: int, entry_id: int):

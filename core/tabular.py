@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from . import audit
 from .access import Actor, require
 from .coerce import is_number_cell, neutralise, to_text, to_typed
 from .definition import Definition, Field
@@ -152,7 +153,19 @@ def export_csv(db: Database, actor: Actor, key: str, params: Any = None,
                header: str = "title") -> tuple[Definition, Iterator[bytes]]:
     """(definition, byte chunks) of a CSV export with the list's filters, search and sort."""
     definition, entries = iter_entries(db, actor, key, params)
+    entries = _audited(db, actor, key, params, "csv", entries)
     return definition, csv_chunks(export_columns(all_versions(db, key)), entries, header)
+
+
+def _audited(db: Database, actor: Actor, key: str, params: Any, fmt: str,
+             entries: Iterable[dict]) -> Iterator[dict]:
+    """`entries`, recording the export with its row count once the last one has been read."""
+    count = 0
+    for entry in entries:
+        count += 1
+        yield entry
+    audit.record(db, actor, "export", key, filters={"format": fmt, **(audit.normal_filters(params) or {})},
+                 rows=count)
 
 
 # --- XLSX --------------------------------------------------------------------------------
@@ -261,6 +274,7 @@ def export_xlsx(db: Database, actor: Actor, key: str, out: IO[bytes], params: An
                 header: str = "title") -> Definition:
     """Write an XLSX export with the list's filters, search and sort to `out`."""
     definition, entries = iter_entries(db, actor, key, params)
+    entries = _audited(db, actor, key, params, "xlsx", entries)
     write_xlsx(export_columns(all_versions(db, key)), entries, out, definition.title, header)
     return definition
 

@@ -95,6 +95,15 @@ EN = {
     "该记录已被他人修改，未保存。请核对最新内容后再操作。":
         "Someone else changed this entry; nothing was saved. Check the newest values and try again.",
 }
+# The audit trail page (web/audit.py, templates/audit.html).
+EN.update({
+    "审计记录": "Audit trail", "用户": "User", "台帐标识": "Ledger key", "起始日期": "From", "截止日期": "To",
+    "共 %(n)s 条": "%(n)s records", "时间（UTC）": "Time (UTC)", "记录": "Entry", "条件": "Filter",
+    "行数": "Rows", "哈希": "Hash",
+    "每次修改与整本台帐的查看、导出、报表都留有记录；每条记录带前一条的哈希，可用命令 flask --app app audit verify 核验是否被改动或删除。":
+        "Every change and every read of a whole ledger (list, export, report) is recorded; each record carries "
+        "the hash of the one before, and flask --app app audit verify checks that none was altered or removed.",
+})
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from . import display
 from .auth import init_login
 from .auth import bp as auth_bp
 from .imports import init_imports
+from .audit import bp as audit_bp
 from .flow import bp as flow_bp
 from .pages import bp as pages_bp
 from .reports import bp as reports_bp
@@ -42,6 +43,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(flow_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(audit_bp)
     init_imports(app)
     app.jinja_env.globals.update(can=can, url_if=url_if, lang_url=lang_url, template_row=template_row,
                                  current_lang=current_lang)

@@ -9,7 +9,7 @@ from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirec
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from core import accounts
+from core import accounts, audit
 from core.errors import LedgerError
 from core.access import Actor
 
@@ -93,6 +93,7 @@ def login():
             session["gen"] = accounts.record_login(db, actor.id)
             session["seen"] = int(time.time())
             login_user(SessionUser(actor))
+            audit.record(current_app.extensions["ledger_db"], actor, "login")
             flash(_("欢迎，%(name)s。", name=actor.name), "success")
             return redirect(next_url or url_for("web.index"))
         error = _("用户名或密码错误。")  # the same words whether or not the user exists
@@ -116,6 +117,7 @@ def too_many_attempts(wait: int):
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:  # every session of this user ends, on every worker
+        audit.record(current_app.extensions["ledger_db"], current_user.actor, "logout")
         accounts.end_sessions(current_app.extensions["ledger_db"], current_user.actor.id)
     logout_user()
     lang = session.get("lang")

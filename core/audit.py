@@ -1,0 +1,200 @@
+"""The audit trail: who changed or read a whole ledger, when, with which filter, how many rows.
+
+Every record carries the SHA-256 of a canonical JSON of its own fields and the previous
+record's hash (`prev_hash`), so a record altered, removed or slipped in with SQL breaks the
+chain at that point; `verify` walks the chain and names the first broken record.
+
+Appends are serialised: on PostgreSQL a transaction-level advisory lock is taken before the
+last record is read; on SQLite the write transaction (BEGIN IMMEDIATE) already holds the
+database's only write lock. The lock is always the last one a write takes (docs/design.md,
+lock order). Writes record in their own transaction, so a rolled-back change leaves no record;
+reads of a whole ledger (lists, exports, reports) record in a small write of their own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import Connection
+
+from .access import Actor, require
+from .errors import QueryError
+from .models import Database, audit_log, utcnow
+
+ACTIONS = ("create", "update", "delete", "import", "define", "list", "export", "report",
+           "login", "logout")
+GENESIS = "0" * 64
+# Any constant: the key of the advisory lock that serialises appends on PostgreSQL.
+_LOCK_KEY = 0x6C656467  # "ledg"
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def record(target: Database | Connection, actor: Actor | str | None, action: str,
+           ledger: str | None = None, entry_id: int | None = None, filters: Any = None,
+           rows: int | None = None) -> dict:
+    """Append one record; inside `target`'s transaction when given a Connection (a write that
+    records itself), in a write of its own when given the Database (a read)."""
+    if isinstance(target, Connection):
+        return _append(target, actor, action, ledger, entry_id, filters, rows)
+    with target.write() as conn:
+        return _append(conn, actor, action, ledger, entry_id, filters, rows)
+
+
+def _append(conn: Connection, actor, action, ledger, entry_id, filters, rows) -> dict:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    last = conn.execute(select(audit_log.c.id, audit_log.c.hash)
+                        .order_by(audit_log.c.id.desc()).limit(1)).first()
+    name = actor if isinstance(actor, str) or actor is None else actor.name
+    values = {"id": (last.id + 1) if last else 1, "at": _utc(utcnow()), "user_name": name,
+              "action": action, "ledger_key": ledger,
+              "entry_id": int(entry_id) if entry_id is not None else None,
+              "filters": normal_filters(filters), "row_count": rows,
+              "prev_hash": last.hash if last else GENESIS}
+    values["hash"] = digest(values)
+    conn.execute(insert(audit_log).values(**values))
+    return values
+
+
+def normal_filters(params: Any) -> dict | None:
+    """List/export/report parameters as plain JSON: {name: value} or {name: [values]}."""
+    if params is None:
+        return None
+    if hasattr(params, "lists"):  # a werkzeug MultiDict
+        pairs = [(k, v if len(v) > 1 else v[0]) for k, v in params.lists()]
+    elif isinstance(params, dict):
+        pairs = list(params.items())
+    else:
+        pairs = list(params)
+    out = {_clean(k): ([_clean(x) for x in v] if isinstance(v, (list, tuple)) else _clean(v))
+           for k, v in pairs}
+    return out or None
+
+
+def _clean(value: Any) -> Any:
+    """Text both databases store and UTF-8 can encode: no NUL, no lone surrogate."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    text_ = str(value)[:2000].replace("\x00", "")
+    return text_.encode("utf-8", "replace").decode("utf-8")
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """Microsecond UTC time, as both databases give it back."""
+    if value.tzinfo is None:  # SQLite returns naive datetimes: they were stored in UTC
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
+
+
+def canonical(values: dict) -> str:
+    """The text that is hashed: every field but the hash, in a fixed form."""
+    body = {"id": values["id"], "at": _utc(values["at"]).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "user": values["user_name"], "action": values["action"], "ledger": values["ledger_key"],
+            "entry_id": values["entry_id"], "filters": values["filters"],
+            "rows": values["row_count"], "prev_hash": values["prev_hash"]}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def digest(values: dict) -> str:
+    return hashlib.sha256(canonical(values).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    count: int
+    broken: dict | None = None
+    reason: str = ""
+
+
+def verify(db: Database, batch: int = 1000) -> Verdict:
+    """Recompute the chain from the first record; stop at the first that does not hold."""
+    previous, count = GENESIS, 0
+    for row in _all_rows(db, batch):
+        count += 1
+        reason = ""
+        if row["prev_hash"] != previous:
+            reason = "前一条记录的哈希不符（其前的记录被删除、插入或改动）"
+        elif digest(row) != row["hash"]:
+            reason = "记录内容与其哈希不符（记录被改动）"
+        if reason:
+            return Verdict(False, count, view(row), reason)
+        previous = row["hash"]
+    return Verdict(True, count)
+
+
+def _all_rows(db: Database, batch: int) -> Iterator[dict]:
+    after = 0
+    while True:
+        with db.read() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(
+                select(audit_log).where(audit_log.c.id > after).order_by(audit_log.c.id).limit(batch))]
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1]["id"]
+
+
+def view(row: dict) -> dict:
+    return {"id": row["id"], "at": _utc(row["at"]).isoformat(), "user": row["user_name"],
+            "action": row["action"], "ledger": row["ledger_key"], "entry_id": row["entry_id"],
+            "filters": row["filters"], "rows": row["row_count"],
+            "prev_hash": row["prev_hash"], "hash": row["hash"]}
+
+
+def list_records(db: Database, actor: Actor, params: Any = None) -> dict:
+    """The trail, newest first, for administrators: {items, total, page, size}; filters
+    `user`, `ledger`, `action`, `from`, `to` (dates, both included), `_page`, `_size`."""
+    require(actor, "manage_users")
+    get = (params or {}).get
+    where = []
+    for name, column in (("user", audit_log.c.user_name), ("ledger", audit_log.c.ledger_key),
+                         ("action", audit_log.c.action)):
+        value = _clean((get(name) or "").strip())
+        if value:
+            where.append(column == value[:200])
+    start, end = _day(get("from"), "起始日期"), _day(get("to"), "截止日期")
+    if start:
+        where.append(audit_log.c.at >= dt.datetime.combine(start, dt.time(), dt.timezone.utc))
+    if end:
+        where.append(audit_log.c.at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(),
+                                                          dt.timezone.utc))
+    page = _int(get("_page"), "_page", 1, 1, 1_000_000)
+    size = _int(get("_size"), "_size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    with db.read() as conn:
+        total = conn.execute(select(func.count()).select_from(audit_log).where(*where)).scalar_one()
+        rows = conn.execute(select(audit_log).where(*where).order_by(audit_log.c.id.desc())
+                            .limit(size).offset((page - 1) * size))
+        items = [view(dict(r._mapping)) for r in rows]
+    return {"items": items, "total": total, "page": page, "size": size}
+
+
+def _day(value: Any, title: str) -> dt.date | None:
+    value = str(value or "").strip()
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    message = f"{title}须为 YYYY-MM-DD 格式的日期"
+    raise QueryError(message, [{"field": title, "message": message}])
+
+
+def _int(value: Any, name: str, default: int, low: int, high: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(str(value))
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        message = f"{name} 须为 {low} 到 {high} 之间的整数"
+        raise QueryError(message, [{"field": name, "message": message}])
+    return number
