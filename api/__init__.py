@@ -61,7 +61,7 @@ def ledgers_show(key: str):
 @bp.put("/ledgers/<key>")
 def ledgers_update(key: str):
     document = json_body()
-    require(g.actor, "design", key)
+    require(g.actor, "define", key)
     query.get_ledger(db(), g.actor, key)  # 404 for an unknown ledger
     ledger_options = document.get("x-ledger") if isinstance(document, dict) else None
     if isinstance(ledger_options, dict) and ledger_options.get("key", key) != key:
@@ -108,7 +108,7 @@ def entries_show(key: str, entry_id: str):
     entry = query.get_entry(db(), g.actor, key, entry_id)
     _, definition = query.get_ledger(db(), g.actor, key)
     if workflow.workflow_of(definition) is not None:  # the steps this caller may take (PATCH the field)
-        steps = workflow.next_steps(definition, g.actor, entry["data"]) if can(g.actor, "write", key) else []
+        steps = workflow.next_steps(definition, g.actor, entry["data"]) if query.may(db(), g.actor, key, "edit") else []
         entry = {**entry, "next": steps}
     return entry_response(entry)
 

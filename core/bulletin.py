@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from sqlalchemy import case, false, func, select
 
+from . import access
 from .access import Actor, require
+from .query import readable, scope_condition
 from .errors import NotFound, QueryError
 from .indexes import ledger_clause
 from .models import Database, entries
@@ -41,12 +43,14 @@ def bulletin(db: Database, actor: Actor, key: str, start: Any, end: Any, today: 
     `start` and `end` (dates or ISO text, both included) bound the items' deadlines; `today`
     (the caller's local date) decides what is overdue.
     """
-    require(actor, "read", key)
     start, end = parse_period(start, end)
     with db.read() as conn:
-        ledger, definition = definition_of(conn, key)
+        ledger, definition = readable(conn, actor, key)
         spec = bulletin_spec(definition)
         parts = _Parts(db.dialect, definition, spec, ledger.id, start, end, today)
+        limit = scope_condition(db.dialect, definition, access.scope(actor, ledger))
+        if limit is not None:
+            parts.where.append(limit)
         grouped = conn.execute(parts.by_unit()).all()
         late = conn.execute(parts.overdue_items()).all()
     units = _order_units(parts.unit, [_unit_row(r) for r in grouped], parts.completed is not None)

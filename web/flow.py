@@ -24,7 +24,7 @@ bp = Blueprint("flow", __name__)
 def transition(key: str, entry_id: str):
     definition = query.get_ledger(db(), actor(), key)[1]
     current = query.get_entry(db(), actor(), key, entry_id)
-    require(actor(), "write", key)
+    query.check(db(), actor(), key, "edit")
     flow = workflow.workflow_of(definition)
     if flow is None:
         raise NotFound(_("该台帐没有定义办理流程"))
@@ -37,7 +37,7 @@ def transition(key: str, entry_id: str):
 def add_note(key: str, entry_id: str):
     definition = query.get_ledger(db(), actor(), key)[1]
     current = query.get_entry(db(), actor(), key, entry_id)
-    require(actor(), "write", key)
+    query.check(db(), actor(), key, "edit")
     if workflow.timeline_of(definition) is None:
         raise NotFound(_("该台帐没有进展记录"))
     day = request.form.get("date", "").strip() or local_today().isoformat()

@@ -74,7 +74,7 @@ def entry_context(key: str, found: dict) -> dict:
     """What the entry page shows: values, history, the caller's next workflow steps, the progress log."""
     ledger, definition = query.get_ledger(db(), actor(), key)
     revisions = query.list_revisions(db(), actor(), key, found["id"])
-    writable = can(actor(), "write", key)
+    writable = query.may(db(), actor(), key, "edit")
     log = workflow.timeline_of(definition)
     return {"ledger": ledger, "definition": definition, "entry": found,
             "revisions": list(reversed(revisions)), "extra": retired(definition, found["data"]),
@@ -130,7 +130,7 @@ def retired(definition: Definition, data: dict) -> dict:
 @login_required
 def entry_new(key: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
-    require(actor(), "write", key)
+    query.check(db(), actor(), key, "create")
     form_cls = form_class(definition)
     if request.method == "GET":
         return render_form(ledger, definition, with_blank_rows(form_cls()))
@@ -149,7 +149,7 @@ def entry_new(key: str):
 def entry_edit(key: str, entry_id: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
     current = query.get_entry(db(), actor(), key, entry_id)
-    require(actor(), "write", key)
+    query.check(db(), actor(), key, "edit")
     form_cls = form_class(definition)
     if request.method == "GET":
         form = with_blank_rows(form_cls(data=form_values(definition.fields, current["data"])))
@@ -182,7 +182,7 @@ def conflict_rows(definition: Definition, mine: dict, current: dict) -> list[dic
 def entry_delete(key: str, entry_id: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
     current = query.get_entry(db(), actor(), key, entry_id)
-    require(actor(), "write", key)
+    query.check(db(), actor(), key, "delete")
     if request.method == "POST":
         try:
             store.delete_entry(db(), actor(), key, current["id"], request.form.get("_version"), source="web")
