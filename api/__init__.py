@@ -6,7 +6,7 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 
-from core import accounts, query, store, workflow
+from core import accounts, permissions, query, store, units, workflow
 from core.access import can, require
 from core.errors import QueryError
 from core.models import Database
@@ -132,6 +132,33 @@ def entries_delete(key: str, entry_id: str):
 def entries_revisions(key: str, entry_id: str):
     items = query.list_revisions(db(), g.actor, key, entry_id)
     return jsonify({"items": RevisionSchema(many=True).dump(items)})
+
+
+# --- units and permissions ----------------------------------------------------------------
+
+@bp.get("/units")
+def units_index():
+    return jsonify({"items": units.list_units(db())})
+
+
+@bp.post("/units")
+def units_create():
+    body = json_body()
+    if not isinstance(body, dict):
+        raise QueryError("请求体应为对象：{key, title, parent, order}")
+    unit = units.create_unit(db(), g.actor, body.get("key"), body.get("title"), body.get("parent"),
+                             body.get("order"))
+    return jsonify(unit), 201
+
+
+@bp.get("/ledgers/<key>/permissions")
+def permissions_show(key: str):
+    return jsonify(permissions.get_permissions(db(), g.actor, key))
+
+
+@bp.put("/ledgers/<key>/permissions")
+def permissions_update(key: str):
+    return jsonify(permissions.set_permissions(db(), g.actor, key, json_body()))
 
 
 @bp.get("/openapi.json")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Forbidden, LedgerError
+from .errors import DefinitionError, Forbidden, LedgerError
 
 ROLES = ("admin", "editor", "viewer")
 ROLE_TITLES = {"admin": "管理员", "editor": "编辑", "viewer": "只读"}
@@ -167,7 +167,7 @@ def check_rules(document: Any, unit_keys: set[str]) -> list[dict]:
     errors = []
     rules = document.get("rules") if isinstance(document, dict) else None
     if not isinstance(rules, list):
-        raise LedgerError("权限设置应为 {\"rules\": [...]}", [{"path": "/rules", "message": "应为列表"}])
+        raise DefinitionError("权限设置应为 {\"rules\": [...]}", [{"path": "/rules", "message": "应为列表"}])
     out = []
     for i, rule in enumerate(rules):
         at = f"/rules/{i}"
@@ -194,5 +194,5 @@ def check_rules(document: Any, unit_keys: set[str]) -> list[dict]:
                 clean["unit"] = unit
             out.append(clean)
     if errors:
-        raise LedgerError("权限设置有误", errors)
+        raise DefinitionError("权限设置有误", errors)
     return out

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .access import Actor, require
-from .errors import Conflict, LedgerError, NotFound
+from .errors import Conflict, DefinitionError, NotFound
 from .models import Database, units
 
 KEY_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -31,7 +31,7 @@ def create_unit(db: Database, actor: Actor, key: Any, title: Any, parent: Any = 
                                  or not 0 <= position <= 10**6):
         errors.append({"path": "/order", "message": "排序应为 0 到 1000000 的整数"})
     if errors:
-        raise LedgerError("单位信息有误", errors)
+        raise DefinitionError("单位信息有误", errors)
     title = title.strip()
     try:
         with db.write() as conn:
