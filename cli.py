@@ -8,14 +8,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from core import accounts, audit, bootstrap, demo, importer, query, store, tabular
-from core.access import ROLES, SYSTEM, Actor
+from core import accounts, audit, bootstrap, demo, importer, query, store, tabular, units
+from core.access import ROLES, SYSTEM
 from core.errors import DefinitionError, LedgerError, NotFound
 from core.models import Database
 
 users_cli = AppGroup("users", help="用户与 API 令牌")
 ledgers_cli = AppGroup("ledgers", help="台帐定义、导出与导入")
 audit_cli = AppGroup("audit", help="审计记录")
+units_cli = AppGroup("units", help="单位（组织机构）")
 
 
 def db() -> Database:
@@ -67,10 +68,37 @@ def demo_command():
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--unit", default=None, help="所属单位的标识（units create 时的 KEY）")
 @clean_errors
-def users_create(name, role, password):
-    accounts.create_user(db(), name, role, password)
-    click.echo(f"已创建用户 {name}（{role}）")
+def users_create(name, role, password, unit):
+    accounts.create_user(db(), name, role, password, unit=unit)
+    click.echo(f"已创建用户 {name}（{role}）" + (f"，单位 {unit}" if unit else ""))
+
+
+@users_cli.command("unit", help="设置用户所属单位（不给 KEY：清除）")
+@click.argument("name")
+@click.argument("unit", required=False)
+@clean_errors
+def users_unit(name, unit):
+    accounts.set_unit(db(), name, unit)
+    click.echo(f"已将 {name} 的单位设为 {unit}" if unit else f"已清除 {name} 的单位")
+
+
+@units_cli.command("create", help="新建单位（组织机构）")
+@click.argument("key")
+@click.option("--title", required=True, help="单位名称，如 秘书科（台帐中“承办单位”填的就是它）")
+@click.option("--parent", default=None, help="上级单位的标识")
+@click.option("--order", "order", type=int, default=None, help="同级排序（默认排在最后）")
+@clean_errors
+def units_create(key, title, parent, order):
+    unit = units.create_unit(db(), SYSTEM, key, title, parent, order)
+    click.echo(f"已创建单位 {unit['key']}（{unit['title']}）" + (f"，上级 {parent}" if parent else ""))
+
+
+@units_cli.command("list", help="按层级列出单位")
+def units_list():
+    for unit in units.list_units(db()):
+        click.echo(f"{'  ' * unit['depth']}{unit['key']}\t{unit['title']}")
 
 
 @users_cli.command("token", help="为用户生成新的 API 令牌（只显示一次）")
@@ -186,7 +214,7 @@ def ledgers_import(key, file, dry_run, upsert, rejects, user):
         match = next((u for u in accounts.list_users(db()) if u["name"] == user and u["active"]), None)
         if match is None:
             raise NotFound(f"用户“{user}”不存在或已停用")
-        actor = Actor(match["name"], match["role"], match.get("id"))
+        actor = accounts.get_user(db(), match["id"])  # with its unit: the import obeys its scope
     options = importer.ImportOptions(dry_run=dry_run, upsert=upsert, filename=file)
     with open(file, "rb") as handle:
         report = importer.import_file(db(), actor, key, handle, options)
@@ -223,3 +251,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(ledgers_cli)
+    app.cli.add_command(units_cli)

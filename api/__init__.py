@@ -6,8 +6,8 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 
-from core import accounts, audit, query, store, workflow
-from core.access import can, require
+from core import accounts, audit, permissions, query, store, units, workflow
+from core.access import require
 from core.errors import QueryError
 from core.models import Database
 
@@ -61,7 +61,7 @@ def ledgers_show(key: str):
 @bp.put("/ledgers/<key>")
 def ledgers_update(key: str):
     document = json_body()
-    require(g.actor, "design", key)
+    require(g.actor, "define", key)
     query.get_ledger(db(), g.actor, key)  # 404 for an unknown ledger
     ledger_options = document.get("x-ledger") if isinstance(document, dict) else None
     if isinstance(ledger_options, dict) and ledger_options.get("key", key) != key:
@@ -108,7 +108,7 @@ def entries_show(key: str, entry_id: str):
     entry = query.get_entry(db(), g.actor, key, entry_id)
     _, definition = query.get_ledger(db(), g.actor, key)
     if workflow.workflow_of(definition) is not None:  # the steps this caller may take (PATCH the field)
-        steps = workflow.next_steps(definition, g.actor, entry["data"]) if can(g.actor, "write", key) else []
+        steps = workflow.next_steps(definition, g.actor, entry["data"]) if query.may(db(), g.actor, key, "edit") else []
         entry = {**entry, "next": steps}
     return entry_response(entry)
 
@@ -138,6 +138,33 @@ def entries_revisions(key: str, entry_id: str):
 def audit_index():
     """The audit trail, newest first (administrators); filters user, ledger, action, from, to."""
     return jsonify(audit.list_records(db(), g.actor, request.args))
+
+
+# --- units and permissions ----------------------------------------------------------------
+
+@bp.get("/units")
+def units_index():
+    return jsonify({"items": units.list_units(db())})
+
+
+@bp.post("/units")
+def units_create():
+    body = json_body()
+    if not isinstance(body, dict):
+        raise QueryError("请求体应为对象：{key, title, parent, order}")
+    unit = units.create_unit(db(), g.actor, body.get("key"), body.get("title"), body.get("parent"),
+                             body.get("order"))
+    return jsonify(unit), 201
+
+
+@bp.get("/ledgers/<key>/permissions")
+def permissions_show(key: str):
+    return jsonify(permissions.get_permissions(db(), g.actor, key))
+
+
+@bp.put("/ledgers/<key>/permissions")
+def permissions_update(key: str):
+    return jsonify(permissions.set_permissions(db(), g.actor, key, json_body()))
 
 
 @bp.get("/openapi.json")

@@ -126,6 +126,17 @@ def openapi_document() -> dict:
             "/ledgers/{key}/template.csv": {"get": _op("空白导入模板（CSV：表头和一行示例）", [KEY, HEADER])},
             "/ledgers/{key}/template.xlsx": {"get": _op("空白导入模板（XLSX：表头和一行示例）", [KEY, HEADER])},
             "/ledgers/{key}/import": {"post": IMPORT},
+            "/ledgers/{key}/permissions": {
+                "get": _op("台帐的权限规则（default 为 true：未设规则，按角色）", [KEY], returns="Permissions"),
+                "put": _op("设置台帐的权限规则（仅管理员；{\"default\": true} 恢复按角色）", [KEY],
+                           body="Permissions", errors=("400", "401", "403", "404", "413", "415", "422"),
+                           returns="Permissions"),
+            },
+            "/units": {
+                "get": _op("单位（组织机构）列表，按层级", returns="Units"),
+                "post": _op("新建单位（仅管理员）", body="Unit", ok="201",
+                            errors=("400", "401", "403", "404", "409", "413", "415", "422")),
+            },
             "/ledgers/{key}/reports": {"get": _op("台帐定义的报表：标识、标题、图表、分组", [KEY])},
             "/ledgers/{key}/reports/{report}": {"get": _op(
                 "运行报表：{key, title, chart, columns, rows, totals}；列表的筛选条件同样适用",
@@ -179,6 +190,20 @@ def openapi_document() -> dict:
                 "AuditPage": {"type": "object", "required": ["items", "total", "page", "size"], "properties": {
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditRecord"}},
                     "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"}}},
+                "Permissions": {"type": "object", "required": ["rules"], "properties": {
+                    "rules": {"type": "array", "items": {"type": "object", "required": ["role", "actions"],
+                              "properties": {
+                                  "role": {"type": "string", "enum": ["admin", "editor", "viewer"]},
+                                  "actions": {"type": "array", "items": {"type": "string", "enum": [
+                                      "read", "create", "edit", "delete", "export", "import", "define"]}},
+                                  "scope": {"type": "string", "enum": ["all", "unit", "own"]},
+                                  "unit": {"type": "string", "description": "只对该单位及其下级单位的用户生效"}}}},
+                    "default": {"type": "boolean"}}},
+                "Unit": {"type": "object", "required": ["key", "title"], "properties": {
+                    "key": {"type": "string"}, "title": {"type": "string"},
+                    "parent": {"type": ["string", "null"]}, "order": {"type": "integer"}}},
+                "Units": {"type": "object", "properties": {"items": {"type": "array", "items": {
+                    "$ref": "#/components/schemas/Unit"}}}},
                 "Error": {"type": "object", "required": ["error", "errors"], "properties": {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object"}}}},

@@ -1,33 +1,56 @@
 """Who may do what: the one place a permission rule is written.
 
-Every engine function that reads or writes takes an Actor and asks `require` before it
-touches a ledger, so a rule added here applies to pages, the API, exports and reports at once.
+Every engine function that reads or writes asks `require` once it has the ledger row, so a
+rule added here applies to pages, the API, exports and reports at once.
+
+A ledger may carry rules (`ledgers.permissions`): [{"role", "actions", "scope", "unit"?}]. A
+rule applies to users of its role (and, with "unit", only to users of that unit or a unit below
+it). Without rules a ledger keeps the plain role behaviour (DEFAULT_ACTIONS, scope all).
+Admins may always do everything, on every row.
+
+`scope(actor, ledger)` says which rows a reader sees: all, those of the actor's unit and the
+units below it (`x-ledger.unit_field` holds unit titles), or the actor's own entries. The
+condition is built in core/query.py `conditions()`, so every surface shares it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from .errors import Forbidden
+from .errors import DefinitionError, Forbidden
 
 ROLES = ("admin", "editor", "viewer")
 ROLE_TITLES = {"admin": "管理员", "editor": "编辑", "viewer": "只读"}
-_ALLOWED = {
-    "admin": {"read", "write", "design", "manage_users"},
-    "editor": {"read", "write"},
-    "viewer": {"read"},
+ACTIONS = ("read", "create", "edit", "delete", "export", "import", "define")
+ACTION_TITLES = {"read": "查看", "create": "新增", "edit": "修改", "delete": "删除",
+                 "export": "导出", "import": "导入", "define": "修改台帐定义"}
+SCOPES = ("all", "unit", "own")
+SCOPE_TITLES = {"all": "全部记录", "unit": "本单位及下级单位", "own": "本人录入"}
+DEFAULT_ACTIONS = {
+    "admin": set(ACTIONS),
+    "editor": {"read", "create", "edit", "delete", "export", "import"},
+    "viewer": {"read", "export"},
 }
-_ACTION_TITLES = {"read": "查看", "write": "编辑", "design": "修改台帐定义", "manage_users": "管理用户"}
+# Older, coarser names still accepted by can(): write = any of create/edit/delete.
+_ALIASES = {"write": ("create", "edit", "delete"), "design": ("define",)}
+_TITLES = {**ACTION_TITLES, "write": "编辑", "design": "修改台帐定义", "manage_users": "管理用户"}
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The caller as the engine sees it: a name for the record and a role for the rules."""
+    """The caller as the engine sees it: a name for the record, a role and a unit for the rules."""
 
     name: str
     role: str
     id: int | None = None
     # The server itself (CLI demo data, imports without --user): may set any workflow state.
     system: bool = False
+    unit_key: str | None = None
+    unit_title: str | None = None
+    # Titles of the actor's unit and every unit below it (what a unit scope lets it see).
+    unit_titles: frozenset = frozenset()
+    # Keys of the actor's unit and every unit above it (which unit rules apply to it).
+    unit_path: tuple = ()
 
     @property
     def is_admin(self) -> bool:
@@ -37,13 +60,139 @@ class Actor:
 SYSTEM = Actor("system", "admin", system=True)
 
 
-def can(actor: Actor | None, action: str, ledger_key: str | None = None) -> bool:
-    """True when `actor` may perform `action` (read, write, design, manage_users) on a ledger."""
+@dataclass(frozen=True)
+class Scope:
+    """Which rows an actor reaches: reach all | unit (units: titles) | own (name)."""
+
+    reach: str = "all"
+    units: frozenset = frozenset()
+    name: str = ""
+
+    @property
+    def limited(self) -> bool:
+        return self.reach != "all"
+
+
+ALL = Scope()
+
+
+class Guarded(dict):
+    """A ledger row's values with its rules ("permissions"): what can() and scope() read.
+    Its values read as attributes too (`ledger.id`), like the row it wraps."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def with_rules(conn: Any, row: Any) -> Guarded:
+    """The ledger row `row` with its permission rules loaded (one primary-key read)."""
+    from sqlalchemy import select
+
+    from .models import ledger_permissions
+    rules = conn.execute(select(ledger_permissions.c.rules)
+                         .where(ledger_permissions.c.ledger_id == row.id)).scalar()
+    return Guarded(dict(row._mapping), permissions=rules)
+
+
+def _rules(ledger: Any) -> list | None:
+    """A ledger's rules: from a ledger row / mapping, or None for a bare key or no ledger."""
+    if ledger is None or isinstance(ledger, str):
+        return None
+    if isinstance(ledger, Guarded):
+        return ledger.get("permissions")
+    raise TypeError("a ledger row must be passed through access.with_rules()")
+
+
+def _matching(actor: Actor, rules: list) -> list[dict]:
+    return [r for r in rules if r.get("role") == actor.role
+            and (not r.get("unit") or r["unit"] in actor.unit_path)]
+
+
+def actions(actor: Actor | None, ledger: Any = None) -> set[str]:
+    """What `actor` may do on `ledger` (a ledger row, or a key / None: the plain role behaviour)."""
+    if actor is None:
+        return set()
+    if actor.is_admin:
+        return set(ACTIONS)
+    rules = _rules(ledger)
+    if rules is None:
+        return set(DEFAULT_ACTIONS.get(actor.role, set()))
+    out: set[str] = set()
+    for rule in _matching(actor, rules):
+        out.update(rule.get("actions") or ())
+    return out
+
+
+def can(actor: Actor | None, action: str, ledger: Any = None) -> bool:
+    """True when `actor` may perform `action` on `ledger`.
+
+    `ledger` is the ledger row (its rules apply) or a key / None (the plain role behaviour:
+    callers that hold the row must pass it). Actions: read create edit delete export import
+    define, and manage_users (admins); `write` means any of create/edit/delete."""
     if actor is None:
         return False
-    return action in _ALLOWED.get(actor.role, set())
+    if action == "manage_users":
+        return actor.is_admin
+    allowed = actions(actor, ledger)
+    return any(a in allowed for a in _ALIASES.get(action, (action,)))
 
 
-def require(actor: Actor | None, action: str, ledger_key: str | None = None) -> None:
-    if not can(actor, action, ledger_key):
-        raise Forbidden(f"没有权限{_ACTION_TITLES.get(action, action)}")
+def require(actor: Actor | None, action: str, ledger: Any = None) -> None:
+    if not can(actor, action, ledger):
+        raise Forbidden(f"没有权限{_TITLES.get(action, action)}")
+
+
+def scope(actor: Actor | None, ledger: Any = None, action: str = "read") -> Scope:
+    """The rows `actor` reaches on `ledger` for `action`: the widest scope of the rules that
+    grant it (all > unit > own). Admins and ledgers without rules: all."""
+    if actor is None or actor.is_admin:
+        return ALL
+    rules = _rules(ledger)
+    if rules is None:
+        return ALL
+    kinds = {r.get("scope", "all") for r in _matching(actor, rules) if action in (r.get("actions") or ())}
+    if not kinds or "all" in kinds:
+        return ALL
+    if "unit" in kinds:
+        return Scope("unit", frozenset(actor.unit_titles), actor.name)
+    return Scope("own", frozenset(), actor.name)
+
+
+def check_rules(document: Any, unit_keys: set[str]) -> list[dict]:
+    """A permissions document ({"rules": [...]}) checked; returns the rules, or a LedgerError
+    listing every problem (with its path)."""
+    errors = []
+    rules = document.get("rules") if isinstance(document, dict) else None
+    if not isinstance(rules, list):
+        raise DefinitionError("权限设置应为 {\"rules\": [...]}", [{"path": "/rules", "message": "应为列表"}])
+    out = []
+    for i, rule in enumerate(rules):
+        at = f"/rules/{i}"
+        if not isinstance(rule, dict):
+            errors.append({"path": at, "message": "每条规则应为对象"})
+            continue
+        extra = set(rule) - {"role", "actions", "scope", "unit"}
+        if extra:
+            errors.append({"path": at, "message": f"不认识的属性：{', '.join(sorted(map(str, extra)))}"})
+        if rule.get("role") not in ROLES:
+            errors.append({"path": at + "/role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
+        acts = rule.get("actions")
+        if not isinstance(acts, list) or not all(isinstance(a, str) and a in ACTIONS for a in acts):
+            errors.append({"path": at + "/actions", "message": f"操作应为列表，取值 {' / '.join(ACTIONS)}"})
+        sc = rule.get("scope", "all")
+        if sc not in SCOPES:
+            errors.append({"path": at + "/scope", "message": f"范围应为 {' / '.join(SCOPES)} 之一"})
+        unit = rule.get("unit")
+        if unit is not None and (not isinstance(unit, str) or unit not in unit_keys):
+            errors.append({"path": at + "/unit", "message": f"单位“{unit}”不存在"})
+        if not errors:
+            clean = {"role": rule["role"], "actions": sorted(set(acts), key=ACTIONS.index), "scope": sc}
+            if unit:
+                clean["unit"] = unit
+            out.append(clean)
+    if errors:
+        raise DefinitionError("权限设置有误", errors)
+    return out

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import units
 from .access import ROLES, Actor
 from .errors import Conflict, LedgerError, NotFound
 from .models import Database, api_tokens, login_attempts, users, utcnow
@@ -22,7 +23,7 @@ MIN_PASSWORD = 8
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def create_user(db: Database, name: str, role: str, password: str) -> Actor:
+def create_user(db: Database, name: str, role: str, password: str, unit: str | None = None) -> Actor:
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise LedgerError("用户名应为 1-64 个字母、数字或 . @ - _")
     if role not in ROLES:
@@ -33,12 +34,23 @@ def create_user(db: Database, name: str, role: str, password: str) -> Actor:
         with db.write() as conn:
             if conn.execute(select(users.c.id).where(users.c.name == name)).first():
                 raise Conflict(f"用户“{name}”已存在")
+            # unit_id only when given: a database at an older revision (upgrade tests) has no column
+            extra = {"unit_id": units.unit_id(conn, unit)} if unit else {}
             user_id = conn.execute(insert(users).values(
                 name=name, role=role, password_hash=generate_password_hash(password),
-                active=True, created_at=utcnow())).inserted_primary_key[0]
+                active=True, created_at=utcnow(), **extra)).inserted_primary_key[0]
+            if not unit:
+                return Actor(name, role, user_id)
+            return units.actor_for(conn, conn.execute(select(users).where(users.c.id == user_id)).one())
     except IntegrityError:  # created by another request at the same moment
         raise Conflict(f"用户“{name}”已存在") from None
-    return Actor(name, role, user_id)
+
+
+def set_unit(db: Database, name: str, unit: str | None) -> None:
+    with db.write() as conn:
+        unit_id = units.unit_id(conn, unit) if unit else None
+        if conn.execute(update(users).where(users.c.name == name).values(unit_id=unit_id)).rowcount != 1:
+            raise NotFound(f"用户“{name}”不存在")
 
 
 def _keep_an_admin(conn, name: str) -> None:
@@ -90,7 +102,8 @@ def authenticate(db: Database, name: str, password: str) -> Actor | None:
         return None
     if not check_password_hash(row.password_hash, password or ""):
         return None
-    return Actor(row.name, row.role, row.id)
+    with db.read() as conn:
+        return units.actor_for(conn, row)
 
 
 def get_user(db: Database, user_id: int) -> Actor | None:
@@ -102,7 +115,7 @@ def session_user(db: Database, user_id: int) -> tuple[Actor, int] | None:
     """The active user `user_id` and their session generation, else None."""
     with db.read() as conn:
         row = conn.execute(select(users).where(users.c.id == user_id, users.c.active.is_(True))).first()
-    return (Actor(row.name, row.role, row.id), row.session_gen) if row else None
+        return (units.actor_for(conn, row), row.session_gen) if row else None
 
 
 def end_sessions(db: Database, user_id: int) -> None:
@@ -237,7 +250,7 @@ def actor_for_token(db: Database, token: str) -> Actor | None:
     with db.read() as conn:
         row = conn.execute(select(users).join(api_tokens, api_tokens.c.user_id == users.c.id)
                            .where(api_tokens.c.token_hash == _digest(token), users.c.active.is_(True))).first()
-    return Actor(row.name, row.role, row.id) if row else None
+        return units.actor_for(conn, row) if row else None
 
 
 def _digest(token: str) -> str:

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from sqlalchemy import case, false, func, select
 
-from . import audit
-from .access import Actor, require
+from . import access, audit
+from .access import Actor
+from .query import readable, scope_condition
 from .errors import NotFound, QueryError
 from .indexes import ledger_clause
 from .models import Database, entries
-from .store import definition_of
 
 if TYPE_CHECKING:
     from .definition import Definition, Field
@@ -42,12 +42,14 @@ def bulletin(db: Database, actor: Actor, key: str, start: Any, end: Any, today: 
     `start` and `end` (dates or ISO text, both included) bound the items' deadlines; `today`
     (the caller's local date) decides what is overdue.
     """
-    require(actor, "read", key)
     start, end = parse_period(start, end)
     with db.read() as conn:
-        ledger, definition = definition_of(conn, key)
+        ledger, definition = readable(conn, actor, key)
         spec = bulletin_spec(definition)
         parts = _Parts(db.dialect, definition, spec, ledger.id, start, end, today)
+        limit = scope_condition(db.dialect, definition, access.scope(actor, ledger))
+        if limit is not None:
+            parts.where.append(limit)
         grouped = conn.execute(parts.by_unit()).all()
         late = conn.execute(parts.overdue_items()).all()
     audit.record(db, actor, "report", key, rows=len(grouped),

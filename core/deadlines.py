@@ -88,13 +88,16 @@ def due_order(dialect: str, definition: Definition) -> list:
 
 
 def deadline_counts(conn: Connection, dialect: str, definition: Definition, ledger_id: int,
-                    today: dt.date | None = None, days: int = DEFAULT_SOON_DAYS) -> dict[str, int]:
-    """{open, overdue, soon} counts of a ledger's live entries in one aggregate query."""
+                    today: dt.date | None = None, days: int = DEFAULT_SOON_DAYS,
+                    scope: Any = None) -> dict[str, int]:
+    """{open, overdue, soon} counts of a ledger's live entries in one aggregate query;
+    `scope`: the caller's scope condition (core/query.py scope_condition), None for all."""
     today = today or local_today()
     terms = {name: func.count().filter(due_condition(dialect, definition, name, today, days))
              for name in ("open", "overdue", "soon")}
     row = conn.execute(select(*(t.label(n) for n, t in terms.items())).select_from(entries)
-                       .where(ledger_clause(ledger_id), entries.c.deleted_at.is_(None))).one()
+                       .where(ledger_clause(ledger_id), entries.c.deleted_at.is_(None),
+                              *([scope] if scope is not None else []))).one()
     return {name: int(getattr(row, name) or 0) for name in terms}
 
 

@@ -138,6 +138,12 @@ class Definition:
         return self.options.get("business_key")
 
     @property
+    def unit_field(self) -> "Field | None":
+        """The field holding the owning unit's title (x-ledger.unit_field), if any."""
+        key = self.options.get("unit_field")
+        return self.by_key.get(key) if key else None
+
+    @property
     def overdue(self) -> dict | None:
         return self.options.get("overdue")
 

@@ -18,13 +18,15 @@ from typing import IO, Any, Iterator
 import openpyxl
 from sqlalchemy import select
 
+from . import access
 from .access import Actor, require
 from .coerce import CellError, from_cell, is_blank, neutralise
 from .definition import Definition
 from .errors import EntryInvalid, LedgerError, QueryError
 from .models import Database, entries
 from .counts import Tally, field_expr
-from .store import definition_of, insert_valid, lock_ledger, unique_keys, update_valid
+from .query import scope_condition
+from .store import definition_of, insert_valid, lock_ledger, out_of_scope, unique_keys, update_valid
 from .tabular import EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, TITLE_SEPARATOR, Column, field_columns
 from .validation import validate_entry
 from . import audit, workflow
@@ -53,6 +55,7 @@ class ImportOptions:
     upsert: bool = False
     filename: str = ""
     max_rows: int = MAX_ROWS
+    scope: access.Scope = access.ALL  # set by import_file from the importer's permissions
 
 
 @dataclass
@@ -370,9 +373,12 @@ def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
                 options: ImportOptions | None = None) -> ImportReport:
     """Check (and unless dry_run, store) every row of a CSV/XLSX file; all or nothing."""
     options = options or ImportOptions()
-    require(actor, "write", key)
     with db.read() as conn:
-        _, definition = definition_of(conn, key)
+        ledger_row_, definition = definition_of(conn, key)
+        ledger_row_ = access.with_rules(conn, ledger_row_)
+    require(actor, "import", ledger_row_)
+    # Upserts see only the rows in the importer's scope; new rows must fall inside it.
+    options.scope = access.scope(actor, ledger_row_, "import")
     if options.upsert and not definition.business_key:
         raise QueryError("该台帐未声明业务主键（x-ledger.business_key），不能按主键更新")
     sheet = open_sheet(stream, options.filename, options.max_rows)
@@ -405,7 +411,8 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
          mapped: list, children: dict, options: ImportOptions, report: ImportReport,
          tally: Tally | None = None) -> None:
     bkey = definition.business_key
-    existing = _existing_keys(conn, definition) if bkey else {}
+    sc = options.scope
+    existing = _existing_keys(conn, definition, sc) if bkey else {}
     seen_keys: dict[Any, int] = {}
     pending: list[dict] = []
     writing = ledger_id is not None
@@ -435,6 +442,11 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
             target = existing.get(value)
             if target is not None and not options.upsert and not errors:
                 errors.append(_key_error(definition, row_no, "已存在（可选择“按业务主键更新”）"))
+        if not errors:
+            outside = out_of_scope(definition, sc, data)
+            if outside:
+                errors.append({"row": row_no, "field": definition.unit_field.key,
+                               "column": definition.unit_field.title, "message": outside})
         if target is None and not errors:  # a new entry starts in an initial workflow state
             try:
                 workflow.check_create(definition, actor, data)
@@ -452,7 +464,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         if target is not None:
             keep = {f.key for f in definition.fields} - {c.path[0] for c in mapped if c is not None}
             try:
-                update_valid(conn, actor, definition, target[0], target[1], data, keep, "import", tally)
+                update_valid(conn, actor, definition, target[0], target[1], data, keep, "import", tally, sc)
             except EntryInvalid as exc:
                 _reject(report, row_no, cells, _row_errors(definition, row_no, exc))
                 continue
@@ -484,12 +496,15 @@ def _reject(report: ImportReport, row_no: int, cells: list, errors: list[dict]) 
     report.rejected.append([row_no, *shown[:len(report.headers)], "；".join(e["message"] for e in errors)])
 
 
-def _existing_keys(conn, definition: Definition) -> dict[Any, tuple[int, int]]:
-    """{business key value: (entry id, row version)} of the ledger's live entries."""
+def _existing_keys(conn, definition: Definition, sc: access.Scope = access.ALL) -> dict[Any, tuple[int, int]]:
+    """{business key value: (entry id, row version)} of the ledger's live entries in scope `sc`
+    (an upsert never sees, so never touches, a row outside the importer's scope)."""
     f = definition.by_key[definition.business_key]
     from_ledger, _ = definition_of(conn, definition.key)
+    limit = scope_condition(conn.dialect.name, definition, sc)
     rows = conn.execute(select(entries.c.id, entries.c.version, field_expr(conn.dialect.name, f))
-                        .where(entries.c.ledger_id == from_ledger.id, entries.c.deleted_at.is_(None)))
+                        .where(entries.c.ledger_id == from_ledger.id, entries.c.deleted_at.is_(None),
+                               *([limit] if limit is not None else [])))
     return {_key_form(value): (entry_id, version) for entry_id, version, value in rows if value is not None}
 
 

@@ -26,6 +26,17 @@ class Base(DeclarativeBase):
     pass
 
 
+class Unit(Base):
+    """A unit of the organisation (组织机构): a tree by parent_id, siblings in `position` order."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -33,6 +44,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", name="fk_users_unit_id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Written into a session at login and compared on every request; bumped to end all sessions.
     session_gen: Mapped[int] = mapped_column(Integer, server_default="0")
@@ -71,6 +83,16 @@ class Ledger(Base):
     entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LedgerPermission(Base):
+    """A ledger's permission rules (core/access.py); no row: the plain role behaviour."""
+
+    __tablename__ = "ledger_permissions"
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id"), primary_key=True)
+    rules: Mapped[list] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class LedgerVersion(Base):
@@ -160,9 +182,11 @@ class AuditRecord(Base):
 
 
 users, api_tokens, login_attempts = User.__table__, ApiToken.__table__, LoginAttempt.__table__
+units = Unit.__table__
 ledgers, ledger_versions = Ledger.__table__, LedgerVersion.__table__
 entries, revisions, entry_counts = Entry.__table__, Revision.__table__, EntryCount.__table__
 entry_sequences = EntrySequence.__table__
+ledger_permissions = LedgerPermission.__table__
 audit_log = AuditRecord.__table__
 
 

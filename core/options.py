@@ -95,6 +95,9 @@ def _check_keys(names: _Names, options: dict) -> None:
         if f is not None and not f.type.is_day:
             names.add("/x-ledger/overdue/date", "超期判断应使用日期字段")
         names.known(overdue.get("status"), "/x-ledger/overdue/status")
+    f = names.known(options.get("unit_field"), "/x-ledger/unit_field", want_scalar=False)
+    if f is not None and (not f.scalar or f.type.multiple or not f.type.searchable or f.type.is_date):
+        names.add("/x-ledger/unit_field", f"所属单位字段应为单值的文本或选项字段（“{f.title}”不是）")
 
 
 BULLETIN_FIELDS = {"unit": ("scalar", "承办单位字段应为单值字段（文本或选项）"),

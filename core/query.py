@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import func, select, true
+from sqlalchemy import false, func, select, true
 
-from .access import Actor, can, require
+from . import access
+from .access import Actor, Scope, can, require
 from .definition import Definition, Field
 from .errors import NotFound, QueryError
 from .kinds import OPS, ParseError
@@ -40,6 +41,7 @@ class ListQuery:
     due: str = ""                    # overdue | soon | open (deadlines.DUE_FILTERS)
     due_days: int = deadlines.DEFAULT_SOON_DAYS
     today: dt.date = dc_field(default_factory=local_today)
+    scope: Scope = access.ALL       # the rows the caller may reach (core/access.py scope)
 
 
 # --- ledgers -----------------------------------------------------------------------------
@@ -49,27 +51,78 @@ def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False) ->
 
     With `deadlines_counted`, a ledger with an overdue rule also gets `deadlines`: its open,
     overdue and due-soon counts, one aggregate query per such ledger (the index page)."""
-    require(actor, "read")
+    if actor is None:
+        require(actor, "read")
     today = local_today()
     with db.read() as conn:
         rows = conn.execute(select(ledgers).order_by(ledgers.c.id)).all()
         out = []
         for row in rows:
-            if not can(actor, "read", row.key):
+            row = access.with_rules(conn, row)
+            if not can(actor, "read", row):
                 continue
             _, definition = definition_of(conn, row.key)
             summary = ledger_summary(row, definition)
+            sc = access.scope(actor, row)
+            if sc.limited:
+                summary["entry_count"] = conn.execute(
+                    select(func.count()).select_from(entries)
+                    .where(*conditions(db.dialect, definition, row.id, ListQuery(scope=sc)))).scalar_one()
+            summary["actions"] = sorted(access.actions(actor, row), key=access.ACTIONS.index)
             if deadlines_counted and definition.overdue:
-                summary["deadlines"] = deadlines.deadline_counts(conn, db.dialect, definition, row.id, today)
+                summary["deadlines"] = deadlines.deadline_counts(
+                    conn, db.dialect, definition, row.id, today,
+                    scope=scope_condition(db.dialect, definition, sc))
             out.append(summary)
         return out
 
 
 def get_ledger(db: Database, actor: Actor, key: str, version: int | None = None) -> tuple[dict, Definition]:
-    require(actor, "read", key)
     with db.read() as conn:
-        row, definition = definition_of(conn, key, version)
-        return ledger_summary(row, definition), definition
+        row, definition = readable(conn, actor, key, version)
+        summary = ledger_summary(row, definition)
+        summary["actions"] = sorted(access.actions(actor, row), key=access.ACTIONS.index)
+        sc = access.scope(actor, row)
+        if sc.limited:
+            summary["entry_count"] = conn.execute(
+                select(func.count()).select_from(entries)
+                .where(*conditions(db.dialect, definition, row.id, ListQuery(scope=sc)))).scalar_one()
+        return summary, definition
+
+
+def readable(conn, actor: Actor, key: str, version: int | None = None, action: str = "read"):
+    """The ledger row and definition, once `actor` may `action` on it (its rules apply)."""
+    row, definition = definition_of(conn, key, version)
+    row = access.with_rules(conn, row)
+    require(actor, action, row)
+    return row, definition
+
+
+def allowed(db: Database, actor: Actor, key: str) -> set[str]:
+    """The actions `actor` has on ledger `key` (for pages deciding which buttons to show)."""
+    with db.read() as conn:
+        row = access.with_rules(conn, definition_of(conn, key)[0])
+    return access.actions(actor, row)
+
+
+def may(db: Database, actor: Actor, key: str, action: str) -> bool:
+    """Whether `actor` may `action` on ledger `key` under its rules (write: create/edit/delete)."""
+    with db.read() as conn:
+        row = access.with_rules(conn, definition_of(conn, key)[0])
+    return can(actor, action, row)
+
+
+def check(db: Database, actor: Actor, key: str, action: str) -> None:
+    """Forbidden unless `actor` may `action` on ledger `key` (for pages before they show a form)."""
+    with db.read() as conn:
+        row = access.with_rules(conn, definition_of(conn, key)[0])
+    require(actor, action, row)
+
+
+def scope_of(db: Database, actor: Actor, key: str, action: str = "read") -> Scope:
+    with db.read() as conn:
+        row = access.with_rules(conn, definition_of(conn, key)[0])
+    return access.scope(actor, row, action)
 
 
 def ledger_summary(row: Any, definition: Definition) -> dict:
@@ -79,9 +132,8 @@ def ledger_summary(row: Any, definition: Definition) -> dict:
 
 
 def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
-    require(actor, "read", key)
     with db.read() as conn:
-        ledger, _ = definition_of(conn, key)
+        ledger, _ = readable(conn, actor, key)
         rows = conn.execute(select(ledger_versions.c.version, ledger_versions.c.created_at,
                                    ledger_versions.c.created_by)
                             .where(ledger_versions.c.ledger_id == ledger.id)
@@ -94,10 +146,10 @@ def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
 
 def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> dict:
     """One page of a ledger's live entries: {items, total, page, size}."""
-    require(actor, "read", key)
     with db.read() as conn:
-        ledger, definition = definition_of(conn, key)
+        ledger, definition = readable(conn, actor, key)
         q = parse_params(definition, params)
+        q.scope = access.scope(actor, ledger)
         where = conditions(db.dialect, definition, ledger.id, q)
         columns = [entries]
         if definition.overdue:
@@ -109,7 +161,7 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
             items.append(entry_view(definition, row._mapping, key))
             if definition.overdue:
                 items[-1]["overdue"] = bool(row._mapping["_overdue"])
-        if not q.filters and not q.search and not q.due:
+        if not q.filters and not q.search and not q.due and not q.scope.limited:
             total = ledger.entry_count
         elif q.page == 1 and len(items) < q.size:
             total = len(items)
@@ -124,19 +176,22 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
 
 def _counted(definition: Definition, q: ListQuery) -> bool:
     """True when the total is kept in entry_counts: one equality filter on a counted choice."""
-    if q.search or q.due or len(q.filters) != 1:
+    if q.search or q.due or len(q.filters) != 1 or q.scope.limited:
         return False
     f, op, value = q.filters[0]
     return op == "eq" and isinstance(value, str) and f in counts.counted_fields(definition)
 
 
 def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
-                 batch: int = 1000) -> tuple[Definition, Iterator[dict]]:
-    """All matching entries in list order, fetched in batches (for exports: flat memory)."""
-    require(actor, "read", key)
+                 batch: int = 1000, action: str = "read") -> tuple[Definition, Iterator[dict]]:
+    """All matching entries in list order, fetched in batches (for exports: flat memory).
+    `action`: export for the file downloads (also needs read)."""
     with db.read() as conn:
-        ledger, definition = definition_of(conn, key)
+        ledger, definition = readable(conn, actor, key)
+        if action != "read":
+            require(actor, action, ledger)
     q = parse_params(definition, params, paged=False)
+    q.scope = access.scope(actor, ledger)
     where = conditions(db.dialect, definition, ledger.id, q)
 
     def rows() -> Iterator[dict]:
@@ -150,13 +205,13 @@ def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
 
 
 def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
-    require(actor, "read", key)
+    """One live entry; an entry outside the caller's scope is as missing as a deleted one (404)."""
     entry_id = _int_id(entry_id)
     with db.read() as conn:
-        ledger, definition = definition_of(conn, key)
+        ledger, definition = readable(conn, actor, key)
         row = conn.execute(select(entries).where(
-            entries.c.id == entry_id, entries.c.ledger_id == ledger.id,
-            entries.c.deleted_at.is_(None))).first()
+            entries.c.id == entry_id,
+            *conditions(db.dialect, definition, ledger.id, ListQuery(scope=access.scope(actor, ledger))))).first()
         if row is None:
             raise NotFound(f"记录 {entry_id} 不存在")
         return entry_view(definition, row._mapping, key)
@@ -276,7 +331,22 @@ def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuer
         where.append(_any(terms) if terms else true())
     if q.due:
         where.append(deadlines.due_condition(dialect, definition, q.due, q.today, q.due_days))
+    if q.scope.limited:
+        where.append(scope_condition(dialect, definition, q.scope))
     return where
+
+
+def scope_condition(dialect: str, definition: Definition, sc: Scope):
+    """The rows a scope reaches: the unit field among the unit titles (unit), or the rows the
+    actor created (own; also unit scope on a ledger that names no unit field). None: all."""
+    if not sc.limited:
+        return None
+    f = definition.unit_field
+    if sc.reach == "unit" and f is not None:
+        if not sc.units:
+            return false()
+        return field_expr(dialect, f).in_(sorted(sc.units))
+    return entries.c.created_by == sc.name
 
 
 def _condition(dialect: str, f: Field, op: str, value: Any):

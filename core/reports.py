@@ -14,16 +14,15 @@ from typing import Any
 
 from sqlalchemy import Integer, String, case, cast, func, literal, select
 
-from . import audit
-from .access import Actor, require
+from . import access, audit
+from .access import Actor
 from .counts import field_expr
 from .definition import Definition, Field
 from .errors import NotFound, QueryError
 from .models import Database, entries
-from .query import conditions, parse_params
+from .query import conditions, parse_params, readable
 from .reportspec import (BUCKET_TITLES, COMPARE, DERIVED, EMPTY, SpecError, check_reports, declared_pairs,
                          measure_key, resolve_date)
-from .store import definition_of
 
 __all__ = ["EMPTY", "check_reports", "find_report", "list_reports", "resolve_date", "run_report"]
 FN_TITLES = {"count": "数量", "sum": "合计", "avg": "平均", "min": "最小", "max": "最大", "ratio": "比率", "diff": "差值"}
@@ -55,9 +54,8 @@ class Measure:
 
 def list_reports(db: Database, actor: Actor, key: str) -> list[dict]:
     """The reports a ledger declares: key, title, chart and what they group by."""
-    require(actor, "read", key)
     with db.read() as conn:
-        _, definition = definition_of(conn, key)
+        _, definition = readable(conn, actor, key)
     out = []
     for report in definition.reports:
         groups = [_group(definition, spec) for spec in report["group_by"]]
@@ -130,12 +128,12 @@ def filter_clauses(dialect: str, definition: Definition, spec: dict) -> list:
 
 def run_report(db: Database, actor: Actor, key: str, report_key: str, params: Any = None) -> dict:
     """One report over the live entries matching its filter and the list's `params`."""
-    require(actor, "read", key)
     with db.read() as conn:
-        ledger, definition = definition_of(conn, key)
+        ledger, definition = readable(conn, actor, key)
         report = find_report(definition, report_key)
         dialect = db.dialect
         q = parse_params(definition, params, paged=False)
+        q.scope = access.scope(actor, ledger)
         where = conditions(dialect, definition, ledger.id, q)
         where += filter_clauses(dialect, definition, report.get("filter", {}))
         groups = [_group(definition, spec) for spec in report["group_by"]]

@@ -14,10 +14,10 @@ from sqlalchemy import (func, insert, select,
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, counts, indexes, numbering, workflow
+from . import access, audit, counts, indexes, numbering, workflow
 from .access import Actor, require
 from .definition import Definition, Field, load_definition
-from .errors import Conflict, NotFound, QueryError, StaleEntry
+from .errors import Conflict, Forbidden, NotFound, QueryError, StaleEntry
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
 from .settings import INT64
 from .validation import validate_entry
@@ -34,7 +34,7 @@ def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool
     With `must_be_new`, a ledger with the same key must not exist yet (409), checked inside
     the write transaction so that of several simultaneous creations exactly one wins.
     """
-    require(actor, "design")
+    require(actor, "define")
     definition = load_definition(document)
     try:
         return _save_version(db, actor, definition, must_be_new)
@@ -141,7 +141,6 @@ def create_entry(db: Database, actor: Actor, key: str, data: Any, source: str = 
 def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
                    source: str = "api", chunk: int = 2000) -> list[dict]:
     """Validate every row, then store them all in one transaction (all or nothing)."""
-    require(actor, "write", key)
     rows = list(rows)
     with unique_keys(db, key), db.write() as conn:
         # Counting the new entries first also reads (and locks) the ledger row: one statement
@@ -151,9 +150,13 @@ def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
                               .returning(*ledgers.c)).first()
         if ledger is None:
             raise NotFound(f"台帐“{key}”不存在")
+        ledger = access.with_rules(conn, ledger)
+        require(actor, "create", ledger)
         definition = _definition_for(conn, ledger)
         valid = [validate_entry(definition, row) for row in rows]
+        sc = access.scope(actor, ledger, "create")
         for row in valid:
+            _refuse_outside(definition, sc, row)
             workflow.check_create(definition, actor, row)
         tally = counts.Tally(definition)
         stored = _insert_rows(conn, actor, ledger.id, definition, valid, source, chunk, tally)
@@ -255,11 +258,13 @@ def _new_ids(conn: Connection, count: int) -> list[int]:
 def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
                  expected_version: Any, partial: bool = False, source: str = "api") -> dict:
     """Replace (or, with partial, merge into) an entry's data if nobody saved since `expected_version`."""
-    require(actor, "write", key)
     entry_id, expected_version = _int_id(entry_id), _int_version(expected_version)
     with unique_keys(db, key), db.write() as conn:
         ledger, definition = definition_of(conn, key)
-        current = _live_entry(conn, ledger.id, entry_id)
+        ledger = access.with_rules(conn, ledger)
+        require(actor, "edit", ledger)
+        sc = access.scope(actor, ledger, "edit")
+        current = _live_entry(conn, ledger.id, entry_id, definition, sc)
         if current.version != expected_version:
             raise StaleEntry(entry_view(definition, current._mapping, key))
         old = dict(current.data)
@@ -272,6 +277,7 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
         checked = {k: v for k, v in new.items() if not (k in retired and retired[k] == v)} \
             if isinstance(new, dict) else new
         validate_entry(definition, checked)
+        _refuse_outside(definition, sc, checked)
         workflow.check_change(definition, actor, old, checked)
         new = {**checked, **retired}
         tally = counts.Tally(definition)
@@ -283,17 +289,18 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
 
 def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_id: int,
                  expected_version: int, data: dict, keep: Iterable[str], source: str,
-                 tally: counts.Tally) -> dict:
+                 tally: counts.Tally, scope: access.Scope = access.ALL) -> dict:
     """Inside `conn`'s transaction, replace an entry's data by `data` (plus the `keep` fields
     and retired fields of the stored data), validated, with the row-version check and a revision.
-    The caller applies `tally` once, last."""
+    The caller applies `tally` once, last. An entry outside `scope` is missing (404)."""
     ledger_id = ledger_row(conn, definition.key).id
-    current = _live_entry(conn, ledger_id, entry_id)
+    current = _live_entry(conn, ledger_id, entry_id, definition, scope)
     if current.version != expected_version:
         raise StaleEntry(entry_view(definition, current._mapping, definition.key))
     old = dict(current.data)
     new = {**{k: old[k] for k in keep if k in old}, **data}
     validate_entry(definition, new)
+    _refuse_outside(definition, scope, new)
     workflow.check_change(definition, actor, old, new)
     new.update((k, v) for k, v in old.items() if k not in definition.by_key)
     return _write_update(conn, actor, ledger_id, definition, current, new, source, tally)
@@ -323,7 +330,6 @@ def _write_update(conn: Connection, actor: Actor, ledger_id: int, definition: De
 def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_version: Any,
                  source: str = "api") -> None:
     """Soft-delete an entry (it stays in the database with its history)."""
-    require(actor, "write", key)
     entry_id, expected_version = _int_id(entry_id), _int_version(expected_version)
     with db.write() as conn:
         # Ledger row first, then the entry, then the counts: the one lock order of every write.
@@ -332,8 +338,10 @@ def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_v
                               .returning(*ledgers.c)).first()
         if ledger is None:
             raise NotFound(f"台帐“{key}”不存在")
+        ledger = access.with_rules(conn, ledger)
+        require(actor, "delete", ledger)
         definition = _definition_for(conn, ledger)
-        current = _live_entry(conn, ledger.id, entry_id)
+        current = _live_entry(conn, ledger.id, entry_id, definition, access.scope(actor, ledger, "delete"))
         now = utcnow()
         result = conn.execute(update(entries).where(
             entries.c.id == entry_id, entries.c.version == expected_version,
@@ -349,13 +357,41 @@ def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_v
         audit.record(conn, actor, "delete", key, entry_id=entry_id, filters={"source": source}, rows=1)
 
 
-def _live_entry(conn: Connection, ledger_id: int, entry_id: int):
+def _live_entry(conn: Connection, ledger_id: int, entry_id: int, definition: Definition | None = None,
+                scope: access.Scope = access.ALL):
     row = conn.execute(select(entries).where(
         entries.c.id == entry_id, entries.c.ledger_id == ledger_id,
         entries.c.deleted_at.is_(None))).first()
-    if row is None:
+    if row is None or (definition is not None and not in_scope(definition, scope, row)):
         raise NotFound(f"记录 {entry_id} 不存在")
     return row
+
+
+def in_scope(definition: Definition, sc: access.Scope, row: Any) -> bool:
+    """Whether a stored entry row lies inside scope `sc` (the same rule as query.scope_condition)."""
+    if not sc.limited:
+        return True
+    f = definition.unit_field
+    if sc.reach == "unit" and f is not None:
+        return (row.data or {}).get(f.key) in sc.units
+    return row.created_by == sc.name
+
+
+def out_of_scope(definition: Definition, sc: access.Scope, data: Any) -> str | None:
+    """Why entry data may not be written under scope `sc` (its unit lies outside), or None."""
+    f = definition.unit_field
+    if sc.reach != "unit" or f is None or not isinstance(data, dict):
+        return None
+    value = data.get(f.key)
+    if value in sc.units:
+        return None
+    return f"{f.title}“{value if value is not None else ''}”不在您的权限范围内（可填：{'、'.join(sorted(sc.units)) or '无'}）"
+
+
+def _refuse_outside(definition: Definition, sc: access.Scope, data: Any) -> None:
+    message = out_of_scope(definition, sc, data)
+    if message:
+        raise Forbidden(message, [{"field": definition.unit_field.key, "message": message}])
 
 
 def diff(old: dict, new: dict) -> dict:

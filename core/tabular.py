@@ -152,7 +152,7 @@ def csv_chunks(columns: list[Column], entries: Iterable[dict], header: str = "ti
 def export_csv(db: Database, actor: Actor, key: str, params: Any = None,
                header: str = "title") -> tuple[Definition, Iterator[bytes]]:
     """(definition, byte chunks) of a CSV export with the list's filters, search and sort."""
-    definition, entries = iter_entries(db, actor, key, params)
+    definition, entries = iter_entries(db, actor, key, params, action="export")
     entries = _audited(db, actor, key, params, "csv", entries)
     return definition, csv_chunks(export_columns(all_versions(db, key)), entries, header)
 
@@ -273,7 +273,7 @@ def _start_sheet(sheet, headers: list[tuple[str, float]], bold: Font) -> None:
 def export_xlsx(db: Database, actor: Actor, key: str, out: IO[bytes], params: Any = None,
                 header: str = "title") -> Definition:
     """Write an XLSX export with the list's filters, search and sort to `out`."""
-    definition, entries = iter_entries(db, actor, key, params)
+    definition, entries = iter_entries(db, actor, key, params, action="export")
     entries = _audited(db, actor, key, params, "xlsx", entries)
     write_xlsx(export_columns(all_versions(db, key)), entries, out, definition.title, header)
     return definition

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 
 from api import tabular
 from core import importer, query
-from core.access import can
 from core.errors import Forbidden, LedgerError
 
 bp = Blueprint("imports", __name__)
@@ -30,7 +29,7 @@ def wants_json() -> bool:
 def import_page(key: str):
     actor = current_user.actor
     summary, definition = query.get_ledger(current_app.extensions["ledger_db"], actor, key)
-    if not can(actor, "write", key):  # a viewer: the 403 page, or JSON for the upload script
+    if not query.may(current_app.extensions["ledger_db"], actor, key, "import"):  # a viewer: the 403 page, or JSON for the upload script
         if request.method == "POST" and wants_json():
             return jsonify({"error": "没有权限导入", "errors": []}), 403
         raise Forbidden("没有权限导入：导入需要编辑权限")

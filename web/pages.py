@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import bulletin, query, store, workflow
-from core.access import Actor, can, require
+from core import access, permissions, units
+from core.access import Actor, require
 from core.definition import Definition, Field
-from core.errors import EntryInvalid, QueryError, StaleEntry
+from core.errors import EntryInvalid, LedgerError, QueryError, StaleEntry
 from core.models import Database
 from core.settings import local_today
 from forms import entry_data, field_errors, form_class, form_values
@@ -74,7 +75,7 @@ def entry_context(key: str, found: dict) -> dict:
     """What the entry page shows: values, history, the caller's next workflow steps, the progress log."""
     ledger, definition = query.get_ledger(db(), actor(), key)
     revisions = query.list_revisions(db(), actor(), key, found["id"])
-    writable = can(actor(), "write", key)
+    writable = query.may(db(), actor(), key, "edit")
     log = workflow.timeline_of(definition)
     return {"ledger": ledger, "definition": definition, "entry": found,
             "revisions": list(reversed(revisions)), "extra": retired(definition, found["data"]),
@@ -130,7 +131,7 @@ def retired(definition: Definition, data: dict) -> dict:
 @login_required
 def entry_new(key: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
-    require(actor(), "write", key)
+    query.check(db(), actor(), key, "create")
     form_cls = form_class(definition)
     if request.method == "GET":
         return render_form(ledger, definition, with_blank_rows(form_cls()))
@@ -149,7 +150,7 @@ def entry_new(key: str):
 def entry_edit(key: str, entry_id: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
     current = query.get_entry(db(), actor(), key, entry_id)
-    require(actor(), "write", key)
+    query.check(db(), actor(), key, "edit")
     form_cls = form_class(definition)
     if request.method == "GET":
         form = with_blank_rows(form_cls(data=form_values(definition.fields, current["data"])))
@@ -182,7 +183,7 @@ def conflict_rows(definition: Definition, mine: dict, current: dict) -> list[dic
 def entry_delete(key: str, entry_id: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
     current = query.get_entry(db(), actor(), key, entry_id)
-    require(actor(), "write", key)
+    query.check(db(), actor(), key, "delete")
     if request.method == "POST":
         try:
             store.delete_entry(db(), actor(), key, current["id"], request.form.get("_version"), source="web")
@@ -211,6 +212,62 @@ def with_blank_rows(form):
                 walk(bound_form[f.key].form, f.children)
     walk(form, form.fields)
     return form
+
+
+# --- units and ledger permissions (admins) ------------------------------------------------
+
+@bp.route("/units", methods=["GET", "POST"])
+@login_required
+def units_page():
+    require(actor(), "manage_users")
+    errors: list = []
+    if request.method == "POST":
+        try:
+            unit = units.create_unit(db(), actor(), request.form.get("key", "").strip(),
+                                     request.form.get("title", ""), request.form.get("parent") or None)
+            flash(_("已新建单位“%(t)s”。", t=unit["title"]), "success")
+            return redirect(url_for("web.units_page"))
+        except LedgerError as exc:
+            errors = [exc.message] + [e.get("message", "") for e in exc.errors]
+    status = 422 if errors else 200
+    return render_template("units.html", units=units.list_units(db()), errors=errors,
+                           form=request.form), status
+
+
+PERMISSION_ROWS = 3  # blank rule rows under the saved ones
+
+
+@bp.route("/ledgers/<key>/permissions", methods=["GET", "POST"])
+@login_required
+def permissions_page(key: str):
+    require(actor(), "manage_users")
+    ledger, _definition = query.get_ledger(db(), actor(), key)
+    errors: list = []
+    if request.method == "POST":
+        if request.form.get("default"):
+            document = {"default": True}
+        else:
+            rules = []
+            for i in range(int(request.form.get("rows", "0") or 0) if request.form.get("rows", "").isdigit() else 0):
+                role = request.form.get(f"role_{i}", "")
+                if not role:
+                    continue
+                rule = {"role": role, "actions": request.form.getlist(f"actions_{i}"),
+                        "scope": request.form.get(f"scope_{i}", "all")}
+                if request.form.get(f"unit_{i}"):
+                    rule["unit"] = request.form.get(f"unit_{i}")
+                rules.append(rule)
+            document = {"rules": rules}
+        try:
+            permissions.set_permissions(db(), actor(), key, document)
+            flash(_("已保存权限设置。"), "success")
+            return redirect(url_for("web.permissions_page", key=key))
+        except LedgerError as exc:
+            errors = [exc.message] + [f"{e.get('path', '')} {e.get('message', '')}" for e in exc.errors]
+    current = permissions.get_permissions(db(), actor(), key)
+    rows = current["rules"] + [{} for _i in range(PERMISSION_ROWS)]
+    return render_template("permissions.html", ledger=ledger, current=current, rows=rows,
+                           units=units.list_units(db()), errors=errors, access=access), 422 if errors else 200
 
 
 

@@ -1,7 +1,7 @@
 """Sessions that end and throttled logins: users.session_gen, users.last_login_at, login_attempts
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-25 20:20:00
 
 `session_gen` is written into a session cookie at login and compared on every request: logout,
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

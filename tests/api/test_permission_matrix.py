@@ -1,0 +1,145 @@
+"""The permission matrix: role × ledger rules × unit scope × surface, 0 leaking cells.
+
+A user of unit A (or its sub-unit A1) must never see, count, export or change unit B's entries,
+through any surface: API list, entry, revisions, search, sort, report, totals, CSV, XLSX,
+import, and the list and entry pages."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+
+from core import accounts, query
+from core.access import SYSTEM
+from tests.scoping import A, B, SECRET, UNIT_RULES, setup
+
+RULE_SETS = {
+    "unit": UNIT_RULES,
+    "unit-rule-for-A": [{"role": r, "actions": ["read", "create", "edit", "delete", "export", "import"],
+                         "scope": "unit", "unit": "a"} for r in ("editor", "viewer")],
+    "own": [{"role": r, "actions": ["read", "create", "edit", "export", "import"], "scope": "own"}
+            for r in ("editor", "viewer")],
+}
+USERS = {"a_editor": "password-a", "a_viewer": "password-v", "a1_editor": "password-1"}
+SURFACES = ["api_list", "api_entry", "revisions", "search", "sort", "report", "total", "csv", "xlsx",
+            "import", "edit", "delete", "page_list", "page_entry"]
+LEAKS = (SECRET, B, "乙事项二")
+
+
+def leaked(text: str) -> list[str]:
+    return [word for word in LEAKS if word in text]
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("rules", RULE_SETS)
+def test_no_cell_leaks(db, client, rules, user):
+    """Every surface for one (rules, user) pair; the failing cells are listed together."""
+    setup(db, RULE_SETS[rules])
+    secret = next(e["id"] for e in query.list_entries(db, SYSTEM, "scoped", {"code": "B-1"})["items"])
+    h = {"Authorization": f"Bearer {accounts.issue_token(db, user)}"}
+    leaking = []
+    for surface in SURFACES:  # the pages last: they sign the client in
+        try:
+            check_cell(db, client, rules, user, surface, secret, h)
+        except AssertionError as exc:
+            leaking.append(f"{rules} × {user} × {surface}: {str(exc)[:300]}")
+    assert leaking == []
+
+
+def check_cell(db, client, rules, user, surface, secret, h):
+    base = "/api/v1/ledgers/scoped"
+    if surface == "api_list":
+        r = client.get(f"{base}/entries?_size=500", headers=h)
+        assert r.status_code in (200, 403) and not leaked(r.text)
+    elif surface == "api_entry":
+        r = client.get(f"{base}/entries/{secret}", headers=h)
+        assert r.status_code in (403, 404) and not leaked(r.text)
+    elif surface == "revisions":
+        r = client.get(f"{base}/entries/{secret}/revisions", headers=h)
+        assert r.status_code in (403, 404) and not leaked(r.text)
+    elif surface == "search":
+        r = client.get(f"{base}/entries", query_string={"_q": "乙"}, headers=h)
+        assert r.status_code in (200, 403) and not leaked(r.text)
+        if r.status_code == 200:
+            assert r.get_json()["total"] == 0
+    elif surface == "sort":
+        r = client.get(f"{base}/entries", query_string={"_sort": "-score", "_size": 1}, headers=h)
+        assert r.status_code in (200, 403) and not leaked(r.text)
+        if r.status_code == 200:
+            assert all(item["data"]["score"] < 100 for item in r.get_json()["items"])
+    elif surface == "report":
+        for path in ("/reports/by_unit", "/reports/by_unit.csv"):
+            r = client.get(base + path, headers=h)
+            assert r.status_code in (200, 403)
+            text = r.data.decode("utf-8-sig")
+            assert not leaked(text) and "300" not in text
+    elif surface == "total":
+        r = client.get(f"{base}/entries", query_string={"unit": B}, headers=h)
+        assert r.status_code in (200, 403) and (r.status_code == 403 or r.get_json()["total"] == 0)
+        r = client.get(f"{base}/entries", query_string={"status": "办理中", "_size": 1}, headers=h)
+        assert r.status_code == 403 or r.get_json()["total"] <= 1 + 1  # A-1 (and A-2), never B-1
+        counted = {l["key"]: l for l in client.get("/api/v1/ledgers", headers=h).get_json()["items"]}
+        assert counted.get("scoped", {"entry_count": 0})["entry_count"] <= 3
+    elif surface == "csv":
+        r = client.get(f"{base}/export.csv", headers=h)
+        assert r.status_code in (200, 403) and not leaked(r.data.decode("utf-8-sig"))
+    elif surface == "xlsx":
+        r = client.get(f"{base}/export.xlsx", headers=h)
+        assert r.status_code in (200, 403)
+        if r.status_code == 200:
+            book = openpyxl.load_workbook(io.BytesIO(r.data), read_only=True)
+            cells = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                             for c in row)
+            assert not leaked(cells)
+    elif surface == "import":
+        for unit in (B, A):
+            body = f"编号,事项,承办单位,分数\nB-1,改写,{unit},0\n".encode("utf-8")
+            r = client.post(f"{base}/import?upsert=1", data=body, headers={**h, "Content-Type": "text/csv"})
+            assert r.status_code in (403, 409, 422), r.text
+            assert SECRET not in r.text and "乙事项二" not in r.text  # (the typed unit is echoed back)
+    elif surface == "edit":
+        r = client.patch(f"{base}/entries/{secret}", json={"score": 0}, headers={**h, "If-Match": '"1"'})
+        assert r.status_code in (403, 404) and not leaked(r.text)
+        if rules != "own":  # under "own" a new row of any unit is the creator's own
+            r = client.post(f"{base}/entries", json={"code": "N", "name": "n", "unit": B}, headers=h)
+            assert r.status_code == 403, r.text
+    elif surface == "delete":
+        r = client.delete(f"{base}/entries/{secret}", headers={**h, "If-Match": '"1"'})
+        assert r.status_code in (403, 404)
+    elif surface in ("page_list", "page_entry"):
+        page = client.get("/login").text
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        csrf = found.group(1) if found else None
+        assert csrf is None or client.post("/login", data={"name": user, "password": USERS[user], "csrf_token": csrf}).status_code == 302
+        if surface == "page_list":
+            for url in ("/ledgers/scoped", "/ledgers/scoped?_q=乙", "/", "/ledgers/scoped/reports/by_unit"):
+                r = client.get(url)
+                assert r.status_code in (200, 403) and not leaked(r.text), url
+        else:
+            r = client.get(f"/ledgers/scoped/entries/{secret}")
+            assert r.status_code in (403, 404) and not leaked(r.text)
+            r = client.get(f"/ledgers/scoped/entries/{secret}/edit")
+            assert r.status_code in (403, 404)
+    # whatever happened, B's entry is as it was
+    stored = query.get_entry(db, SYSTEM, "scoped", secret)
+    assert stored["version"] == 1 and stored["data"]["name"] == SECRET
+
+
+@pytest.mark.parametrize("user, expected", [("a_editor", {"A-1", "A-2", "A1-1"}), ("a1_editor", {"A1-1"}),
+                                            ("b_editor", {"B-1", "B-2"})])
+def test_the_unit_scope_shows_exactly_the_units_rows(db, client, user, expected):
+    setup(db, UNIT_RULES)
+    h = {"Authorization": f"Bearer {accounts.issue_token(db, user)}"}
+    body = client.get("/api/v1/ledgers/scoped/entries?_size=500", headers=h).get_json()
+    assert {e["data"]["code"] for e in body["items"]} == expected and body["total"] == len(expected)
+
+
+def test_without_rules_nothing_changes(db, client):
+    setup(db)
+    h = {"Authorization": f"Bearer {accounts.issue_token(db, 'a_viewer')}"}
+    assert client.get("/api/v1/ledgers/scoped/entries", headers=h).get_json()["total"] == 5
+    r = client.post("/api/v1/ledgers/scoped/entries", json={"code": "N", "name": "n", "unit": A}, headers=h)
+    assert r.status_code == 403
