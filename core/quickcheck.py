@@ -5,6 +5,9 @@ are valid, so fastjsonschema compiles the same schema once (~20 µs an entry). I
 *accepts*: an entry it refuses, or a schema using a keyword outside the small set both
 libraries read alike, goes to jsonschema, which stays the authority and gives the errors.
 
+`pattern` is not among the keywords it compiles: fastjsonschema runs Python's backtracking `re`,
+so a schema with a pattern goes to jsonschema, whose `pattern` runs in RE2 (core/patterns.py).
+
 `multipleOf` is left out of the compiled code (it divides binary floats, so 19.99 would fail
 0.01) and checked in decimal afterwards, as validation does.
 """
@@ -19,7 +22,7 @@ import fastjsonschema
 # Keywords both libraries read the same way (draft-07 semantics equal 2020-12 for these).
 _SAFE_KEYWORDS = {
     "type", "properties", "required", "additionalProperties", "enum", "const", "format",
-    "pattern", "maxLength", "minLength", "minimum", "maximum", "exclusiveMinimum",
+    "maxLength", "minLength", "minimum", "maximum", "exclusiveMinimum",
     "exclusiveMaximum", "multipleOf", "items", "maxItems", "minItems", "uniqueItems",
     "title", "description", "default", "examples", "readOnly", "$schema", "$comment",
 }
