@@ -21,6 +21,7 @@ from .errors import DefinitionError, QueryError
 from .kinds import KINDS, Kind, kind_of
 from .options import check_options
 from .patterns import every_pattern, pattern_problem
+from .textcheck import value_problem
 from .refs import check_refs, escape, resolve
 from .numbering import check_numbering
 from .workflow import check_workflow
@@ -210,6 +211,9 @@ def _unwalkable(document: Any) -> dict | None:
     """The one problem that stops checking early: no later check can walk such a document."""
     if not isinstance(document, dict):
         return _err("", "台帐定义应为 JSON 对象")
+    unstorable = value_problem(document, limit=4 * MAX_DEPTH + 8)  # NUL, lone surrogates, runaway nesting
+    if unstorable is not None:
+        return _err(*unstorable)
     try:
         size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError, RecursionError):

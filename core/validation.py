@@ -20,6 +20,7 @@ from .definition import Definition, Field
 from .errors import EntryInvalid
 from .patterns import PatternError, pattern_matches
 from .quickcheck import compile_quick_check
+from .textcheck import value_problem
 from .settings import INT64
 
 DEFAULT_MAX_LENGTH = 10_000
@@ -100,6 +101,13 @@ def validate_entry(definition: Definition, data: Any) -> dict:
     """Return `data` if it is a valid entry of `definition`, else raise EntryInvalid (all errors)."""
     if not isinstance(data, dict):
         raise EntryInvalid([{"field": "", "path": "", "keyword": "type", "message": "数据应为 JSON 对象"}])
+    unstorable = value_problem(data)  # NUL, lone surrogates, nesting no walk survives: before any walk
+    if unstorable is not None:
+        path, message = unstorable
+        key = path.split("/")[1] if path.count("/") else ""
+        title = definition.by_key[key].title if key in definition.by_key else key
+        raise EntryInvalid([{"field": key, "path": path, "keyword": "text",
+                             "message": f"{title}：{message}" if title else message}])
     quick = _quick_check(definition)
     if quick is not None and quick(data):
         errors = []  # the compiled check accepts only what jsonschema accepts

@@ -63,3 +63,13 @@ def test_patterns_re2_cannot_run_are_refused_at_their_pointer(pattern):
         _definition({"anyOf": [{"pattern": pattern}]})
     assert [e["path"] for e in caught.value.errors] == ["/properties/name/anyOf/0/pattern"]
     assert "无法编译" in caught.value.errors[0]["message"]
+
+
+def test_the_quick_path_runs_patterns_in_re2_too():
+    from core.validation import _quick_check
+    definition = _definition({"pattern": "^(a|aa)*$"})
+    quick = _quick_check(definition)
+    assert quick is not None
+    started = time.perf_counter()
+    assert not quick({"name": HOSTILE}) and quick({"name": "aaaa"})
+    assert time.perf_counter() - started < 2
