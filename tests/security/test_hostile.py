@@ -100,3 +100,29 @@ def test_nul_characters_are_refused(hostile):
 def test_a_huge_version_number_is_a_404(hostile, version):
     response = hostile.get(f"/ledgers/supervision/versions/{version}")
     assert response.status_code == 404 and response.get_json()["error"]
+
+
+def test_control_characters_in_a_title_make_safe_download_names(hostile):
+    document = shipped("repairs")
+    document["title"] = "报修\r\n台帐\x1b\x7f\u2028"
+    response = hostile.post("/ledgers", json=document)
+    if response.status_code != 201:  # refusing such a title is as good
+        _assert_4xx_json(response)
+        return
+    key = document["x-ledger"]["key"]
+    for path in ("export.csv", "export.xlsx", "template.csv", "template.xlsx"):
+        response = hostile.get(f"/ledgers/{key}/{path}")
+        assert response.status_code == 200, (path, response.status_code)
+        header = response.headers["Content-Disposition"]
+        assert not any(ord(c) < 32 or c in "\x7f\u2028" for c in header), header
+
+
+def test_a_deeply_nested_child_table_cell_is_refused_naming_the_row(hostile):
+    deep = "[" * 500 + "]" * 500
+    csv = "工作内容,来源,承办单位,完成时限,状态,进展情况\r\n" \
+          f"事项,专题会议纪要,区住建局,2026-12-31,立项,\"{deep}\"\r\n"
+    response = hostile.post("/ledgers/supervision/import", data=csv.encode("utf-8"),
+                            content_type="text/csv")
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
+    assert "进展情况" in response.get_data(as_text=True), response.get_data(as_text=True)[:500]
+    assert _count(hostile) == 0
