@@ -135,10 +135,34 @@ def detect_encoding(stream: IO[bytes], block: int = 1 << 16) -> str:
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
+            if encoding == "utf-8-sig":
+                _refuse_mostly_utf8(stream)
             continue
         stream.seek(0)
         return encoding
     raise UnsupportedFile("无法识别文件编码：CSV 应为 UTF-8 或 GB18030/GBK 编码")
+
+
+def _refuse_mostly_utf8(stream: IO[bytes]) -> None:
+    """A file that is UTF-8 but for a stray byte or two would decode whole as GB18030 into mojibake:
+    when more of its non-ASCII lines are valid UTF-8 than not, refuse it, naming the first bad line."""
+    stream.seek(0)
+    good = bad = 0
+    first_bad = None
+    for number, line in enumerate(stream, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+            first_bad = first_bad or number
+        else:
+            good += 1
+    stream.seek(0)
+    if first_bad is not None and good > bad:
+        raise UnsupportedFile(f"第 {first_bad} 行不是有效的 UTF-8 编码：文件其余部分是 UTF-8，"
+                              "请检查该行的字符后以 UTF-8 重新保存")
 
 
 def _open_csv(stream: IO[bytes], max_rows: int) -> Sheet:

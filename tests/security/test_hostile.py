@@ -126,3 +126,24 @@ def test_a_deeply_nested_child_table_cell_is_refused_naming_the_row(hostile):
     assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
     assert "进展情况" in response.get_data(as_text=True), response.get_data(as_text=True)[:500]
     assert _count(hostile) == 0
+
+
+def _supervision_csv(rows: list[str]) -> str:
+    return "工作内容,来源,承办单位,完成时限,状态\r\n" + "".join(f"{r},专题会议纪要,区住建局,2026-12-31,立项\r\n"
+                                                      for r in rows)
+
+
+def test_a_utf8_file_with_one_stray_byte_is_refused_naming_the_line(hostile):
+    data = _supervision_csv(["第一项", "第二项", "第三项"]).encode("utf-8")
+    data = data.replace("第二项".encode("utf-8"), "第二".encode("utf-8") + b"\xff", 1)
+    response = hostile.post("/ledgers/supervision/import", data=data, content_type="text/csv")
+    _assert_4xx_json(response)
+    assert "第 3 行不是有效的 UTF-8 编码" in response.get_json()["error"]
+    assert _count(hostile) == 0
+
+
+def test_a_genuine_gb18030_file_still_imports(hostile):
+    data = _supervision_csv(["第一项", "第二项"]).encode("gb18030")
+    response = hostile.post("/ledgers/supervision/import", data=data, content_type="text/csv")
+    assert response.status_code in (200, 201), response.get_data(as_text=True)[:300]
+    assert _count(hostile) == 2
