@@ -52,7 +52,10 @@ def serve(args: list[str]) -> None:
     if "--demo" in args:
         flask("demo")
     print(f"台帐服务已启动：http://127.0.0.1:{port}  （Ctrl+C 停止）", flush=True)
+    # --timeout: a worker silent this long is killed. Imports run in the request and are capped
+    # (core/importer.py MAX_ROWS, 50,000 rows, ~10-25 s) to finish well within it.
     gunicorn = [python(), "-m", "gunicorn", "--workers", os.environ.get("WORKERS", "2"),
+                "--timeout", os.environ.get("TIMEOUT", "120"),
                 "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "app:create_app()"]
     os.chdir(ROOT)
     os.execv(gunicorn[0], gunicorn)

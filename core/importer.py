@@ -29,7 +29,11 @@ from .tabular import EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITL
 from .validation import validate_entry
 from . import workflow
 
-MAX_ROWS = 200_000
+# An import runs inside the request: it must end well within the server's worker timeout
+# (run.py: gunicorn --timeout 120). Validated import measured ~5,400-7,000 rows/s on this
+# machine (bench/README.md), XLSX reading slower: 50,000 rows take ~10-25 s. Larger files are
+# split; imports as background jobs with progress are not built yet (issue 11, item 7).
+MAX_ROWS = 50_000
 MAX_COLUMNS = 1_000
 MAX_XLSX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_ZIP_RATIO = 200
@@ -185,7 +189,7 @@ def _open_csv(stream: IO[bytes], max_rows: int) -> Sheet:
             for cells in reader:
                 count += 1
                 if count > max_rows:
-                    raise FileTooLarge(f"行数超过上限（{max_rows} 行），请分批导入")
+                    raise FileTooLarge(f"行数超过上限（{max_rows} 行）：导入须在服务器时限内完成，请把文件拆分为每份不超过 {max_rows} 行后分批导入")
                 yield reader.line_num, cells
         except csv.Error as exc:
             raise QueryError(f"CSV 第 {reader.line_num} 行格式有误：{exc}") from None
@@ -244,7 +248,7 @@ def _xlsx_sheet(ws, max_rows: int) -> Sheet:
     def rows() -> Iterator[tuple[int, list]]:
         for number, cells in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
             if number - 1 > max_rows:
-                raise FileTooLarge(f"行数超过上限（{max_rows} 行），请分批导入")
+                raise FileTooLarge(f"行数超过上限（{max_rows} 行）：导入须在服务器时限内完成，请把文件拆分为每份不超过 {max_rows} 行后分批导入")
             yield number, list(cells)
 
     return Sheet(headers, rows(), {}, csv=False)
