@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from core import accounts, audit, permissions, query, store, units, workflow
 from core.access import require
+from core.textcheck import nesting_depth_exceeds
 from core.errors import QueryError
 from core.models import Database
 
@@ -181,6 +182,9 @@ def entry_response(entry: dict, status: int = 200):
 
 # --- request bodies ----------------------------------------------------------------------
 
+MAX_BODY_NESTING = 64
+
+
 def json_body():
     """The request's JSON body: 415 if it is not JSON, 413 if too big, 400 if malformed."""
     if request.mimetype and request.mimetype != "application/json":
@@ -192,11 +196,14 @@ def json_body():
     if len(raw) > limit:
         raise ApiError(413, f"请求体过大（上限 {limit // 1024} KB）")
     try:
-        return json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ApiError(400, "请求体不是有效的 UTF-8") from None
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, f"请求体不是有效的 JSON：{str(exc)[:200]}") from None
+    if nesting_depth_exceeds(body, MAX_BODY_NESTING):  # the walks after this one recurse
+        raise ApiError(400, f"请求体嵌套层级过深（上限 {MAX_BODY_NESTING} 层）")
+    return body
 
 
 def split_version(body):

@@ -1,6 +1,7 @@
 """Export, import and template routes of /api/v1 (registered on the API blueprint by `register`)."""
 from __future__ import annotations
 
+import re
 import tempfile
 from typing import Callable
 from urllib.parse import quote
@@ -39,8 +40,14 @@ def header_option(args) -> str:
     return header
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def attachment(filename: str) -> str:
-    """Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987)."""
+    """Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
+
+    Control characters (a title may hold a newline or NUL) would break the header: replaced."""
+    filename = _CONTROL.sub("_", filename).strip() or "download"
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 

@@ -20,7 +20,8 @@ from jsonschema import Draft202012Validator
 from .errors import DefinitionError, QueryError
 from .kinds import KINDS, Kind, kind_of
 from .options import check_options
-from .patterns import pattern_problem
+from .patterns import every_pattern, pattern_problem
+from .textcheck import value_problem
 from .refs import check_refs, escape, resolve
 from .numbering import check_numbering
 from .workflow import check_workflow
@@ -185,6 +186,8 @@ def check_definition(document: Any) -> Iterator[dict]:
     meta = [_err(_pointer(e.absolute_path), _meta_message(e)) for e in _META_VALIDATOR.iter_errors(document)]
     refs, cyclic = check_refs(document)
     problems = meta + refs
+    problems += [_err(path, problem) for path, pattern in every_pattern(document)  # under allOf, not, $defs too
+                 if (problem := pattern_problem(pattern))]
     if _count_fields(document) > MAX_FIELDS or _expands_past(document, cyclic, MAX_FIELDS):
         problems.append(_err("/properties", f"字段过多（上限 {MAX_FIELDS} 个）"))
     elif isinstance(document.get("properties"), dict):  # else no field exists to check anything against
@@ -214,6 +217,9 @@ def _unwalkable(document: Any) -> dict | None:
     """The one problem that stops checking early: no later check can walk such a document."""
     if not isinstance(document, dict):
         return _err("", "台帐定义应为 JSON 对象")
+    unstorable = value_problem(document, limit=4 * MAX_DEPTH + 8)  # NUL, lone surrogates, runaway nesting
+    if unstorable is not None:
+        return _err(*unstorable)
     try:
         size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError, RecursionError):
@@ -270,10 +276,6 @@ def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int, cy
         problem = _choices_problem(values)
         if problem:
             yield _err(path + ("/enum" if "enum" in schema else "/items/enum"), problem)
-    if isinstance(schema.get("pattern"), str):  # any other type is the JSON Schema check's to report
-        problem = pattern_problem(schema["pattern"])
-        if problem:
-            yield _err(path + "/pattern", problem)
     children = kind.children_schema(schema)
     if children is not None:
         yield from _check_object(root, children, path + ("/items" if kind.rows else ""), depth + 1, cyclic)

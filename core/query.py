@@ -6,6 +6,8 @@ parameters; a bad name or value is a QueryError (400), never a string spliced in
 """
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Iterable, Iterator, Mapping
@@ -23,6 +25,7 @@ from .counts import field_expr
 from .indexes import ledger_clause
 from .settings import local_today
 from .store import _int_id, _iso, definition_of, entry_view
+from .textcheck import text_problem
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -244,10 +247,16 @@ def initial_data(current: dict, history: list[dict]) -> dict:
 
 # --- parameters -> SQL -------------------------------------------------------------------
 
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
 def parse_params(definition: Definition, params: Any, paged: bool = True) -> ListQuery:
     """Check list parameters against the definition; QueryError names what is wrong."""
     q = ListQuery()
     for name, value in _pairs(params):
+        problem = text_problem(name) or text_problem(value)
+        if problem:  # a NUL reaches PostgreSQL as an error, not as "no match"
+            raise QueryError(f"参数“{_BAD_TEXT.sub('', name)[:50]}”{problem}")
         if name == "_q":
             q.search = value.strip()[:200]
         elif name == "_sort":

@@ -5,6 +5,9 @@ are valid, so fastjsonschema compiles the same schema once (~20 µs an entry). I
 *accepts*: an entry it refuses, or a schema using a keyword outside the small set both
 libraries read alike, goes to jsonschema, which stays the authority and gives the errors.
 
+fastjsonschema would run `pattern`s in Python's backtracking `re`: its compiled patterns are
+swapped for RE2 ones (core/patterns.py), the same the jsonschema validator runs.
+
 `multipleOf` is left out of the compiled code (it divides binary floats, so 19.99 would fail
 0.01) and checked in decimal afterwards, as validation does.
 """
@@ -15,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 import fastjsonschema
+
+from .patterns import PatternError, compile_pattern
 
 # Keywords both libraries read the same way (draft-07 semantics equal 2020-12 for these).
 _SAFE_KEYWORDS = {
@@ -35,6 +40,14 @@ def compile_quick_check(schema: dict, formats: dict[str, Callable[[Any], bool]])
     try:
         compiled = fastjsonschema.compile(schema, formats=formats, use_default=False)
     except Exception:  # noqa: BLE001 - anything it cannot compile is checked the slow way
+        return None
+    regexes = getattr(getattr(compiled, "func", compiled), "__globals__", {}).get("REGEX_PATTERNS")
+    if regexes is None:
+        return None  # a fastjsonschema that keeps them elsewhere: never run them in `re`
+    try:
+        for source in list(regexes):
+            regexes[source] = compile_pattern(source)
+    except PatternError:
         return None
 
     def check(data: Any) -> bool:

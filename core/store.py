@@ -102,6 +102,9 @@ def ledger_row(conn: Connection, key: str):
     return row
 
 
+INT32_MAX = 2**31 - 1
+
+
 def definition_of(conn: Connection, key: str, version: int | None = None) -> tuple[Any, Definition]:
     """The ledger row and one version of its definition (the current one by default)."""
     row = ledger_row(conn, key)
@@ -118,6 +121,8 @@ def _definition_for(conn: Connection, row: Any, version: int | None = None) -> D
 
 
 def _definition_row(conn: Connection, ledger_id: int, version: int):
+    if not 0 < version <= INT32_MAX:  # past the column's range PostgreSQL raises, not "none found"
+        raise NotFound(f"台帐定义第 {version} 版不存在")
     stored = conn.execute(select(ledger_versions).where(
         ledger_versions.c.ledger_id == ledger_id, ledger_versions.c.version == version)).first()
     if stored is None:

@@ -18,7 +18,9 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 
 from .definition import Definition, Field
 from .errors import EntryInvalid
+from .patterns import PatternError, pattern_matches
 from .quickcheck import compile_quick_check
+from .textcheck import value_problem
 from .settings import INT64
 
 DEFAULT_MAX_LENGTH = 10_000
@@ -55,7 +57,35 @@ def _multiple_of(validator, step, instance, schema):
         yield ValidationError(f"{instance!r} is not a multiple of {step}")
 
 
-EntryValidator = validators.extend(Draft202012Validator, {"multipleOf": _multiple_of})
+def _pattern(validator, pattern, instance, schema):
+    """`pattern` in RE2 (linear time, see core/patterns.py), never Python's backtracking `re`."""
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        matched = pattern_matches(pattern, instance)
+    except PatternError:  # a stored older definition may hold one: the entry cannot be checked
+        yield ValidationError("台帐定义的正则表达式无法使用，请联系管理员修正台帐定义")
+        return
+    if not matched:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator, patterns, instance, schema):
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            try:
+                matched = pattern_matches(pattern, key)
+            except PatternError:
+                yield ValidationError("台帐定义的正则表达式无法使用，请联系管理员修正台帐定义")
+                return
+            if matched:
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+EntryValidator = validators.extend(Draft202012Validator, {"multipleOf": _multiple_of, "pattern": _pattern,
+                                                          "patternProperties": _pattern_properties})
 
 FORMAT_HINTS = {
     "date": "应为有效日期 YYYY-MM-DD",
@@ -71,6 +101,13 @@ def validate_entry(definition: Definition, data: Any) -> dict:
     """Return `data` if it is a valid entry of `definition`, else raise EntryInvalid (all errors)."""
     if not isinstance(data, dict):
         raise EntryInvalid([{"field": "", "path": "", "keyword": "type", "message": "数据应为 JSON 对象"}])
+    unstorable = value_problem(data)  # NUL, lone surrogates, nesting no walk survives: before any walk
+    if unstorable is not None:
+        path, message = unstorable
+        key = path.split("/")[1] if path.count("/") else ""
+        title = definition.by_key[key].title if key in definition.by_key else key
+        raise EntryInvalid([{"field": key, "path": path, "keyword": "text",
+                             "message": f"{title}：{message}" if title else message}])
     quick = _quick_check(definition)
     if quick is not None and quick(data):
         errors = []  # the compiled check accepts only what jsonschema accepts

@@ -30,16 +30,31 @@ def say(message: str, **values: Any) -> str:
     return message % values if values else message
 
 
+# Spreadsheets skip these before reading a formula, and read these full-width and small forms
+# as = + - @: " =1+1", "\u3000=1+1", "＝1+1", "﹦1+1", "\u200b=1+1" all run.
+_INVISIBLE = " \u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
+_FORMULA = "=+-@＝＋－＠﹦﹢﹣"
+
+
+def _needs_prefix(text: str) -> bool:
+    if not text:
+        return False
+    if text[0] in _PROTECT:
+        return True
+    rest = text.lstrip(_INVISIBLE)
+    return bool(rest) and rest[0] in _FORMULA
+
+
 def neutralise(text: str) -> str:
-    """Prefix ' to text a spreadsheet would run as a formula (and to text already starting with ')."""
-    if text and text[0] in _PROTECT:
-        return "'" + text
-    return text
+    """Prefix ' to text a spreadsheet would run as a formula, looking past leading spaces,
+    ideographic and zero-width spaces and a BOM (and to text already starting with ')."""
+    return "'" + text if _needs_prefix(text) else text
 
 
 def unneutralise(text: str) -> str:
-    """Undo `neutralise`: only a ' followed by what it protects is ours to strip."""
-    if len(text) > 1 and text[0] == "'" and text[1] in _PROTECT:
+    """Undo `neutralise`: only a ' followed by what it protects is ours to strip. Lossless: text
+    `neutralise` leaves alone never starts with ', and text it prefixes comes back whole."""
+    if len(text) > 1 and text[0] == "'" and _needs_prefix(text[1:]):
         return text[1:]
     return text
 

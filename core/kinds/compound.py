@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from ..models import entries
+from ..textcheck import MAX_NESTING, nesting_depth_exceeds
 from .base import Kind, ParseError, Translate, example_object, register, say, short, show
 from .scalar import canonical_choice
 
@@ -30,6 +31,8 @@ def _json(f: "Field", text: str, shape: type) -> Any:
         raise ParseError(f"{f.title}：内容无法识别") from None
     if not isinstance(value, shape):
         raise ParseError(f"{f.title}：内容无法识别")
+    if nesting_depth_exceeds(value, MAX_NESTING):
+        raise ParseError(f"{f.title}：嵌套层级过深（上限 {MAX_NESTING} 层）")
     return value
 
 
