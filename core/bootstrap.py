@@ -3,6 +3,7 @@ shipped ledgers. Also: load more definitions from files."""
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -13,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .access import SYSTEM, Actor
 from .definition import Definition, load_definition_file
@@ -26,7 +27,8 @@ BASELINE = "0001"  # the tables as create_all made them before there were migrat
 # Indexes core/store.py makes per ledger at run time: data, not schema, so never migrated.
 RUNTIME_INDEX_PREFIXES = ("ix_e_", "lx_", "ux_")
 BASELINE_TABLES = ("users", "api_tokens", "ledgers", "ledger_versions", "entries", "revisions", "entry_counts")
-MIGRATION_WAIT_MS = 10 * 60 * 1000  # SQLite: a worker waits this long for another's upgrade
+MIGRATION_WAIT_MS = 10 * 60 * 1000
+LOCKED_RETRIES = 10  # SQLite: tries of a schema change that met another process's at once
 
 FIRST_ADMIN_HINT = ("尚无任何用户。请先创建第一个管理员：\n"
                     "  flask --app app users create admin --role admin --password '至少8个字符的密码'")
@@ -88,9 +90,23 @@ def upgrade_schema(db: Database, migrations_dir: str | Path) -> str | None:
     config = alembic_config(migrations_dir)
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head()
-    with db.read() as conn:  # the common case, without waiting for the lock
-        if MigrationContext.configure(conn).get_current_revision() == head:
-            return None
+    for attempt in range(LOCKED_RETRIES):
+        try:
+            with db.read() as conn:  # the common case, without waiting for the lock
+                if MigrationContext.configure(conn).get_current_revision() == head:
+                    return None
+            return _upgrade_locked(db, config, script, head)
+        except OperationalError as exc:
+            # SQLite answers "database is locked" at once, busy timeout or not, to a connection
+            # that meets another process's schema change half-way (e.g. while it switches the
+            # new file to WAL): wait and try again; the other process will have upgraded.
+            if "locked" not in str(exc.orig) or attempt == LOCKED_RETRIES - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    return None  # pragma: no cover - the loop returns or raises
+
+
+def _upgrade_locked(db: Database, config: Config, script: ScriptDirectory, head: str) -> str | None:
     with schema_transaction(db) as conn:
         current = MigrationContext.configure(conn).get_current_revision()
         if current == head:
