@@ -9,7 +9,7 @@ import pytest
 
 from core import accounts, store
 from core.access import SYSTEM
-from tests.browser.support import ARTIFACTS, chrome, find, live_server  # noqa: F401 - find is shared
+from tests.browser.support import ARTIFACTS, chrome, find, live_server, wait_new_page  # noqa: F401 - find is shared
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -175,14 +175,13 @@ def test_take_a_workflow_step_and_add_a_progress_note(browser):
     assert find(browser, "h1").text.startswith("督查督办台帐 · 督〔")
     steps = browser.find_elements(By.CSS_SELECTOR, ".workflow-steps button")
     assert [b.text for b in steps] == ["开始办理"]  # 交办 → 办理中; the editor may take it
-    steps[0].click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".flash"))
+    wait_new_page(browser, steps[0].click)
     assert "办理中" in find(browser, ".flash").text
     assert "交办 → 办理中（开始办理）" in find(browser, ".history").text
     assert [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".workflow-steps button")] == ["办结"]
     find(browser, "#note-text").send_keys("已完成屋面防水")
-    find(browser, ".note-form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda d: "已添加进展" in d.find_element(By.TAG_NAME, "main").text)
+    wait_new_page(browser, find(browser, ".note-form button[type=submit]").click)
+    assert "已添加进展" in find(browser, "main").text
     timeline = find(browser, ".timeline .notes")
     assert "已完成屋面防水" in timeline.text and "editor" in timeline.text
     browser.execute_script("arguments[0].scrollIntoView()", timeline)
