@@ -150,12 +150,7 @@ def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
     with unique_keys(db, key), db.write() as conn:
         # Counting the new entries first also reads (and locks) the ledger row: one statement
         # instead of two; a failed validation rolls the count back with everything else.
-        ledger = conn.execute(update(ledgers).where(ledgers.c.key == key)
-                              .values(entry_count=ledgers.c.entry_count + len(rows))
-                              .returning(*ledgers.c)).first()
-        if ledger is None:
-            raise NotFound(f"台帐“{key}”不存在")
-        ledger = access.with_rules(conn, ledger)
+        ledger = _count_entries(conn, key, len(rows))
         require(actor, "create", ledger)
         definition = _definition_for(conn, ledger)
         valid = [validate_entry(definition, row) for row in rows]
@@ -169,6 +164,17 @@ def create_entries(db: Database, actor: Actor, key: str, rows: Iterable[Any],
         audit.record(conn, actor, "create", key, entry_id=stored[0]["id"] if len(stored) == 1 else None,
                      filters={"source": source}, rows=len(stored))
         return [entry_view(definition, row, key) for row in stored]
+
+
+def _count_entries(conn: Connection, key: str, delta: int):
+    """Add `delta` to the ledger's kept entry count, which also locks its row (the first lock of
+    every write, docs/design.md); the row with its permission rules."""
+    ledger = conn.execute(update(ledgers).where(ledgers.c.key == key)
+                          .values(entry_count=ledgers.c.entry_count + delta)
+                          .returning(*ledgers.c)).first()
+    if ledger is None:
+        raise NotFound(f"台帐“{key}”不存在")
+    return access.with_rules(conn, ledger)
 
 
 def lock_ledger(conn: Connection, key: str):
@@ -338,12 +344,7 @@ def delete_entry(db: Database, actor: Actor, key: str, entry_id: Any, expected_v
     entry_id, expected_version = _int_id(entry_id), _int_version(expected_version)
     with db.write() as conn:
         # Ledger row first, then the entry, then the counts: the one lock order of every write.
-        ledger = conn.execute(update(ledgers).where(ledgers.c.key == key)
-                              .values(entry_count=ledgers.c.entry_count - 1)
-                              .returning(*ledgers.c)).first()
-        if ledger is None:
-            raise NotFound(f"台帐“{key}”不存在")
-        ledger = access.with_rules(conn, ledger)
+        ledger = _count_entries(conn, key, -1)
         require(actor, "delete", ledger)
         definition = _definition_for(conn, ledger)
         current = _live_entry(conn, ledger.id, entry_id, definition, access.scope(actor, ledger, "delete"))
