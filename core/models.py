@@ -83,6 +83,21 @@ class Ledger(Base):
     entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Where the office wants it on the index page (then by title); archived: hidden from
+    # staff, data kept, restorable by an administrator.
+    position: Mapped[int] = mapped_column(Integer, server_default="0")
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LedgerDraft(Base):
+    """A definition being designed: saved as typed (even when not yet valid), not live until
+    published as a new version. One per ledger key, also for a ledger not created yet."""
+
+    __tablename__ = "ledger_drafts"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class LedgerPermission(Base):
@@ -187,6 +202,7 @@ ledgers, ledger_versions = Ledger.__table__, LedgerVersion.__table__
 entries, revisions, entry_counts = Entry.__table__, Revision.__table__, EntryCount.__table__
 entry_sequences = EntrySequence.__table__
 ledger_permissions = LedgerPermission.__table__
+ledger_drafts = LedgerDraft.__table__
 audit_log = AuditRecord.__table__
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import MetaData, Table, select, text
 from app import MIGRATIONS, create_app
 from core import accounts, bootstrap, counts, demo, query, store
 from core.access import SYSTEM
+from core.definition import load_definition
 from core.models import Base, Database
 from tests.conftest import ROOT, shipped
 
@@ -63,9 +64,29 @@ def _fill(db: Database) -> None:
     accounts.create_user(db, "wang", "admin", "wang-password")
     accounts.create_user(db, "li", "viewer", "li-password")
     accounts.issue_token(db, "wang")
-    store.save_definition(db, SYSTEM, shipped("supervision"))
-    store.save_definition(db, SYSTEM, {**shipped("supervision"), "title": "督查督办台帐（修订）"})
+    define_as_before(db, shipped("supervision"))
+    define_as_before(db, {**shipped("supervision"), "title": "督查督办台帐（修订）"})
     add_entries(db, "supervision", demo.demo_entries("supervision")[:12])
+
+
+def define_as_before(db: Database, document: dict) -> None:
+    """A ledger's next definition version as the older releases stored it, in plain SQL (today's
+    store reads columns of `ledgers` an older schema lacks); its indexes come with the upgrade."""
+    at, version = dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc), 1
+    key, data = document["x-ledger"]["key"], json.dumps(document, ensure_ascii=False)
+    with db.write() as conn:
+        row = conn.execute(text("SELECT id, current_version FROM ledgers WHERE key = :k"), {"k": key}).first()
+        if row is None:
+            conn.execute(text("INSERT INTO ledgers (key, title, current_version, entry_count, created_at, "
+                              "updated_at) VALUES (:k, :t, 1, 0, :a, :a)"),
+                         {"k": key, "t": document["title"], "a": at})
+            ledger_id = conn.execute(text("SELECT id FROM ledgers WHERE key = :k"), {"k": key}).scalar_one()
+        else:
+            ledger_id, version = row.id, row.current_version + 1
+            conn.execute(text("UPDATE ledgers SET current_version = :v, title = :t WHERE id = :l"),
+                         {"v": version, "t": document["title"], "l": ledger_id})
+        conn.execute(text("INSERT INTO ledger_versions (ledger_id, version, definition, created_at, created_by) "
+                          "VALUES (:l, :v, :d, :a, 'system')"), {"l": ledger_id, "v": version, "d": data, "a": at})
 
 
 def add_entries(db: Database, key: str, rows: list[dict]) -> list[int]:
@@ -94,8 +115,10 @@ def add_entries(db: Database, key: str, rows: list[dict]) -> list[int]:
         conn.execute(stmt["delete"], {"e": second, "t": at})
         conn.execute(stmt["revision"], {"e": second, "a": "delete", "v": 2, "c": "{}", "t": at})
         conn.execute(text("UPDATE ledgers SET entry_count = :n WHERE id = :l"), {"n": len(rows) - 1, "l": ledger_id})
-        _, definition = store.definition_of(conn, key)
-        counts.rebuild(conn, ledger_id, definition)
+        stored = conn.execute(text("SELECT v.definition FROM ledger_versions v JOIN ledgers l ON "
+                                   "l.id = v.ledger_id AND v.version = l.current_version WHERE l.id = :l"),
+                              {"l": ledger_id}).scalar_one()
+        counts.rebuild(conn, ledger_id, load_definition(json.loads(stored) if isinstance(stored, str) else stored))
     return ids
 
 
@@ -262,8 +285,7 @@ def test_shared_indexes_give_way_to_per_ledger_ones_on_upgrade(url, caplog):
     a ledger whose entries already repeat its business key keeps working without that one."""
     db = at_baseline(url)
     fill(db)
-    with mock.patch("core.audit.record"):  # no audit trail before 0006
-        store.save_definition(db, SYSTEM, shipped("fixed_assets"))
+    define_as_before(db, shipped("fixed_assets"))
     asset = demo.demo_entries("fixed_assets")[0]
     with db.write() as conn:  # as before 0002: shared indexes, and a repeated asset number
         for name in [n for n in index_names(db) if n.startswith("lx_")]:
@@ -293,9 +315,8 @@ def test_0003_numbers_the_entries_of_each_ledger_in_id_order(url):
     """Every entry, the deleted one too (a number is never reused), gets 1..N per ledger; the
     next entry continues after them."""
     db = at_baseline(url, revision="0002")
-    with mock.patch("core.audit.record"):  # no audit trail before 0006
-        for key in ("supervision", "repairs"):
-            store.save_definition(db, SYSTEM, shipped(key))
+    for key in ("supervision", "repairs"):
+        define_as_before(db, shipped(key))
     first = add_entries(db, "supervision", demo.demo_entries("supervision")[:4])
     other = add_entries(db, "repairs", demo.demo_entries("repairs")[:3])
     later = add_entries(db, "supervision", demo.demo_entries("supervision")[4:7])
