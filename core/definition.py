@@ -23,6 +23,7 @@ from .options import check_options
 from .patterns import every_pattern, pattern_problem
 from .textcheck import value_problem
 from .refs import check_refs, escape, resolve
+from .rules import check_conditional, check_rules, check_show_when
 from .numbering import check_numbering
 from .workflow import check_workflow
 
@@ -196,6 +197,10 @@ def check_definition(document: Any) -> Iterator[dict]:
         problems += check_options(document.get("x-ledger"), fields)
         problems += check_workflow(_well_formed(document, meta, "workflow", "timeline"), fields)
         problems += check_numbering(_well_formed(document, meta, "numbering"))
+        options = document.get("x-ledger")
+        problems += check_rules(options.get("rules") if isinstance(options, dict) else None, fields)
+        problems += check_show_when(document, fields)
+        problems += check_conditional(document, fields)
     reported = {p["path"] for p in problems}  # a place is explained once, in our own words
     problems += [_err(path, f"不是有效的 JSON Schema：{e.message}") for e in _SCHEMA_VALIDATOR.iter_errors(document)
                  if (path := _pointer(e.absolute_path)) not in reported]

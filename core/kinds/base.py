@@ -94,6 +94,8 @@ class Kind:
     width = 16               # XLSX column width
     number_format: str | None = None  # XLSX number format
     query_ops: tuple[str, ...] = OPS
+    rule_ops: tuple[str, ...] = ("eq", "ne", "contains", "in", "nin")  # in x-ledger.rules and x-show-when
+    family = "text"          # fields of one family compare with each other ("$field"); "" never
 
     # --- recognising itself in a definition ----------------------------------------------
     def recognise(self, schema: dict) -> bool:
@@ -182,6 +184,15 @@ class Kind:
         return self.parse(f, cell_text(value))
 
     # --- values out -----------------------------------------------------------------------
+    def comparable(self, f: "Field", value: Any) -> Any:
+        """A stored value as rules compare it (dates as dates, numbers as Decimals); None when
+        empty; ParseError when it is no value of the kind (validation reports that itself)."""
+        if is_blank(value):
+            return None
+        if not isinstance(value, str):
+            raise ParseError(f"{f.title}：应为文本")
+        return value
+
     def form_value(self, f: "Field", value: Any) -> Any:
         """A stored value as its form input holds it."""
         return value

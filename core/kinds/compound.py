@@ -41,6 +41,8 @@ class _Nested(Kind):
 
     scalar = False
     query_ops: tuple[str, ...] = ()
+    rule_ops: tuple[str, ...] = ()
+    family = ""
 
 
 class MultiChoice(_Nested):
@@ -49,6 +51,14 @@ class MultiChoice(_Nested):
     widget = "multichoice"
     width = 24
     query_ops = ("eq", "contains")
+    rule_ops = ("contains",)  # "holds this choice"
+
+    def comparable(self, f: "Field", value: Any) -> Any:
+        if value is None or value == []:
+            return None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return frozenset(value)
+        raise ParseError(f"{f.title}：应为选项列表")
 
     def recognise(self, schema: dict) -> bool:
         items = schema.get("items")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Boolean as SqlBoolean, Numeric
 
 from ..settings import MAX_NUMBER, local_text, local_zone, to_local
-from .base import Kind, ParseError, Translate, is_number, register, say, short
+from .base import Kind, ParseError, Translate, is_blank, is_number, register, say, short
 
 if TYPE_CHECKING:
     from ..definition import Field
@@ -30,6 +30,7 @@ _ZONE_SUFFIX = re.compile(r"[zZ]|[+-]\d{2}:?\d{2}$")
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 SAMPLE_DATE = dt.date(2026, 3, 5)
 MAX_QUERY_TEXT = 2000
+ORDERED_RULE_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "nin")
 
 
 def _string(schema: dict, fmt: str | None) -> bool:
@@ -108,6 +109,7 @@ class Choice(Kind):
     searchable = counted = locked_when_read_only = True
     widget = "choice"
     width = 14
+    rule_ops = ("eq", "ne", "in", "nin")
 
     def recognise(self, schema: dict) -> bool:
         return (schema.get("type") == "string" and isinstance(schema.get("enum"), list)
@@ -144,6 +146,8 @@ class Date(Kind):
     widget = "date"
     width = 12
     number_format = "yyyy-mm-dd"
+    rule_ops = ORDERED_RULE_OPS
+    family = "date"
 
     def recognise(self, schema: dict) -> bool:
         return _string(schema, "date")
@@ -178,6 +182,16 @@ class Date(Kind):
             return excel_serial(f, value).date().isoformat()
         return super().from_native(f, value)
 
+    def comparable(self, f: "Field", value: Any) -> Any:
+        if is_blank(value):
+            return None
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            raise ParseError(f"{f.title}：应为日期")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ParseError(f"{f.title}：应为日期") from None
+
     def export_typed(self, f: "Field | None", value: Any) -> Any:
         if isinstance(value, str):
             try:
@@ -195,6 +209,8 @@ class DateTime(Kind):
     is_date = searchable = True
     widget = "datetime"
     width = 20
+    rule_ops = ORDERED_RULE_OPS
+    family = "datetime"
 
     def recognise(self, schema: dict) -> bool:
         return _string(schema, "date-time")
@@ -227,6 +243,15 @@ class DateTime(Kind):
             return dt.datetime.combine(value, dt.time(), local_zone()).isoformat(timespec="seconds")
         return super().from_native(f, value)
 
+    def comparable(self, f: "Field", value: Any) -> Any:
+        """A moment (aware), so 09:30+08:00 equals 01:30Z."""
+        if is_blank(value):
+            return None
+        moment = to_local(value) if isinstance(value, str) else None
+        if moment is None:
+            raise ParseError(f"{f.title}：应为日期时间")
+        return moment
+
     def form_value(self, f: "Field", value: Any) -> Any:
         """'2026-03-05T01:30:00Z' -> '2026-03-05T09:30' in local time, what datetime-local shows."""
         if not isinstance(value, str):
@@ -257,6 +282,8 @@ class Integer(Kind):
     number_format = "0"
     integral = True
     what, too_large = "整数", "超出整数范围"
+    rule_ops = ORDERED_RULE_OPS
+    family = "number"
 
     def recognise(self, schema: dict) -> bool:
         return schema.get("type") == "integer"
@@ -303,6 +330,17 @@ class Integer(Kind):
 
     def sql_value(self, dialect: str, value: Any) -> Any:
         return float(value) if dialect == "sqlite" and isinstance(value, Decimal) else value
+
+    def comparable(self, f: "Field", value: Any) -> Any:
+        """A Decimal, so 0.1 + 0.2 compares as people count."""
+        if value is None:
+            return None
+        if isinstance(value, Decimal) or is_number(value):
+            try:
+                return Decimal(str(value))
+            except InvalidOperation:
+                pass
+        raise ParseError(f"{f.title}：应为{self.what}")
 
     def form_value(self, f: "Field", value: Any) -> Any:
         return str(value) if is_number(value) else value
@@ -382,6 +420,8 @@ class Boolean(Kind):
     pg_cast = SqlBoolean
     widget = "boolean"
     width = 8
+    rule_ops = ("eq", "ne")
+    family = "boolean"
 
     def recognise(self, schema: dict) -> bool:
         return schema.get("type") == "boolean"
@@ -414,6 +454,11 @@ class Boolean(Kind):
 
     def sql_value(self, dialect: str, value: Any) -> Any:
         return int(value) if dialect == "sqlite" else value
+
+    def comparable(self, f: "Field", value: Any) -> Any:
+        if value is None or isinstance(value, bool):
+            return value
+        raise ParseError(f"{f.title}：应填“是”或“否”")
 
     def display(self, f: "Field", value: Any, tr: Translate = say) -> str:
         return tr("是") if value is True else tr("否") if value is False else str(value)
