@@ -5,13 +5,14 @@ part a set of conditions in the list filters' syntax (`field`, `field__op`), a v
 `"$other"` naming another field. Validation (core/validation.py) runs every rule on every
 write, so forms, the API and imports refuse the same entries with the same message.
 
-What a condition means, so a clerk can predict it (docs/definitions.md):
-- with a constant, a condition holds exactly when the list's filter would show the entry:
-  an empty field matches only `ne` and `nin` (so `{"progress": 100}` fails when progress is
-  left empty; a limit that should leave an empty field alone is `minimum`/`maximum`);
-- with `"$other"`, a side left empty makes the comparison unknown: it never fails a check and
-  never makes a `when` hold (presence is what `required`, `if`/`then`, `dependentRequired` say);
+What a condition means on an empty field, so a clerk can predict it (docs/definitions.md):
+- "is X" (`eq`, `in`, `contains`) needs a value: `{"progress": 100}` fails when progress is empty;
+- "is not X" (`ne`, `nin`) holds: an empty status "is not" 已办结, as in the list's filter;
+- a bound (`lt`, `lte`, `gt`, `gte`) and a comparison with `"$other"` where either side is empty
+  are unknown: they never fail a check and never make a `when` hold. Presence is what
+  `required`, `if`/`then` and `dependentRequired` say;
 - a value validation already refuses (text in a number field) makes its condition unknown too.
+A `when` therefore holds exactly when the list's filter would show the entry.
 Values compare as their kind reads them (core/kinds `comparable`): dates as dates, numbers as
 decimals, moments across time zones.
 """
@@ -58,8 +59,8 @@ class Condition:
                 return None if mine is None or theirs is None else compare(self.op, mine, theirs)
         except ParseError:
             return None
-        if mine is None:
-            return self.op in ("ne", "nin")  # as the list's filter: an empty field "is not" anything
+        if mine is None:  # "is X" needs a value, "is not X" holds, a bound says nothing of it
+            return None if self.op in ORDERING else self.op in ("ne", "nin")
         return compare(self.op, mine, self.value)
 
     def client(self) -> dict:

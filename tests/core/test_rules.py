@@ -60,7 +60,7 @@ CONSTANT = [
     ({"status__ne": "已办结"}, {"status": "已办结"}, False),
     ({"amount__lt": 10}, {"amount": 9.99}, True),
     ({"amount__lt": 10}, {"amount": 10}, False),
-    ({"amount__lt": 10}, {}, False),
+    ({"amount__lt": 10}, {}, True),                      # a bound says nothing of an empty field
     ({"amount__lte": 10}, {"amount": 10}, True),
     ({"amount__lte": 10}, {"amount": 10.01}, False),
     ({"amount__gt": 9}, {"amount": 10}, True),           # numbers as numbers ("10" < "9" as text)
@@ -159,6 +159,17 @@ def test_a_rule_applies_only_when_its_when_holds(entry, holds):
 def test_a_field_comparison_in_when_applies_only_with_both_sides(entry, holds):
     rule = {"when": {"deadline__lt": "$assigned_on"}, "check": {"status": "已办结"}, "message": "时限早于交办只能是已办结"}
     definition = ruled(rule)
+    assert (not rule_errors(definition, entry)) is holds
+
+
+@pytest.mark.parametrize("entry, holds", [
+    ({"status": "已办结"}, True),                       # a bound on an empty field: the rule does not apply
+    ({"status": "已办结", "amount": 5}, True),
+    ({"status": "已办结", "amount": 6}, False),
+    ({"status": "办理中", "amount": 6}, True),
+])
+def test_a_bound_in_when_applies_only_to_a_value(entry, holds):
+    definition = ruled({"when": {"amount__gt": 5}, "check": {"status": "办理中"}, "message": "金额大于 5 的只能办理中"})
     assert (not rule_errors(definition, entry)) is holds
 
 
