@@ -105,7 +105,7 @@ BAD = [
     ("missing x-ledger", lambda d: d.pop("x-ledger"), "", "x-ledger"),
     ("bad ledger key", setp(["x-ledger", "key"], "Bad Key"), "/x-ledger/key", "格式不正确"),
     ("unknown x-ledger option", setp(["x-ledger", "approvals"], {}), "/x-ledger", "approvals"),
-    ("extra keyword at the top", setp(["allOf"], [{"type": "object"}]), "", "allOf"),
+    ("extra keyword at the top", setp(["anyOf"], [{"type": "object"}]), "", "anyOf"),
     ("no fields", setp(["properties"], {}), "/properties", "不能为空"),
 ]
 
