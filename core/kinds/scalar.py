@@ -56,6 +56,7 @@ class _Line(Kind):
 
 class Text(_Line):
     name = "text"
+    label = "文本"
     business_key = typed_text_cell = True
 
     def recognise(self, schema: dict) -> bool:
@@ -67,6 +68,7 @@ class Text(_Line):
 
 class Textarea(_Line):
     name = "textarea"
+    label = "多行文本"
     typed_text_cell = True
     widget = "textarea"
     width = 40
@@ -81,6 +83,7 @@ class Textarea(_Line):
 
 class Email(_Line):
     name = "email"
+    label = "电子邮件"
     widget = "email"
     width = 24
 
@@ -93,6 +96,7 @@ class Email(_Line):
 
 class Uri(Email):
     name = "uri"
+    label = "网址"
     widget = "uri"
     width = 30
 
@@ -105,6 +109,7 @@ class Uri(Email):
 
 class Choice(Kind):
     name = "choice"
+    label = "单选"
     searchable = counted = locked_when_read_only = True
     widget = "choice"
     width = 14
@@ -140,6 +145,7 @@ def canonical_choice(f: "Field", text: str) -> str:
 
 class Date(Kind):
     name = "date"
+    label = "日期"
     is_date = is_day = searchable = True
     widget = "date"
     width = 12
@@ -147,6 +153,9 @@ class Date(Kind):
 
     def recognise(self, schema: dict) -> bool:
         return _string(schema, "date")
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, str) and bool(_ISO_DATE.match(value))
 
     def parse(self, f: "Field", text: str) -> Any:
         text = text.strip()
@@ -192,6 +201,7 @@ class Date(Kind):
 
 class DateTime(Kind):
     name = "datetime"
+    label = "日期时间"
     is_date = searchable = True
     widget = "datetime"
     width = 20
@@ -249,6 +259,7 @@ def excel_serial(f: "Field", number: float) -> dt.datetime:
 
 class Integer(Kind):
     name = "integer"
+    label = "整数"
     numeric = business_key = True
     sort_type = "n"
     pg_cast = Numeric
@@ -283,6 +294,9 @@ class Integer(Kind):
 
     def json_value(self, number: Decimal) -> int | float:
         return int(number)
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return is_number(value) and (not self.integral or float(value).is_integer())
 
     def parse(self, f: "Field", text: str) -> Any:
         number = self.decimal(f, text)
@@ -334,6 +348,7 @@ class Integer(Kind):
 
 class Number(Integer):
     name = "number"
+    label = "数字"
     business_key = integral = False
     widget = "number"
     width = 12
@@ -357,6 +372,7 @@ class Number(Integer):
 
 class Money(Number):
     name = "money"
+    label = "金额"
     widget = "money"
     width = 14
     number_format = "#,##0.00"
@@ -377,6 +393,7 @@ class Money(Number):
 
 class Boolean(Kind):
     name = "boolean"
+    label = "是否"
     locked_when_read_only = True
     sort_type = "b"
     pg_cast = SqlBoolean
@@ -385,6 +402,9 @@ class Boolean(Kind):
 
     def recognise(self, schema: dict) -> bool:
         return schema.get("type") == "boolean"
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, bool)
 
     def parse(self, f: "Field", text: str) -> Any:
         word = unicodedata.normalize("NFKC", text).strip().casefold()
