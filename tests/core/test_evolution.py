@@ -65,7 +65,7 @@ def test_changes_name_every_kind_of_difference():
     assert kinds["renamed"] == ["title_text"] and kinds["removed"] == ["tags"]
     assert kinds["added"] == ["rows/city", "owner"]  # in the new version's field order
     assert kinds["choices"] == ["unit"] and kinds["retyped"] == ["amount"]
-    assert kinds["limits"] == ["score", "rows/place"] and kinds["required"] == ["owner"]
+    assert kinds["limits"] == ["score", "amount", "rows/place"] and kinds["required"] == ["owner"]
     assert kinds["retitled"] == ["", "amount"] and "rules" not in kinds
     messages = {c["kind"] + c["field"]: c["message"] for c in found}
     assert messages["choicesunit"] == "“单位”的选项：新增 丁；删除 丙"
