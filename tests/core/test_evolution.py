@@ -57,7 +57,7 @@ def test_changes_name_every_kind_of_difference():
         p["amount"] = {"type": "integer", "title": "金额（元）"}        # retyped and retitled
         p["rows"]["items"]["properties"]["place"]["maxLength"] = 20     # a child table's sub-field
         p["rows"]["items"]["properties"]["city"] = {"type": "string", "title": "城市"}
-        d["required"] = ["title_text", "owner"]                         # required
+        d["required"] = ["title_text", "owner", "unit"]                 # required
         d["x-ledger"]["list"]["search"] = ["title_text"]
         d["title"] = "新名称"
     found = changes(old, load_definition(reshaped(change), version=2))
@@ -65,7 +65,7 @@ def test_changes_name_every_kind_of_difference():
     assert kinds["renamed"] == ["title_text"] and kinds["removed"] == ["tags"]
     assert kinds["added"] == ["rows/city", "owner"]  # in the new version's field order
     assert kinds["choices"] == ["unit"] and kinds["retyped"] == ["amount"]
-    assert kinds["limits"] == ["score", "amount", "rows/place"] and kinds["required"] == ["owner"]
+    assert kinds["limits"] == ["score", "amount", "rows/place"] and kinds["required"] == ["unit"]
     assert kinds["retitled"] == ["", "amount"] and "rules" not in kinds
     messages = {c["kind"] + c["field"]: c["message"] for c in found}
     assert messages["choicesunit"] == "“单位”的选项：新增 丁；删除 丙"
