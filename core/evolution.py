@@ -16,10 +16,10 @@ from .access import Actor
 from .definition import load_definition
 from .models import Database, entries, ledger_versions
 from .query import readable
-from .store import definition_of
+from .store import _iso, definition_of
 from .versions import assess, changes, check_migration, entry_errors
 
-__all__ = ["plan_change", "diff_versions", "history", "changes", "entry_errors"]
+__all__ = ["plan_change", "diff_versions", "history", "retired_values", "changes", "entry_errors"]
 
 
 def plan_change(db: Database, actor: Actor, key: str, document: Any, migrate: Any = None) -> dict:
@@ -53,7 +53,21 @@ def history(db: Database, actor: Actor, key: str) -> list[dict]:
         rows = {r.version: r for r in conn.execute(
             select(ledger_versions.c.version, ledger_versions.c.created_at, ledger_versions.c.created_by)
             .where(ledger_versions.c.ledger_id == ledger.id))}
-    out = [{"version": d.version, "created_at": rows[d.version].created_at, "created_by": rows[d.version].created_by,
+    out = [{"version": d.version, "created_at": _iso(rows[d.version].created_at), "created_by": rows[d.version].created_by,
             "changes": changes(before, d) if before is not None else []}
            for before, d in zip([None, *found[:-1]], found)]
     return list(reversed(out))
+
+
+def retired_values(db: Database, actor: Actor, key: str, data: dict) -> list[dict]:
+    """Values of fields the current version no longer has, each with the field as the last
+    version that had it defined it ({"key", "title", "field", "value"}; field None if none did)."""
+    with db.read() as conn:
+        _, current = readable(conn, actor, key)
+        keys = [k for k in data if k not in current.by_key]
+        older = [definition_of(conn, key, v)[1] for v in range(current.version - 1, 0, -1)] if keys else []
+    out = []
+    for k in keys:
+        f = next((d.by_key[k] for d in older if k in d.by_key), None)
+        out.append({"key": k, "title": f.title if f else k, "field": f, "value": data[k]})
+    return out
