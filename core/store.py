@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import (func, insert, select,
+from sqlalchemy import (Boolean, func, insert, or_, select,
                         text, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -100,8 +100,9 @@ def _entries_after(conn: Connection, ledger_id: int, previous: Definition, defin
                    affected: str, migrate: dict) -> versions.Outcome:
     """What the new version does to the live entries (read inside the publishing transaction,
     writers held off), or the error that refuses it; nothing is written here."""
-    if affected == "keep" and not versions.needs_entries(previous, definition, migrate):
-        return versions.Outcome()
+    if affected == "keep" and not versions.needs_entries(previous, definition, migrate) \
+            and not _holding(conn, ledger_id, versions.added_keys(previous, definition)):
+        return versions.Outcome()  # adding fields, the commonest change, reads no entries
     if conn.dialect.name == "postgresql":  # no entry may change between this read and the rewrite
         conn.execute(text("LOCK TABLE entries IN SHARE MODE"))
     rows = conn.execute(select(entries.c.id, entries.c.number, entries.c.data, entries.c.version)
@@ -122,6 +123,18 @@ def _entries_after(conn: Connection, ledger_id: int, previous: Definition, defin
                             f"（affected=migrate 与 {versions.MIGRATE}）或保留原类型",
                             outcome.broken[:versions.EXAMPLES], plan)
     return outcome
+
+
+def _holding(conn: Connection, ledger_id: int, keys: list[str]) -> bool:
+    """Whether any live entry of the ledger holds a value under one of `keys` (checked keys)."""
+    if not keys:
+        return False
+    if conn.dialect.name == "postgresql":
+        held = [entries.c.data.op("?", return_type=Boolean())(k) for k in keys]
+    else:
+        held = [func.json_type(entries.c.data, f"$.{k}").is_not(None) for k in keys]
+    return conn.execute(select(entries.c.id).where(
+        entries.c.ledger_id == ledger_id, entries.c.deleted_at.is_(None), or_(*held)).limit(1)).first() is not None
 
 
 def _rewrite(conn: Connection, actor: Actor, version: int, rewritten: list[tuple[Any, dict]]) -> None:

@@ -258,9 +258,15 @@ class Outcome:
 
 
 def needs_entries(old: Definition, new: Definition, migrate: dict) -> bool:
-    """Whether publishing must read the entries at all: a rename, a type change or a migration."""
-    return bool(migrate) or any(p.renamed or p.retyped or (p.old is None and len(p.new_path) == 1)
-                                for p in pairs(old.fields, new.fields))
+    """Whether publishing must read the entries: a rename, a type change or a migration. (A field
+    added under a key some entries hold from an earlier version too: see `added_keys`.)"""
+    return bool(migrate) or any(p.renamed or p.retyped for p in pairs(old.fields, new.fields))
+
+
+def added_keys(old: Definition, new: Definition) -> list[str]:
+    """Top-level keys the new version adds: entries may hold values under them from a version
+    before `old`, and those must fit the new field's kind."""
+    return [p.new.key for p in pairs(old.fields, new.fields) if p.old is None and len(p.new_path) == 1]
 
 
 def assess(old: Definition, new: Definition, rows: Iterable[Any], migrate: dict | None = None,
