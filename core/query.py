@@ -223,7 +223,10 @@ def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
 
 def flagged(definition: Definition, entry: dict) -> dict:
     """`entry` with `problems` when the current version would refuse it (an entry saved under an
-    older version and kept as it was): lists and entry pages mark it."""
+    older version and kept as it was): lists and entry pages mark it. Entries of the current
+    version passed its validation when written (core/store.py keeps that true)."""
+    if entry["definition_version"] == definition.version:
+        return entry
     problems = entry_errors(definition, entry["data"])
     if problems:
         entry["problems"] = problems

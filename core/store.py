@@ -87,7 +87,7 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
         conn.execute(insert(ledger_versions).values(
             ledger_id=ledger_id, version=version, definition=definition.schema,
             created_at=now, created_by=actor.name))
-        _rewrite(conn, actor, version, outcome.rewritten)
+        _rewrite(conn, actor, definition.with_version(version), outcome.rewritten)
         if previous is None or outcome.rewritten or not indexes.same_plan(previous, definition):
             _reindex(conn, ledger_id, definition)
             counts.rebuild(conn, ledger_id, definition)
@@ -105,7 +105,7 @@ def _entries_after(conn: Connection, ledger_id: int, previous: Definition, defin
         return versions.Outcome()  # adding fields, the commonest change, reads no entries
     if conn.dialect.name == "postgresql":  # no entry may change between this read and the rewrite
         conn.execute(text("LOCK TABLE entries IN SHARE MODE"))
-    rows = conn.execute(select(entries.c.id, entries.c.number, entries.c.data, entries.c.version)
+    rows = conn.execute(select(entries.c.id, entries.c.number, entries.c.data, entries.c.version, entries.c.def_version)
                         .where(entries.c.ledger_id == ledger_id, entries.c.deleted_at.is_(None))
                         .order_by(entries.c.id)).all()
     outcome = versions.assess(previous, definition, rows, migrate, validate=affected == "migrate")
@@ -137,13 +137,17 @@ def _holding(conn: Connection, ledger_id: int, keys: list[str]) -> bool:
         entries.c.ledger_id == ledger_id, entries.c.deleted_at.is_(None), or_(*held)).limit(1)).first() is not None
 
 
-def _rewrite(conn: Connection, actor: Actor, version: int, rewritten: list[tuple[Any, dict]]) -> None:
-    """Store each entry's new data with its row version bumped and a "migrate" revision."""
+def _rewrite(conn: Connection, actor: Actor, definition: Definition, rewritten: list[tuple[Any, dict]]) -> None:
+    """Store each entry's new data with its row version bumped and a "migrate" revision. An entry
+    is marked as of the new version only when that version accepts it: an entry of the current
+    version is a valid one (`query.flagged` checks only the others)."""
     now = utcnow()
     for row, data in rewritten:
+        valid = not versions.entry_errors(definition, data)
         result = conn.execute(update(entries).where(
             entries.c.id == row.id, entries.c.version == row.version, entries.c.deleted_at.is_(None)).values(
-            data=data, version=row.version + 1, def_version=version, updated_at=now, updated_by=actor.name))
+            data=data, version=row.version + 1, def_version=definition.version if valid else row.def_version,
+            updated_at=now, updated_by=actor.name))
         if result.rowcount != 1:
             raise Conflict(f"记录 {row.number or row.id} 正被他人修改，请重试")
         conn.execute(insert(revisions).values(
