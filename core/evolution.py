@@ -53,8 +53,8 @@ def history(db: Database, actor: Actor, key: str) -> list[dict]:
         rows = {r.version: r for r in conn.execute(
             select(ledger_versions.c.version, ledger_versions.c.created_at, ledger_versions.c.created_by)
             .where(ledger_versions.c.ledger_id == ledger.id))}
-    out = [{"version": d.version, "created_at": _iso(rows[d.version].created_at), "created_by": rows[d.version].created_by,
-            "changes": changes(before, d) if before is not None else []}
+    out = [{"version": d.version, "created_at": _iso(rows[d.version].created_at),
+            "created_by": rows[d.version].created_by, "changes": changes(before, d) if before is not None else []}
            for before, d in zip([None, *found[:-1]], found)]
     return list(reversed(out))
 

@@ -275,6 +275,14 @@ def test_re_adding_a_retired_key_with_another_kind_is_a_type_change(edb, small):
 
 # --- kept entries are flagged ---------------------------------------------------------------
 
+def test_a_moved_entry_the_new_version_refuses_stays_flagged(edb, small):
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲"})
+    save_definition(edb, SYSTEM, reshaped(lambda d: (renamed_name(d), d["required"].append("unit"))))
+    moved = get_entry(edb, EDITOR, "small", entry["id"])
+    assert moved["data"] == {"label": "甲"} and moved["version"] == 2
+    assert moved["definition_version"] == 1 and moved["problems"] == [{"field": "unit", "message": "单位：必填"}]
+
+
 def test_entries_the_current_version_refuses_carry_their_problems(edb, small):
     bad = create_entry(edb, EDITOR, "small", {"name": "a", "score": 900})
     good = create_entry(edb, EDITOR, "small", {"name": "b", "score": 9})
