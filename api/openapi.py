@@ -54,6 +54,13 @@ AUDIT_PARAMS = [
     {"name": "_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
 ]
+DEFINITION_PARAMS = [
+    {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
+     "description": "1：只预演，不保存，返回 200 Plan：{affected, examples, changes, broken}"},
+    {"name": "affected", "in": "query", "schema": {"enum": ["keep", "migrate"], "default": "keep"},
+     "description": "keep：新版本不接受的现有记录保持原状（标记为有问题）；类型变更会破坏现有值时 409（附 plan）。"
+                    "migrate：按 x-migrate 改写现有记录，之后全部记录须符合新版本，否则 422，什么都不保存"},
+]
 ERROR = {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
@@ -85,8 +92,11 @@ def openapi_document() -> dict:
             },
             "/ledgers/{key}": {
                 "get": _op("台帐及其当前定义", [KEY]),
-                "put": _op("保存新版本的定义", [KEY], body="Definition",
-                           errors=("400", "401", "403", "404", "413", "415", "422")),
+                "put": _op("保存新版本的定义。请求体可另带顶层 x-migrate（{字段名: {\"default\": 值} 或 "
+                           "{\"map\": {旧值: 新值}}}，不存入定义，仅在 affected=migrate 时使用）；"
+                           "属性可带 x-renamed-from（上一版本的字段名），发布时在同一事务中把已有记录的值移到新字段名下",
+                           [KEY, *DEFINITION_PARAMS], body="Definition",
+                           errors=("400", "401", "403", "404", "409", "413", "415", "422")),
             },
             "/users": {
                 "get": _op("用户列表（仅管理员）", errors=("401", "403")),
@@ -101,6 +111,11 @@ def openapi_document() -> dict:
             "/ledgers/{key}/versions": {"get": _op("定义的全部版本", [KEY])},
             "/ledgers/{key}/versions/{version}": {"get": _op("某一版本的定义", [KEY, {
                 "name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}])},
+            "/ledgers/{key}/versions/{a}/diff/{b}": {"get": _op(
+                "两个版本之间的变化：{from, to, changes: [{kind, field, title, message, ...}]}；"
+                "kind 为 added removed renamed retitled retyped limits choices required rules（需 define 权限）",
+                [KEY, *({"name": n, "in": "path", "required": True, "schema": {"type": "integer"}} for n in "ab")],
+                returns="Changes")},
             "/ledgers/{key}/entries": {
                 "get": _op("记录列表：" + FILTER_OPS,
                            [KEY, *LIST_PARAMS], errors=("400", "401", "403", "404"), returns="Page"),
@@ -168,7 +183,23 @@ def openapi_document() -> dict:
                     "updated_at": {"type": ["string", "null"]}, "updated_by": {"type": ["string", "null"]},
                     "next": {"type": "array", "description": "当前用户可执行的流程步骤（台帐定义了 workflow 时）",
                              "items": {"type": "object", "properties": {"to": {"type": "string"},
-                                                                         "label": {"type": "string"}}}}}},
+                                                                         "label": {"type": "string"}}}},
+                    "problems": {"type": "array", "description": "仅当当前版本的定义不接受该记录时出现（记录保存于较早版本）：[{field, message}]",
+                                 "items": {"type": "object", "properties": {"field": {"type": "string"},
+                                                                             "message": {"type": "string"}}}}}},
+                "Plan": {"type": "object", "required": ["affected", "examples", "changes"], "properties": {
+                    "affected": {"type": "integer", "description": "新版本（改名与迁移之后）不接受的现有记录数"},
+                    "examples": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "number": {"type": ["string", "null"]},
+                        "errors": {"type": "array", "items": {"type": "object"}}}}},
+                    "changes": {"type": "array", "items": {"type": "object"}},
+                    "broken": {"type": "integer", "description": "类型变更后无法保留的现有值个数（不迁移则拒绝发布，409）"},
+                    "broken_examples": {"type": "array", "items": {"type": "object"}}}},
+                "Changes": {"type": "object", "properties": {
+                    "from": {"type": "integer"}, "to": {"type": "integer"},
+                    "changes": {"type": "array", "items": {"type": "object", "properties": {
+                        "kind": {"type": "string"}, "field": {"type": "string"}, "title": {"type": "string"},
+                        "message": {"type": "string"}}}}}},
                 "Page": {"type": "object", "required": ["items", "total", "page", "size"], "properties": {
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}},
                     "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"}}},

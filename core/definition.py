@@ -33,6 +33,7 @@ MAX_FIELDS = 300         # properties over the whole document
 MAX_DOCUMENT_BYTES = 512 * 1024
 MAX_CHOICE_LENGTH = 200  # choices are counted and indexed: a btree entry has a size limit
 MONTH, YEAR = "month", "year"
+RENAMED_FROM = "x-renamed-from"  # a property's key in the previous version (core/evolution.py)
 
 META_SCHEMA = json.loads((Path(__file__).with_name("metaschema.json")).read_text("utf-8"))
 _META_VALIDATOR = Draft202012Validator(META_SCHEMA)
@@ -83,6 +84,10 @@ class Field:
     @property
     def read_only(self) -> bool:
         return bool(self.schema.get("readOnly"))
+
+    @property
+    def renamed_from(self) -> str | None:
+        return self.schema.get(RENAMED_FROM)
 
 
 @dataclass(frozen=True)
@@ -257,11 +262,16 @@ def _check_object(root: dict, schema: dict, path: str, depth: int, cyclic: froze
     for name in required if isinstance(required, list) else []:
         if isinstance(name, str) and name not in properties:
             yield _err(path + "/required", f"必填项“{name}”不是已定义的字段")
+    renamed: dict[str, str] = {}  # old key -> the field that declares it
     for key, sub in properties.items():
         sub_path = f"{path}/properties/{escape(key)}"
         if not isinstance(key, str) or not KEY_RE.fullmatch(key):
             yield _err(sub_path, f"字段名“{key}”无效：应以小写字母开头，只含小写字母、数字和下划线")
             continue
+        if isinstance(sub, dict) and RENAMED_FROM in sub:
+            problem = _rename_problem(sub[RENAMED_FROM], key, properties, renamed)
+            if problem:
+                yield _err(f"{sub_path}/{RENAMED_FROM}", problem)
         target, broken = _property_schema(root, sub, cyclic)
         if broken is not None:
             if target is None:  # dangling, outside and cyclic references are reported by check_refs
@@ -272,6 +282,18 @@ def _check_object(root: dict, schema: dict, path: str, depth: int, cyclic: froze
             yield _err(sub_path, f"不支持的字段类型：{_describe(target)}")
             continue
         yield from _check_field(root, target, KINDS[kind], sub_path, depth, cyclic)
+
+
+def _rename_problem(old: Any, key: str, properties: dict, renamed: dict[str, str]) -> str | None:
+    """What is wrong with a field's `x-renamed-from` (its siblings are the new version's keys)."""
+    if not isinstance(old, str) or not KEY_RE.fullmatch(old):
+        return f"“{RENAMED_FROM}”应为原字段名：以小写字母开头，只含小写字母、数字和下划线"
+    if old in properties:
+        return f"原字段名“{old}”仍是本版本的字段，不能再改名为“{key}”"
+    if old in renamed:
+        return f"字段“{renamed[old]}”已声明由“{old}”改名而来：一个原字段只能改名为一个字段"
+    renamed[old] = key
+    return None
 
 
 def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int, cyclic: frozenset) -> Iterator[dict]:

@@ -26,6 +26,7 @@ from .indexes import ledger_clause
 from .settings import local_today
 from .store import _int_id, _iso, definition_of, entry_view
 from .textcheck import text_problem
+from .versions import entry_errors
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -161,7 +162,7 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
                 .limit(q.size).offset((q.page - 1) * q.size))
         items = []
         for row in conn.execute(stmt):
-            items.append(entry_view(definition, row._mapping, key))
+            items.append(flagged(definition, entry_view(definition, row._mapping, key)))
             if definition.overdue:
                 items[-1]["overdue"] = bool(row._mapping["_overdue"])
         if not q.filters and not q.search and not q.due and not q.scope.limited:
@@ -217,7 +218,19 @@ def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
             *conditions(db.dialect, definition, ledger.id, ListQuery(scope=access.scope(actor, ledger))))).first()
         if row is None:
             raise NotFound(f"记录 {entry_id} 不存在")
-        return entry_view(definition, row._mapping, key)
+        return flagged(definition, entry_view(definition, row._mapping, key))
+
+
+def flagged(definition: Definition, entry: dict) -> dict:
+    """`entry` with `problems` when the current version would refuse it (an entry saved under an
+    older version and kept as it was): lists and entry pages mark it. Entries of the current
+    version passed its validation when written (core/store.py keeps that true)."""
+    if entry["definition_version"] == definition.version:
+        return entry
+    problems = entry_errors(definition, entry["data"])
+    if problems:
+        entry["problems"] = problems
+    return entry
 
 
 def list_revisions(db: Database, actor: Actor, key: str, entry_id: Any) -> list[dict]:

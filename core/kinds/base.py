@@ -75,6 +75,7 @@ class Kind:
     """A kind of field value. Subclasses override what differs; the defaults are plain text's."""
 
     name = ""
+    label = ""               # what people call the kind (version diffs name it)
     scalar = True            # one value per entry: listable, filterable, sortable
     numeric = False          # sums and averages; sorts as a number
     is_date = False          # reports group it by month or year
@@ -107,6 +108,11 @@ class Kind:
     def children_schema(self, schema: dict) -> dict | None:
         """The object schema whose properties are this field's sub-fields, if it has any."""
         return None
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        """Whether a stored value has this kind's shape, so its SQL expression can read it: a
+        field's kind may only change over values that pass (core/evolution.py)."""
+        return isinstance(value, str)
 
     # --- SQL ------------------------------------------------------------------------------
     def sql_expr(self, dialect: str, f: "Field"):

@@ -57,6 +57,7 @@ class _Line(Kind):
 
 class Text(_Line):
     name = "text"
+    label = "文本"
     business_key = typed_text_cell = True
 
     def recognise(self, schema: dict) -> bool:
@@ -68,6 +69,7 @@ class Text(_Line):
 
 class Textarea(_Line):
     name = "textarea"
+    label = "多行文本"
     typed_text_cell = True
     widget = "textarea"
     width = 40
@@ -82,6 +84,7 @@ class Textarea(_Line):
 
 class Email(_Line):
     name = "email"
+    label = "电子邮件"
     widget = "email"
     width = 24
 
@@ -94,6 +97,7 @@ class Email(_Line):
 
 class Uri(Email):
     name = "uri"
+    label = "网址"
     widget = "uri"
     width = 30
 
@@ -106,6 +110,7 @@ class Uri(Email):
 
 class Choice(Kind):
     name = "choice"
+    label = "单选"
     searchable = counted = locked_when_read_only = True
     widget = "choice"
     width = 14
@@ -142,6 +147,7 @@ def canonical_choice(f: "Field", text: str) -> str:
 
 class Date(Kind):
     name = "date"
+    label = "日期"
     is_date = is_day = searchable = True
     widget = "date"
     width = 12
@@ -151,6 +157,9 @@ class Date(Kind):
 
     def recognise(self, schema: dict) -> bool:
         return _string(schema, "date")
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, str) and bool(_ISO_DATE.match(value))
 
     def parse(self, f: "Field", text: str) -> Any:
         text = text.strip()
@@ -206,6 +215,7 @@ class Date(Kind):
 
 class DateTime(Kind):
     name = "datetime"
+    label = "日期时间"
     is_date = searchable = True
     widget = "datetime"
     width = 20
@@ -274,6 +284,7 @@ def excel_serial(f: "Field", number: float) -> dt.datetime:
 
 class Integer(Kind):
     name = "integer"
+    label = "整数"
     numeric = business_key = True
     sort_type = "n"
     pg_cast = Numeric
@@ -310,6 +321,9 @@ class Integer(Kind):
 
     def json_value(self, number: Decimal) -> int | float:
         return int(number)
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return is_number(value) and (not self.integral or float(value).is_integer())
 
     def parse(self, f: "Field", text: str) -> Any:
         number = self.decimal(f, text)
@@ -372,6 +386,7 @@ class Integer(Kind):
 
 class Number(Integer):
     name = "number"
+    label = "数字"
     business_key = integral = False
     widget = "number"
     width = 12
@@ -395,6 +410,7 @@ class Number(Integer):
 
 class Money(Number):
     name = "money"
+    label = "金额"
     widget = "money"
     width = 14
     number_format = "#,##0.00"
@@ -415,6 +431,7 @@ class Money(Number):
 
 class Boolean(Kind):
     name = "boolean"
+    label = "是否"
     locked_when_read_only = True
     sort_type = "b"
     pg_cast = SqlBoolean
@@ -425,6 +442,9 @@ class Boolean(Kind):
 
     def recognise(self, schema: dict) -> bool:
         return schema.get("type") == "boolean"
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, bool)
 
     def parse(self, f: "Field", text: str) -> Any:
         word = unicodedata.normalize("NFKC", text).strip().casefold()
