@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from . import access, audit
 from .access import Actor, require
 from .errors import Conflict, QueryError
-from .models import Database, ledgers, utcnow
+from .models import Database, ledger_drafts, ledgers, utcnow
 from .query import LEDGER_ORDER
 from .store import lock_ledger
 
@@ -82,3 +82,14 @@ def move(db: Database, actor: Actor, key: str, step: int) -> list[str]:
     j = min(max(i + step, 0), len(current) - 1)
     current[i], current[j] = current[j], current[i]
     return reorder(db, actor, current)
+
+
+def key_taken(db: Database, key: str) -> str | None:
+    """Why ledger key `key` cannot be given to a new ledger (a ledger or a draft has it), or None."""
+    with db.read() as conn:
+        title = conn.execute(select(ledgers.c.title).where(ledgers.c.key == key)).scalar()
+        if title is not None:
+            return f"标识“{key}”已被台帐“{title}”使用"
+        if conn.execute(select(ledger_drafts.c.key).where(ledger_drafts.c.key == key)).first():
+            return f"标识“{key}”已有一份草稿"
+    return None
