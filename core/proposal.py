@@ -85,7 +85,7 @@ def propose(filename: str, data: bytes, title: str | None = None, key: str | Non
 def _read(filename: str, data: bytes) -> tuple[list[Column], int, bool, list[str]]:
     """The sheet's columns with their cells, the number of data rows, whether it is CSV, warnings."""
     try:
-        sheet = importer.open_sheet(io.BytesIO(data), filename or "")
+        sheet = importer.open_sheet(io.BytesIO(data), filename or "", importer.MAX_ROWS)
         columns, warnings = _columns(sheet.headers)
         rows = 0
         for _, cells in sheet.rows:
@@ -177,14 +177,15 @@ def _datetime(title: str, values: list, csv: bool) -> tuple[dict, str] | None:
 
 
 def _number(title: str, values: list, csv: bool) -> tuple[dict, str] | None:
-    """Integers, numbers, or money (¥/元, thousands separators or two decimals, none finer)."""
+    """Integers, numbers, or money (¥/元 or thousands separators, or every value with two
+    decimals; none finer than cents)."""
     if any(isinstance(v, bool) for v in values) or any(_code_like(v) for v in values):
         return None
     numbers = _reads({"type": "number"}, title, values, csv)
     if numbers is None:
         return None
     places = [_places(v) for v in values]
-    marked = any(isinstance(v, str) and _MONEY_MARK.search(v) for v in values) or 2 in places
+    marked = any(isinstance(v, str) and _MONEY_MARK.search(v) for v in values) or set(places) == {2}
     if marked and max(places) <= 2:
         return ({"type": "number", "multipleOf": 0.01, "x-widget": "money"},
                 f"{len(values)} 行均为金额（带 ¥/元、千分位或两位小数）")
