@@ -40,6 +40,7 @@ def restore(db: Database, actor: Actor, key: str) -> dict:
     """Show an archived ledger again, as it was."""
     with db.write() as conn:
         row = access.with_rules(conn, lock_ledger(conn, key))
+        require(actor, "read", row)  # an archived ledger is missing (404) for all but admins
         if row.archived_at is None:
             require(actor, "define", row)
             raise Conflict(f"台帐“{row.title}”未归档")
