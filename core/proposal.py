@@ -177,15 +177,17 @@ def _datetime(title: str, values: list, csv: bool) -> tuple[dict, str] | None:
 
 
 def _number(title: str, values: list, csv: bool) -> tuple[dict, str] | None:
-    """Integers, numbers, or money (¥/元 or thousands separators, or every value with two
-    decimals; none finer than cents)."""
+    """Integers, numbers, or money (¥/元 or thousands separators, or two decimals: every text
+    written with cents; none finer than cents)."""
     if any(isinstance(v, bool) for v in values) or any(_code_like(v) for v in values):
         return None
     numbers = _reads({"type": "number"}, title, values, csv)
     if numbers is None:
         return None
     places = [_places(v) for v in values]
-    marked = any(isinstance(v, str) and _MONEY_MARK.search(v) for v in values) or set(places) == {2}
+    # Text shows its cents ("8.00"); an XLSX number cell has lost its trailing zeros (41.0).
+    cents = max(places) == 2 and all(p == 2 for v, p in zip(values, places) if isinstance(v, str))
+    marked = cents or any(isinstance(v, str) and _MONEY_MARK.search(v) for v in values)
     if marked and max(places) <= 2:
         return ({"type": "number", "multipleOf": 0.01, "x-widget": "money"},
                 f"{len(values)} 行均为金额（带 ¥/元、千分位或两位小数）")
