@@ -120,28 +120,30 @@ def _columns(headers: list) -> tuple[list[Column], list[str]]:
         if not text:
             columns.append(Column(i, "", []))
             continue
-        if _looks_like_data(text):
-            raise SheetError(f"第一行应为表头：第 {i + 1} 列的“{text}”像是数据而不是列标题，"
-                             "请在数据上方加一行列标题")
         if len(text) > MAX_TITLE:
             raise SheetError(f"第 {i + 1} 列的表头过长（上限 {MAX_TITLE} 字）")
         if name in seen:
             raise SheetError(f"第 {seen[name] + 1} 列与第 {i + 1} 列的表头都是“{text}”：表头不能重复")
         seen[name] = i
         columns.append(Column(i, text, []))
+    titled = [c for c in columns if c.title]
+    dates = [c for c in titled if _reads_as("date", c.title)]
+    numbers = [c for c in titled if _reads_as("number", c.title)]
+    if dates or len(numbers) * 2 > len(titled):
+        first = (dates or numbers)[0]
+        raise SheetError(f"第一行应为表头：第 {first.index + 1} 列的“{first.title}”像是数据而不是列标题，"
+                         "请在数据上方加一行列标题")
     return columns, warnings
 
 
-def _looks_like_data(text: str) -> bool:
-    """A header that reads as a number or a date is a data row without its header above it."""
-    probe = Field("x", "x", "date", {})
-    for kind in ("number", "date"):
-        try:
-            KINDS[kind].parse(probe, text)
-            return True
-        except ParseError:
-            continue
-    return False
+def _reads_as(kind: str, text: str) -> bool:
+    """Whether a header reads as a date or a number: a date header, or mostly number headers,
+    is a data row without its header above it (one number alone may be a year: 2025)."""
+    try:
+        KINDS[kind].parse(Field("x", "x", kind, {}), text)
+        return True
+    except ParseError:
+        return False
 
 
 # --- kinds -------------------------------------------------------------------------------

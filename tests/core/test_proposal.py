@@ -159,6 +159,11 @@ def test_bad_files_get_clear_chinese_errors(data, message):
     assert caught.value.status == 422
 
 
+def test_one_year_header_among_titles_is_a_header():
+    found = propose("a.csv", "单位,2025\r\n甲,3\r\n乙,4".encode())
+    assert [f["title"] for f in found["fields"]] == ["单位", "2025"]
+
+
 def test_an_empty_trailing_header_is_dropped():
     found = propose("a.csv", "名称,\r\n甲,\r\n乙,".encode())
     assert [f["title"] for f in found["fields"]] == ["名称"]
