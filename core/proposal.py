@@ -41,6 +41,7 @@ LONG_NUMBER = 11             # digits: 13800138000 or an ID number is a code, no
 RESERVED = {importer._normal(h) for h in (ID_KEY, ID_TITLE, *[n for pair in META for n in pair])}
 _MONEY_MARK = re.compile(r"[¥￥元,，]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_LEADING_ZERO, _NOT_DIGIT, _DECIMALS = re.compile(r"0\d+"), re.compile(r"\D"), re.compile(r"\.(\d+)")
 
 
 class SheetError(LedgerError):
@@ -203,7 +204,7 @@ def _code_like(value: Any) -> bool:
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         return False
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    return bool(re.fullmatch(r"0\d+", text)) or len(re.sub(r"\D", "", text)) >= LONG_NUMBER
+    return bool(_LEADING_ZERO.fullmatch(text)) or len(_NOT_DIGIT.sub("", text)) >= LONG_NUMBER
 
 
 def _places(value: Any) -> int:
@@ -214,7 +215,7 @@ def _places(value: Any) -> int:
     if isinstance(value, int):
         return 0
     text = unicodedata.normalize("NFKC", str(value))
-    match = re.search(r"\.(\d+)", text)
+    match = _DECIMALS.search(text)
     return len(match.group(1)) if match else 0
 
 

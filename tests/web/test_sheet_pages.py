@@ -88,6 +88,8 @@ def test_archive_after_confirmation_hides_it_from_staff_and_restore_brings_it_ba
     assert "督查督办台帐" in manage and "已归档" in manage
     assert client.get("/ledgers/supervision").status_code == 200, "admins may still read it"
     assert client.get("/ledgers/supervision/new").status_code == 409
+    refused = client.get("/ledgers/supervision/import")
+    assert refused.status_code == 409 and "已归档" in refused.text
 
     client.post("/logout", data={"csrf_token": _token(client)})
     login("editor")
