@@ -295,10 +295,12 @@ def key_for(title: str, fallback: str) -> str:
 def unique_keys(titles: list[str]) -> list[str]:
     """One valid, unique key per title (field_3 where a title gives no letters at all)."""
     keys, taken = [], set()
+    # The import also matches a header by key: no key may be another column's header.
+    headers = {importer._normal(t): i for i, t in enumerate(titles, 1)}
     for i, title in enumerate(titles, 1):
         base = key_for(title, f"field_{i}")
         key, n = base, 2
-        while key in taken:
+        while key in taken or headers.get(key, i) != i:
             key, n = f"{base}_{n}", n + 1
         taken.add(key)
         keys.append(key)

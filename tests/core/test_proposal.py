@@ -100,6 +100,12 @@ def test_one_column_kinds(values, kind):
     load_definition(found["definition"])
 
 
+def test_no_key_is_another_columns_header():
+    assert unique_keys(["备注", "bei_zhu"]) == ["bei_zhu_2", "bei_zhu"]
+    found = propose("a.csv", "备注,bei_zhu\r\n甲,乙".encode())
+    load_definition(found["definition"])
+
+
 def test_a_column_with_blanks_is_not_required_and_an_empty_column_is_text():
     found = propose("t.csv", csv_bytes([["名称", "备注", "空列"], ["甲", "", ""], ["", "有", ""], ["丙", "", ""]]))
     fields = by_title(found)
