@@ -26,7 +26,18 @@ def xlsx_sample():
     return xlsx_bytes(rows)
 
 
+AWKWARD = "\r\n".join([
+    "编号,公式,金额,状态,日期,全角",
+    "A-1,'=SUM(A1),\"(1,000.00)\",'=甲,2026年1月5日,１２",
+    ",,,,,",
+    "A-2,'+1,\"2,000.50\",'=甲,2026/1/6,３４",
+    "A-3,@x,0.10,乙,20260107,５６",
+    "A-4,普通,12.00,乙,2026-01-08,７８",
+]).encode("utf-8")
+
+
 @pytest.mark.parametrize("name, body", [
+    ("awkward.csv", AWKWARD),
     ("utf8.csv", csv_bytes(sample_rows())),
     ("gbk.csv", csv_bytes(sample_rows(), "gb18030")),
     ("last_year.xlsx", xlsx_sample()),
@@ -45,6 +56,9 @@ def test_propose_publish_then_import_the_same_file_creates_every_row(api, name, 
     listed = api("viewer").get("/ledgers/last_year/entries?_size=100").get_json()
     assert listed["total"] == found["rows"]
     kinds = {f["title"]: f["kind"] for f in found["fields"]}
+    if name == "awkward.csv":
+        assert kinds["金额"] == "money" and kinds["日期"] == "date" and kinds["全角"] == "integer"
+        return
     assert kinds["交办日期"] == "date" and kinds["承办单位"] == "choice" and kinds["金额"] == "money"
 
 
