@@ -236,3 +236,5 @@ from .reports import register as _register_reports  # noqa: E402
 _register_reports(bp, db)
 from .users import register as _register_users  # noqa: E402
 _register_users(bp, db, json_body)
+from .sheet import register as _register_sheet  # noqa: E402
+_register_sheet(bp, db, json_body, ApiError)

@@ -32,6 +32,9 @@ class LedgerSchema(Schema):
     entry_count = fields.Integer()
     description = fields.String()
     updated_at = fields.String(allow_none=True)
+    position = fields.Integer()
+    archived = fields.Boolean()
+    archived_at = fields.String(allow_none=True)
 
 
 class VersionSchema(Schema):

@@ -108,6 +108,25 @@ def openapi_document() -> dict:
                 "patch": _op("修改角色、启用状态或密码（仅管理员）；其会话随即失效", [USER_NAME], body="UserPatch",
                              errors=("400", "401", "403", "404", "409", "415", "422")),
             },
+            "/ledgers/{key}/archive": {"post": _op(
+                "归档台帐（需修改台帐定义的权限）：非管理员看不到它（404），管理员只能查看和导出，数据保留",
+                [KEY], errors=("401", "403", "404", "409"))},
+            "/ledgers/{key}/restore": {"post": _op("恢复已归档的台帐", [KEY], errors=("401", "403", "404", "409"))},
+            "/ledgers/order": {"put": _op(
+                "台帐在首页的顺序：{\"keys\": [...]} 列出的在前，其余保持原有相对顺序在后；不存在的标识为 422",
+                body="LedgerOrder", errors=("400", "401", "403", "413", "415", "422"))},
+            "/ledger-proposals": {"post": {
+                "summary": "由去年的 CSV（UTF-8、GB18030）或 XLSX 推断台帐定义：每列一个字段（标题即表头），"
+                           "按取值推断类型并说明理由；不保存任何内容",
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "title": {"type": "string", "description": "台帐标题（默认取文件名）"},
+                        "key": {"type": "string", "description": "台帐标识（默认由标题的拼音生成）"}}}}}},
+                "responses": {"200": {"description": "{definition, fields: [{key, title, kind, reason}], rows, warnings}",
+                                      "content": {"application/json": {"schema": {
+                                          "$ref": "#/components/schemas/LedgerProposal"}}}},
+                              **{code: ERROR for code in ("401", "403", "413", "415", "422")}}}},
             "/ledgers/{key}/versions": {"get": _op("定义的全部版本", [KEY])},
             "/ledgers/{key}/versions/{version}": {"get": _op("某一版本的定义", [KEY, {
                 "name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}])},
@@ -235,6 +254,14 @@ def openapi_document() -> dict:
                     "parent": {"type": ["string", "null"]}, "order": {"type": "integer"}}},
                 "Units": {"type": "object", "properties": {"items": {"type": "array", "items": {
                     "$ref": "#/components/schemas/Unit"}}}},
+                "LedgerOrder": {"type": "object", "required": ["keys"], "properties": {
+                    "keys": {"type": "array", "items": {"type": "string"}}}},
+                "LedgerProposal": {"type": "object", "required": ["definition", "fields", "rows"], "properties": {
+                    "definition": {"$ref": "#/components/schemas/Definition"},
+                    "fields": {"type": "array", "items": {"type": "object", "properties": {
+                        "key": {"type": "string"}, "title": {"type": "string"}, "kind": {"type": "string"},
+                        "reason": {"type": "string"}}}},
+                    "rows": {"type": "integer"}, "warnings": {"type": "array", "items": {"type": "string"}}}},
                 "Error": {"type": "object", "required": ["error", "errors"], "properties": {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object"}}}},

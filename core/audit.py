@@ -25,7 +25,8 @@ from .access import Actor, require
 from .errors import QueryError
 from .models import Database, audit_log, utcnow
 
-ACTIONS = ("create", "update", "delete", "import", "define", "list", "export", "report",
+ACTIONS = ("create", "update", "delete", "import", "define", "archive", "restore", "reorder", "list",
+           "export", "report",
            "login", "logout")
 GENESIS = "0" * 64
 # Any constant: the key of the advisory lock that serialises appends on PostgreSQL.

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import false, func, select, true
+from sqlalchemy import case, false, func, select, true
 
 from . import access
 from .access import Actor, Scope, can, require
@@ -50,16 +50,22 @@ class ListQuery:
 
 # --- ledgers -----------------------------------------------------------------------------
 
-def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False) -> list[dict]:
-    """The ledgers `actor` may read, with their entry counts, in title order.
+def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False,
+                 archived: bool = False) -> list[dict]:
+    """The ledgers `actor` may read, with their entry counts, in the office's order (position,
+    then title; ledgers never placed come after the placed ones). Archived ledgers are left
+    out unless `archived` is asked for by an admin (the manage page).
 
     With `deadlines_counted`, a ledger with an overdue rule also gets `deadlines`: its open,
     overdue and due-soon counts, one aggregate query per such ledger (the index page)."""
     if actor is None:
         require(actor, "read")
     today = local_today()
+    stmt = select(ledgers).order_by(*LEDGER_ORDER)
+    if not (archived and actor.is_admin):
+        stmt = stmt.where(ledgers.c.archived_at.is_(None))
     with db.read() as conn:
-        rows = conn.execute(select(ledgers).order_by(ledgers.c.id)).all()
+        rows = conn.execute(stmt).all()
         out = []
         for row in rows:
             row = access.with_rules(conn, row)
@@ -79,6 +85,10 @@ def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False) ->
                     scope=scope_condition(db.dialect, definition, sc))
             out.append(summary)
         return out
+
+
+# The index page's order: placed ledgers by position (core/catalog.py), then the others by title.
+LEDGER_ORDER = (case((ledgers.c.position > 0, 0), else_=1), ledgers.c.position, ledgers.c.title, ledgers.c.id)
 
 
 def get_ledger(db: Database, actor: Actor, key: str, version: int | None = None) -> tuple[dict, Definition]:
@@ -132,7 +142,8 @@ def scope_of(db: Database, actor: Actor, key: str, action: str = "read") -> Scop
 def ledger_summary(row: Any, definition: Definition) -> dict:
     return {"key": row.key, "title": row.title, "version": row.current_version,
             "entry_count": row.entry_count, "description": definition.description,
-            "updated_at": _iso(row.updated_at)}
+            "updated_at": _iso(row.updated_at), "position": row.position,
+            "archived": row.archived_at is not None, "archived_at": _iso(row.archived_at)}
 
 
 def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:

@@ -70,6 +70,8 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
         now = utcnow()
         if row is not None and must_be_new:
             raise Conflict(f"台帐“{definition.key}”已存在")
+        if row is not None and row.archived_at is not None:
+            raise Conflict(f"台帐“{row.title}”已归档，恢复后才能发布新版本")
         if row is None:
             ledger_id = conn.execute(insert(ledgers).values(
                 key=definition.key, title=definition.title, current_version=1, entry_count=0,

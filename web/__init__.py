@@ -21,6 +21,7 @@ from .audit import bp as audit_bp
 from .flow import bp as flow_bp
 from .pages import bp as pages_bp
 from .reports import bp as reports_bp
+from .sheet import bp as sheet_bp
 from .users import bp as users_bp
 
 csrf = CSRFProtect()
@@ -44,6 +45,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(flow_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(sheet_bp)
     init_imports(app)
     app.jinja_env.globals.update(can=can, url_if=url_if, lang_url=lang_url, template_row=template_row, show_when_attrs=show_when_attrs,
                                  current_lang=current_lang)
