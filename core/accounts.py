@@ -16,6 +16,7 @@ from . import units
 from .access import ROLES, Actor
 from .errors import Conflict, LedgerError, NotFound
 from .models import Database, api_tokens, login_attempts, users, utcnow
+from .models import units as units_table
 
 NAME_RE = re.compile(r"[\w.@-]{1,64}")  # matched whole (fullmatch): "$" would let "name\n" through
 MIN_PASSWORD = 8
@@ -35,7 +36,7 @@ def create_user(db: Database, name: str, role: str, password: str, unit: str | N
             if conn.execute(select(users.c.id).where(users.c.name == name)).first():
                 raise Conflict(f"用户“{name}”已存在")
             # unit_id only when given: a database at an older revision (upgrade tests) has no column
-            extra = {"unit_id": units.unit_id(conn, unit)} if unit else {}
+            extra = {"unit_id": _known_unit(conn, unit)} if unit else {}
             user_id = conn.execute(insert(users).values(
                 name=name, role=role, password_hash=generate_password_hash(password),
                 active=True, created_at=utcnow(), **extra)).inserted_primary_key[0]
@@ -47,10 +48,22 @@ def create_user(db: Database, name: str, role: str, password: str, unit: str | N
 
 
 def set_unit(db: Database, name: str, unit: str | None) -> None:
+    """Move a user to `unit` (a key; None: no unit). Their sessions end, as for a role change:
+    what they may see changes with the unit."""
     with db.write() as conn:
-        unit_id = units.unit_id(conn, unit) if unit else None
-        if conn.execute(update(users).where(users.c.name == name).values(unit_id=unit_id)).rowcount != 1:
+        unit_id = _known_unit(conn, unit) if unit else None
+        if conn.execute(update(users).where(users.c.name == name)
+                        .values(unit_id=unit_id, session_gen=users.c.session_gen + 1)).rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
+
+
+def _known_unit(conn, key) -> int:
+    """The id of unit `key`; an unknown key is a mistake in the request (422), naming it."""
+    try:
+        return units.unit_id(conn, key)
+    except NotFound:
+        message = f"单位“{key}”不存在"
+        raise AccountInvalid(message, errors=[{"field": "unit", "message": message}]) from None
 
 
 def _keep_an_admin(conn, name: str) -> None:
@@ -143,7 +156,7 @@ def set_active(db: Database, name: str, active: bool) -> None:
             raise NotFound(f"用户“{name}”不存在")
 
 
-USER_FIELDS = {"role", "active", "password"}
+USER_FIELDS = {"role", "unit", "active", "password"}
 
 
 class AccountInvalid(LedgerError):
@@ -151,21 +164,29 @@ class AccountInvalid(LedgerError):
 
 
 def update_user(db: Database, name: str, changes: dict) -> dict:
-    """Apply a PATCH: role, active and/or password; unknown or ill-typed fields are refused whole."""
+    """Apply a PATCH: role, unit (a key, or None for none), active and/or password; unknown or
+    ill-typed fields are refused whole."""
     if not isinstance(changes, dict) or not changes:
-        raise AccountInvalid("请求体应为对象，包含 role、active 或 password 之一")
+        raise AccountInvalid("请求体应为对象，包含 role、unit、active 或 password 之一")
     errors = [{"field": key, "message": "不能修改此字段"} for key in changes if key not in USER_FIELDS]
     if "role" in changes and changes["role"] not in ROLES:
         errors.append({"field": "role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
     if "active" in changes and not isinstance(changes["active"], bool):
         errors.append({"field": "active", "message": "应为 true 或 false"})
+    if "unit" in changes and changes["unit"] is not None and not isinstance(changes["unit"], str):
+        errors.append({"field": "unit", "message": "应为单位标识（字符串）或 null"})
     if "password" in changes and (not isinstance(changes["password"], str) or len(changes["password"]) < MIN_PASSWORD):
         errors.append({"field": "password", "message": f"密码至少需要 {MIN_PASSWORD} 个字符"})
     if errors:
         raise AccountInvalid("用户信息有误", errors=errors)
     current = get_user_by_name(db, name)
+    if changes.get("unit"):  # an unknown unit refuses the whole change, before any part of it
+        with db.read() as conn:
+            _known_unit(conn, changes["unit"])
     if "role" in changes and changes["role"] != current["role"]:
         set_role(db, name, changes["role"])
+    if "unit" in changes and (changes["unit"] or None) != current["unit"]:
+        set_unit(db, name, changes["unit"] or None)
     if "active" in changes and changes["active"] != current["active"]:
         set_active(db, name, changes["active"])
     if "password" in changes:
@@ -175,7 +196,7 @@ def update_user(db: Database, name: str, changes: dict) -> dict:
 
 def get_user_by_name(db: Database, name: str) -> dict:
     with db.read() as conn:
-        row = conn.execute(select(users).where(users.c.name == name)).first()
+        row = conn.execute(_with_unit().where(users.c.name == name)).first()
     if row is None:
         raise NotFound(f"用户“{name}”不存在")
     return _user_dict(row)
@@ -183,16 +204,19 @@ def get_user_by_name(db: Database, name: str) -> dict:
 
 def list_users(db: Database) -> list[dict]:
     with db.read() as conn:
-        rows = conn.execute(select(users).order_by(users.c.name)).all()
+        rows = conn.execute(_with_unit().order_by(users.c.name)).all()
     return [_user_dict(r) for r in rows]
 
 
+def _with_unit():
+    """Users with their unit's key and title (what people read; the id means nothing to them)."""
+    return (select(users, units_table.c.key.label("unit_key"), units_table.c.title.label("unit_title"))
+            .select_from(users.outerjoin(units_table, units_table.c.id == users.c.unit_id)))
+
+
 def _user_dict(r) -> dict:
-    user = {"id": r.id, "name": r.name, "role": r.role, "active": r.active,
-            "created_at": _aware(r.created_at), "last_login_at": _aware(r.last_login_at)}
-    if "unit_id" in r._mapping:  # units are another part's column
-        user["unit_id"] = r._mapping["unit_id"]
-    return user
+    return {"id": r.id, "name": r.name, "role": r.role, "unit": r.unit_key, "unit_title": r.unit_title,
+            "active": r.active, "created_at": _aware(r.created_at), "last_login_at": _aware(r.last_login_at)}
 
 
 def user_count(db: Database) -> int:
