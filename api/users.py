@@ -32,7 +32,7 @@ def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> 
         if unit is not None and not isinstance(unit, str):
             raise accounts.AccountInvalid("用户信息有误", errors=[
                 {"field": "unit", "message": "应为单位标识（字符串）或 null"}])
-        accounts.create_user(db(), **values, unit=unit or None)
+        accounts.create_user(db(), **values, unit=unit or None, by=g.actor)
         response = jsonify(dump(accounts.get_user_by_name(db(), values["name"])))
         response.status_code = 201
         return response
@@ -43,7 +43,7 @@ def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> 
 
     def patch(name: str):
         require(g.actor, "manage_users")
-        return jsonify(dump(accounts.update_user(db(), name, json_body())))
+        return jsonify(dump(accounts.update_user(db(), name, json_body(), g.actor)))
 
     bp.add_url_rule("/users", "users_index", index, methods=["GET"])
     bp.add_url_rule("/users", "users_create", create, methods=["POST"])

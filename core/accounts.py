@@ -1,4 +1,7 @@
-"""Users, roles and API tokens. Passwords are hashed (scrypt); tokens are stored as SHA-256."""
+"""Users, roles and API tokens. Passwords are hashed (scrypt); tokens are stored as SHA-256.
+
+Every change is recorded in the audit trail in its own transaction (`by`: who made it; the
+server itself when None, e.g. the command line), and so is every login attempt."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +15,8 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import units
-from .access import ROLES, Actor
+from . import audit, units
+from .access import ROLES, SYSTEM, Actor
 from .errors import Conflict, LedgerError, NotFound
 from .models import Database, api_tokens, login_attempts, users, utcnow
 from .models import units as units_table
@@ -24,7 +27,8 @@ MIN_PASSWORD = 8
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def create_user(db: Database, name: str, role: str, password: str, unit: str | None = None) -> Actor:
+def create_user(db: Database, name: str, role: str, password: str, unit: str | None = None,
+                by: Actor | None = None) -> Actor:
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise LedgerError("用户名应为 1-64 个字母、数字或 . @ - _")
     if role not in ROLES:
@@ -40,6 +44,7 @@ def create_user(db: Database, name: str, role: str, password: str, unit: str | N
             user_id = conn.execute(insert(users).values(
                 name=name, role=role, password_hash=generate_password_hash(password),
                 active=True, created_at=utcnow(), **extra)).inserted_primary_key[0]
+            _record(conn, by, "user_create", name, role=role, unit=unit)
             if not unit:
                 return Actor(name, role, user_id)
             return units.actor_for(conn, conn.execute(select(users).where(users.c.id == user_id)).one())
@@ -47,7 +52,7 @@ def create_user(db: Database, name: str, role: str, password: str, unit: str | N
         raise Conflict(f"用户“{name}”已存在") from None
 
 
-def set_unit(db: Database, name: str, unit: str | None) -> None:
+def set_unit(db: Database, name: str, unit: str | None, by: Actor | None = None) -> None:
     """Move a user to `unit` (a key; None: no unit). Their sessions end, as for a role change:
     what they may see changes with the unit."""
     with db.write() as conn:
@@ -55,6 +60,12 @@ def set_unit(db: Database, name: str, unit: str | None) -> None:
         if conn.execute(update(users).where(users.c.name == name)
                         .values(unit_id=unit_id, session_gen=users.c.session_gen + 1)).rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
+        _record(conn, by, "user_unit", name, unit=unit)
+
+
+def _record(conn, by: Actor | None, action: str, name: str, **details) -> None:
+    """An account change in the audit trail: the account in `filters.user`, never a password."""
+    audit.record(conn, by or SYSTEM, action, filters={"user": name, **details})
 
 
 def _known_unit(conn, key) -> int:
@@ -84,7 +95,7 @@ def create_first_admin(db: Database, name: str, password: str) -> Actor:
     return create_user(db, name, "admin", password)
 
 
-def set_role(db: Database, name: str, role: str) -> None:
+def set_role(db: Database, name: str, role: str, by: Actor | None = None) -> None:
     if role not in ROLES:
         raise LedgerError(f"角色应为 {' / '.join(ROLES)} 之一")
     with db.write() as conn:
@@ -93,9 +104,10 @@ def set_role(db: Database, name: str, role: str) -> None:
         if conn.execute(update(users).where(users.c.name == name)
                         .values(role=role, session_gen=users.c.session_gen + 1)).rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
+        _record(conn, by, "user_role", name, role=role)
 
 
-def set_password(db: Database, name: str, password: str) -> None:
+def set_password(db: Database, name: str, password: str, by: Actor | None = None) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise LedgerError(f"密码至少需要 {MIN_PASSWORD} 个字符")
     with db.write() as conn:
@@ -104,6 +116,7 @@ def set_password(db: Database, name: str, password: str) -> None:
                                       session_gen=users.c.session_gen + 1))
         if result.rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
+        _record(conn, by, "user_password", name)
 
 
 def authenticate(db: Database, name: str, password: str) -> Actor | None:
@@ -145,7 +158,7 @@ def record_login(db: Database, user_id: int) -> int:
         return conn.execute(select(users.c.session_gen).where(users.c.id == user_id)).scalar_one()
 
 
-def set_active(db: Database, name: str, active: bool) -> None:
+def set_active(db: Database, name: str, active: bool, by: Actor | None = None) -> None:
     """Disable (sessions and tokens stop working at once) or re-enable an account."""
     with db.write() as conn:
         if not active:
@@ -154,6 +167,7 @@ def set_active(db: Database, name: str, active: bool) -> None:
                               .values(active=bool(active), session_gen=users.c.session_gen + 1))
         if result.rowcount != 1:
             raise NotFound(f"用户“{name}”不存在")
+        _record(conn, by, "user_enable" if active else "user_disable", name)
 
 
 USER_FIELDS = {"role", "unit", "active", "password"}
@@ -163,7 +177,7 @@ class AccountInvalid(LedgerError):
     status = 422
 
 
-def update_user(db: Database, name: str, changes: dict) -> dict:
+def update_user(db: Database, name: str, changes: dict, by: Actor | None = None) -> dict:
     """Apply a PATCH: role, unit (a key, or None for none), active and/or password; unknown or
     ill-typed fields are refused whole."""
     if not isinstance(changes, dict) or not changes:
@@ -184,13 +198,13 @@ def update_user(db: Database, name: str, changes: dict) -> dict:
         with db.read() as conn:
             _known_unit(conn, changes["unit"])
     if "role" in changes and changes["role"] != current["role"]:
-        set_role(db, name, changes["role"])
+        set_role(db, name, changes["role"], by)
     if "unit" in changes and (changes["unit"] or None) != current["unit"]:
-        set_unit(db, name, changes["unit"] or None)
+        set_unit(db, name, changes["unit"] or None, by)
     if "active" in changes and changes["active"] != current["active"]:
-        set_active(db, name, changes["active"])
+        set_active(db, name, changes["active"], by)
     if "password" in changes:
-        set_password(db, name, changes["password"])
+        set_password(db, name, changes["password"], by)
     return get_user_by_name(db, name)
 
 
@@ -224,24 +238,28 @@ def user_count(db: Database) -> int:
         return conn.execute(select(func.count()).select_from(users)).scalar_one()
 
 
-def issue_token(db: Database, name: str) -> str:
+def issue_token(db: Database, name: str, by: Actor | None = None) -> str:
     """A new API token for `name`; only its hash is kept, so it is shown exactly once."""
     token = "lt_" + secrets.token_urlsafe(32)
     with db.write() as conn:
         row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
         if row is None:
             raise NotFound(f"用户“{name}”不存在")
-        conn.execute(insert(api_tokens).values(user_id=row.id, token_hash=_digest(token), created_at=utcnow()))
+        token_id = conn.execute(insert(api_tokens).values(
+            user_id=row.id, token_hash=_digest(token), created_at=utcnow())).inserted_primary_key[0]
+        _record(conn, by, "token_issue", name, token=token_id)
     return token
 
 
-def revoke_tokens(db: Database, name: str) -> int:
+def revoke_tokens(db: Database, name: str, by: Actor | None = None) -> int:
     with db.write() as conn:
         row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
         if row is None:
             raise NotFound(f"用户“{name}”不存在")
         conn.execute(update(users).where(users.c.id == row.id).values(session_gen=users.c.session_gen + 1))
-        return conn.execute(delete(api_tokens).where(api_tokens.c.user_id == row.id)).rowcount
+        gone = conn.execute(delete(api_tokens).where(api_tokens.c.user_id == row.id)).rowcount
+        _record(conn, by, "token_revoke", name, tokens=gone)
+        return gone
 
 
 def list_tokens(db: Database, name: str) -> list[dict]:
@@ -255,7 +273,7 @@ def list_tokens(db: Database, name: str) -> list[dict]:
     return [{"id": r.id, "created_at": _aware(r.created_at)} for r in rows]
 
 
-def revoke_token(db: Database, name: str, token_id: int) -> None:
+def revoke_token(db: Database, name: str, token_id: int, by: Actor | None = None) -> None:
     """Revoke one token of `name`; the user's browser sessions end too."""
     with db.write() as conn:
         row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
@@ -266,6 +284,7 @@ def revoke_token(db: Database, name: str, token_id: int) -> None:
         if gone != 1:
             raise NotFound("令牌不存在或已撤销")
         conn.execute(update(users).where(users.c.id == row.id).values(session_gen=users.c.session_gen + 1))
+        _record(conn, by, "token_revoke", name, token=token_id)
 
 
 def actor_for_token(db: Database, token: str) -> Actor | None:
@@ -317,11 +336,15 @@ def login_blocked(db: Database, name: str, address: str, rule: Throttle = Thrott
 
 def note_login_attempt(db: Database, name: str, address: str, ok: bool, rule: Throttle = Throttle(),
                        now: dt.datetime | None = None) -> None:
+    """Count the attempt for throttling and log it in the audit trail (the name tried and the
+    address; the password never)."""
     now = now or utcnow()
     with db.write() as conn:
         conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=bool(ok)))
         conn.execute(delete(login_attempts).where(
             login_attempts.c.at < now - dt.timedelta(hours=rule.keep_hours)))
+        audit.record(conn, audit.clean(name)[:64], "login" if ok else "login_failed",
+                     filters={"address": address[:64]})
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -26,7 +26,11 @@ from .errors import QueryError
 from .models import Database, audit_log, utcnow
 
 ACTIONS = ("create", "update", "delete", "import", "define", "list", "export", "report",
-           "login", "logout")
+           "login", "login_failed", "logout",
+           "user_create", "user_role", "user_unit", "user_password", "user_disable", "user_enable",
+           "token_issue", "token_revoke", "unit_create", "permissions")
+ACTION_LENGTH = 16  # audit_log.action is String(16): every name above must fit
+assert all(len(a) <= ACTION_LENGTH for a in ACTIONS)
 GENESIS = "0" * 64
 # Any constant: the key of the advisory lock that serialises appends on PostgreSQL.
 _LOCK_KEY = 0x6C656467  # "ledg"
@@ -39,6 +43,8 @@ def record(target: Database | Connection, actor: Actor | str | None, action: str
            rows: int | None = None) -> dict:
     """Append one record; inside `target`'s transaction when given a Connection (a write that
     records itself), in a write of its own when given the Database (a read)."""
+    if len(action) > ACTION_LENGTH:  # PostgreSQL would refuse it; SQLite would keep it whole
+        raise ValueError(f"audit action {action!r} is longer than {ACTION_LENGTH} characters")
     if isinstance(target, Connection):
         return _append(target, actor, action, ledger, entry_id, filters, rows)
     with target.write() as conn:
@@ -71,12 +77,12 @@ def normal_filters(params: Any) -> dict | None:
         pairs = list(params.items())
     else:
         pairs = list(params)
-    out = {_clean(k): ([_clean(x) for x in v] if isinstance(v, (list, tuple)) else _clean(v))
+    out = {clean(k): ([clean(x) for x in v] if isinstance(v, (list, tuple)) else clean(v))
            for k, v in pairs}
     return out or None
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
     """Text both databases store and UTF-8 can encode: no NUL, no lone surrogate."""
     if value is None or isinstance(value, (bool, int, float)):
         return value
@@ -155,7 +161,7 @@ def list_records(db: Database, actor: Actor, params: Any = None) -> dict:
     where = []
     for name, column in (("user", audit_log.c.user_name), ("ledger", audit_log.c.ledger_key),
                          ("action", audit_log.c.action)):
-        value = _clean((get(name) or "").strip())
+        value = clean((get(name) or "").strip())
         if value:
             where.append(column == value[:200])
     start, end = _day(get("from"), "起始日期"), _day(get("to"), "截止日期")

@@ -39,7 +39,7 @@ def create():
     form = {key: (request.form.get(key) or "").strip() for key in ("name", "role", "unit")}
     try:
         accounts.create_user(db(), form["name"], form["role"], request.form.get("password") or "",
-                             unit=form["unit"] or None)
+                             unit=form["unit"] or None, by=current_user.actor)
     except LedgerError as exc:
         flash(exc.message, "error")
         return _index(form), exc.status
@@ -66,37 +66,39 @@ def _change(name: str, action, done: str):
 
 @bp.post("/<name>/role")
 def role(name: str):
-    return _change(name, lambda: accounts.set_role(db(), name, request.form.get("role") or ""),
+    return _change(name, lambda: accounts.set_role(db(), name, request.form.get("role") or "", current_user.actor),
                    _("已修改角色，该用户需重新登录。"))
 
 
 @bp.post("/<name>/unit")
 def unit(name: str):
-    return _change(name, lambda: accounts.set_unit(db(), name, (request.form.get("unit") or "").strip() or None),
+    return _change(name, lambda: accounts.set_unit(db(), name, (request.form.get("unit") or "").strip() or None,
+                                                  current_user.actor),
                    _("已修改单位，该用户需重新登录。"))
 
 
 @bp.post("/<name>/password")
 def password(name: str):
-    return _change(name, lambda: accounts.set_password(db(), name, request.form.get("password") or ""),
+    return _change(name, lambda: accounts.set_password(db(), name, request.form.get("password") or "",
+                                                      current_user.actor),
                    _("已重设密码，该用户需用新密码重新登录。"))
 
 
 @bp.post("/<name>/active")
 def active(name: str):
     enable = request.form.get("active") == "1"
-    return _change(name, lambda: accounts.set_active(db(), name, enable),
+    return _change(name, lambda: accounts.set_active(db(), name, enable, current_user.actor),
                    _("已启用该用户。") if enable else _("已停用该用户，其会话与 API 令牌已失效。"))
 
 
 @bp.post("/<name>/tokens")
 def issue_token(name: str):
-    token = accounts.issue_token(db(), name)
+    token = accounts.issue_token(db(), name, current_user.actor)
     flash(_("新令牌只显示这一次，请立即复制保存。"), "warning")
     return show(name, new_token=token), 201
 
 
 @bp.post("/<name>/tokens/<int:token_id>/revoke")
 def revoke_token(name: str, token_id: int):
-    return _change(name, lambda: accounts.revoke_token(db(), name, token_id),
+    return _change(name, lambda: accounts.revoke_token(db(), name, token_id, current_user.actor),
                    _("已撤销令牌，该用户需重新登录。"))
