@@ -34,12 +34,25 @@ def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool
     With `must_be_new`, a ledger with the same key must not exist yet (409), checked inside
     the write transaction so that of several simultaneous creations exactly one wins.
     """
-    require(actor, "define")
+    _require_define(db, actor, document)
     definition = load_definition(document)
     try:
         return _save_version(db, actor, definition, must_be_new)
     except IntegrityError:  # another request saved the same ledger or version at the same moment
         raise Conflict(f"台帐“{definition.key}”正被他人同时修改，请重试") from None
+
+
+def _require_define(db: Database, actor: Actor, document: Any) -> None:
+    """Forbidden unless `actor` may define this ledger: under its rules when it exists (a rule
+    may grant `define` to an editor), by role for a new one."""
+    options = document.get("x-ledger") if isinstance(document, dict) else None
+    key = options.get("key") if isinstance(options, dict) else None
+    row = None
+    if isinstance(key, str) and len(key) <= 64 and "\x00" not in key:
+        with db.read() as conn:
+            row = conn.execute(select(ledgers).where(ledgers.c.key == key)).first()
+            row = access.with_rules(conn, row) if row is not None else None
+    require(actor, "define", row)
 
 
 def create_ledger(db: Database, actor: Actor, document: Any) -> Definition:

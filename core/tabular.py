@@ -22,11 +22,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import audit
-from .access import Actor, require
+from .access import Actor
 from .coerce import is_number_cell, neutralise, to_text, to_typed
 from .definition import Definition, Field
 from .models import Database
-from .query import iter_entries
+from .query import iter_entries, readable
 from .settings import local_text, local_today, to_local
 from .store import definition_of
 
@@ -301,10 +301,10 @@ def template_columns(definition: Definition) -> list[Column]:
 
 
 def template(db: Database, actor: Actor, key: str, fmt: str, header: str = "title") -> tuple[Definition, bytes]:
-    """An empty import template (headers and one example row) as CSV or XLSX bytes."""
-    require(actor, "read", key)
+    """An empty import template (headers and one example row) as CSV or XLSX bytes: for those
+    who may import into the ledger (its rules apply)."""
     with db.read() as conn:
-        _, definition = definition_of(conn, key)
+        _, definition = readable(conn, actor, key, action="import")
     columns, rows = template_columns(definition), [template_entry(definition)]
     if fmt == "csv":
         return definition, b"".join(csv_chunks(columns, rows, header))
