@@ -88,3 +88,24 @@ def test_permission_rule_changes_are_recorded(edb):
     assert rows[0]["filters"]["default"] is False and '"viewer"' in rows[0]["filters"]["rules"]
     assert rows[1]["filters"] == {"default": True, "rules": None}
     assert audit.verify(edb).ok
+
+
+def test_a_reads_record_does_not_leave_the_connection_lax(edb):
+    """A read's record commits without waiting for the disk; the next write waits again."""
+    from sqlalchemy import text
+    audit.record(edb, ADMIN, "list", "small", rows=1)
+    with edb.write() as conn:  # the pool's one connection, or the one just used
+        if edb.dialect == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        else:
+            assert conn.execute(text("SHOW synchronous_commit")).scalar() == "on"
+    with edb.write(durable=False) as conn:
+        if edb.dialect == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    with pytest.raises(RuntimeError):
+        with edb.write(durable=False):
+            raise RuntimeError("rolled back")
+    with edb.read() as conn:
+        if edb.dialect == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    assert audit.verify(edb).ok and audit.verify(edb).count == 1
