@@ -39,11 +39,13 @@ ACTIONS = ("create", "update", "delete", "import", "define", "list", "export", "
 ACTION_LENGTH = 16  # audit_log.action is String(16): every name above must fit
 assert all(len(a) <= ACTION_LENGTH for a in ACTIONS)
 GENESIS = "0" * 64
-# Any constant: the key of the advisory lock that serialises appends on PostgreSQL.
+# Any constant: with the schema, the key of the advisory lock that serialises appends on
+# PostgreSQL (one chain per schema: servers or tests in other schemas of the database don't wait).
 _LOCK_KEY = 0x6C656467  # "ledg"
-_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_LOCK = text("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema()))")
 # The same lock, and this transaction's commit returns before its WAL reaches the disk.
-_LOCK_NOT_WAITING = text("SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(:k)")
+_LOCK_NOT_WAITING = text("SELECT set_config('synchronous_commit', 'off', true), "
+                         "pg_advisory_xact_lock(:k, hashtext(current_schema()))")
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
