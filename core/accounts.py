@@ -56,11 +56,15 @@ def set_unit(db: Database, name: str, unit: str | None, by: Actor | None = None)
     """Move a user to `unit` (a key; None: no unit). Their sessions end, as for a role change:
     what they may see changes with the unit."""
     with db.write() as conn:
-        unit_id = _known_unit(conn, unit) if unit else None
-        if conn.execute(update(users).where(users.c.name == name)
-                        .values(unit_id=unit_id, session_gen=users.c.session_gen + 1)).rowcount != 1:
-            raise NotFound(f"用户“{name}”不存在")
+        _change(conn, name, unit_id=_known_unit(conn, unit) if unit else None)
         _record(conn, by, "user_unit", name, unit=unit)
+
+
+def _change(conn, name: str, **values) -> None:
+    """Update user `name` and end their sessions (every account change does)."""
+    if conn.execute(update(users).where(users.c.name == name)
+                    .values(**values, session_gen=users.c.session_gen + 1)).rowcount != 1:
+        raise NotFound(f"用户“{name}”不存在")
 
 
 def _record(conn, by: Actor | None, action: str, name: str, **details) -> None:
@@ -99,23 +103,21 @@ def set_role(db: Database, name: str, role: str, by: Actor | None = None) -> Non
     if role not in ROLES:
         raise LedgerError(f"角色应为 {' / '.join(ROLES)} 之一")
     with db.write() as conn:
-        if role != "admin":
-            _keep_an_admin(conn, name)
-        if conn.execute(update(users).where(users.c.name == name)
-                        .values(role=role, session_gen=users.c.session_gen + 1)).rowcount != 1:
-            raise NotFound(f"用户“{name}”不存在")
+        _change_role(conn, name, role)
         _record(conn, by, "user_role", name, role=role)
+
+
+def _change_role(conn, name: str, role: str) -> None:
+    if role != "admin":
+        _keep_an_admin(conn, name)
+    _change(conn, name, role=role)
 
 
 def set_password(db: Database, name: str, password: str, by: Actor | None = None) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise LedgerError(f"密码至少需要 {MIN_PASSWORD} 个字符")
     with db.write() as conn:
-        result = conn.execute(update(users).where(users.c.name == name)
-                              .values(password_hash=generate_password_hash(password),
-                                      session_gen=users.c.session_gen + 1))
-        if result.rowcount != 1:
-            raise NotFound(f"用户“{name}”不存在")
+        _change(conn, name, password_hash=generate_password_hash(password))
         _record(conn, by, "user_password", name)
 
 
@@ -161,13 +163,14 @@ def record_login(db: Database, user_id: int) -> int:
 def set_active(db: Database, name: str, active: bool, by: Actor | None = None) -> None:
     """Disable (sessions and tokens stop working at once) or re-enable an account."""
     with db.write() as conn:
-        if not active:
-            _keep_an_admin(conn, name)
-        result = conn.execute(update(users).where(users.c.name == name)
-                              .values(active=bool(active), session_gen=users.c.session_gen + 1))
-        if result.rowcount != 1:
-            raise NotFound(f"用户“{name}”不存在")
+        _change_active(conn, name, active)
         _record(conn, by, "user_enable" if active else "user_disable", name)
+
+
+def _change_active(conn, name: str, active: bool) -> None:
+    if not active:
+        _keep_an_admin(conn, name)
+    _change(conn, name, active=bool(active))
 
 
 USER_FIELDS = {"role", "unit", "active", "password"}
@@ -178,8 +181,9 @@ class AccountInvalid(LedgerError):
 
 
 def update_user(db: Database, name: str, changes: dict, by: Actor | None = None) -> dict:
-    """Apply a PATCH: role, unit (a key, or None for none), active and/or password; unknown or
-    ill-typed fields are refused whole."""
+    """Apply a PATCH: role, unit (a key, or None for none), active and/or password, in one
+    transaction: unknown or ill-typed fields, an unknown unit or the last administrator's
+    demotion refuse the whole change."""
     if not isinstance(changes, dict) or not changes:
         raise AccountInvalid("请求体应为对象，包含 role、unit、active 或 password 之一")
     errors = [{"field": key, "message": "不能修改此字段"} for key in changes if key not in USER_FIELDS]
@@ -193,18 +197,26 @@ def update_user(db: Database, name: str, changes: dict, by: Actor | None = None)
         errors.append({"field": "password", "message": f"密码至少需要 {MIN_PASSWORD} 个字符"})
     if errors:
         raise AccountInvalid("用户信息有误", errors=errors)
-    current = get_user_by_name(db, name)
-    if changes.get("unit"):  # an unknown unit refuses the whole change, before any part of it
-        with db.read() as conn:
-            _known_unit(conn, changes["unit"])
-    if "role" in changes and changes["role"] != current["role"]:
-        set_role(db, name, changes["role"], by)
-    if "unit" in changes and (changes["unit"] or None) != current["unit"]:
-        set_unit(db, name, changes["unit"] or None, by)
-    if "active" in changes and changes["active"] != current["active"]:
-        set_active(db, name, changes["active"], by)
-    if "password" in changes:
-        set_password(db, name, changes["password"], by)
+    with db.write() as conn:
+        current = conn.execute(_with_unit().where(users.c.name == name)).first()
+        if current is None:
+            raise NotFound(f"用户“{name}”不存在")
+        done: list[tuple[str, dict]] = []
+        if "role" in changes and changes["role"] != current.role:
+            _change_role(conn, name, changes["role"])
+            done.append(("user_role", {"role": changes["role"]}))
+        unit = changes.get("unit") or None
+        if "unit" in changes and unit != current.unit_key:
+            _change(conn, name, unit_id=_known_unit(conn, unit) if unit else None)
+            done.append(("user_unit", {"unit": unit}))
+        if "active" in changes and changes["active"] != current.active:
+            _change_active(conn, name, changes["active"])
+            done.append(("user_enable" if changes["active"] else "user_disable", {}))
+        if "password" in changes:
+            _change(conn, name, password_hash=generate_password_hash(changes["password"]))
+            done.append(("user_password", {}))
+        for action, details in done:  # the audit lock last (docs/design.md, lock order)
+            _record(conn, by, action, name, **details)
     return get_user_by_name(db, name)
 
 

@@ -118,3 +118,14 @@ def test_patch_unit_sets_clears_and_ends_sessions(api, db, client, tokens, two_u
     cleared = api("admin").patch("/users/viewer", json={"unit": None})
     assert cleared.status_code == 200 and cleared.json["unit"] is None and cleared.json["unit_title"] is None
     assert accounts.get_user(db, viewer["id"]).unit_key is None
+
+
+def test_a_patch_refused_in_part_changes_nothing(api, db, two_units):
+    response = api("admin").patch("/users/admin", json={"unit": "office", "active": False})
+    assert response.status_code == 409 and "最后一个管理员" in response.json["error"]
+    assert accounts.get_user_by_name(db, "admin")["unit"] is None
+    patched = api("admin").patch("/users/viewer", json={"role": "editor", "unit": "office", "password": "new-pass-123"})
+    assert patched.status_code == 200 and (patched.json["role"], patched.json["unit"]) == ("editor", "office")
+    trail = api("admin").get("/audit?user=admin").json["items"]
+    assert [r["action"] for r in trail[:3]] == ["user_password", "user_unit", "user_role"]
+    assert all(r["filters"]["user"] == "viewer" for r in trail[:3])
