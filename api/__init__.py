@@ -64,8 +64,7 @@ def ledgers_show(key: str):
 @bp.put("/ledgers/<key>")
 def ledgers_update(key: str):
     document = json_body()
-    require(g.actor, "define", key)
-    query.get_ledger(db(), g.actor, key)  # 404 for an unknown ledger
+    query.check(db(), g.actor, key, "define")  # 404 for an unknown ledger; its rules apply
     ledger_options = document.get("x-ledger") if isinstance(document, dict) else None
     if isinstance(ledger_options, dict) and ledger_options.get("key", key) != key:
         raise QueryError(f"定义中的 x-ledger.key 与地址中的“{key}”不一致")

@@ -4,6 +4,7 @@ from __future__ import annotations
 KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 USER_NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+UNIT_KEY = {"type": ["string", "null"], "description": "所属单位的标识（units 的 key）；null 为无单位"}
 REPORT = {"name": "report", "in": "path", "required": True, "schema": {"type": "string"}}
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
             "description": "记录的当前版本号；也可在请求体中以 {\"version\": N, \"data\": {...}} 提供"}
@@ -100,12 +101,13 @@ def openapi_document() -> dict:
             },
             "/users": {
                 "get": _op("用户列表（仅管理员）", errors=("401", "403")),
-                "post": _op("新建用户（仅管理员）", body="UserNew", ok="201",
+                "post": _op("新建用户（仅管理员）", body="UserNew", ok="201", returns="User",
                             errors=("400", "401", "403", "409", "415", "422")),
             },
             "/users/{name}": {
-                "get": _op("一个用户（仅管理员）", [USER_NAME]),
-                "patch": _op("修改角色、启用状态或密码（仅管理员）；其会话随即失效", [USER_NAME], body="UserPatch",
+                "get": _op("一个用户（仅管理员）", [USER_NAME], returns="User"),
+                "patch": _op("修改角色、单位、启用状态或密码（仅管理员）；其会话随即失效", [USER_NAME], body="UserPatch",
+                             returns="User",
                              errors=("400", "401", "403", "404", "409", "415", "422")),
             },
             "/ledgers/{key}/archive": {"post": _op(
@@ -226,10 +228,18 @@ def openapi_document() -> dict:
                             "additionalProperties": False, "properties": {
                                 "name": {"type": "string", "pattern": "^[\\w.@-]{1,64}$"},
                                 "role": {"enum": ["admin", "editor", "viewer"]},
-                                "password": {"type": "string", "minLength": 8}}},
+                                "password": {"type": "string", "minLength": 8},
+                                "unit": UNIT_KEY}},
                 "UserPatch": {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
-                    "role": {"enum": ["admin", "editor", "viewer"]}, "active": {"type": "boolean"},
-                    "password": {"type": "string", "minLength": 8}}},
+                    "role": {"enum": ["admin", "editor", "viewer"]}, "unit": UNIT_KEY,
+                    "active": {"type": "boolean"}, "password": {"type": "string", "minLength": 8}}},
+                "User": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"},
+                    "role": {"enum": ["admin", "editor", "viewer"]},
+                    "unit": {"type": ["string", "null"], "description": "所属单位的标识"},
+                    "unit_title": {"type": ["string", "null"], "description": "所属单位的名称"},
+                    "active": {"type": "boolean"},
+                    "created_at": {"type": ["string", "null"]}, "last_login_at": {"type": ["string", "null"]}}},
                 "AuditRecord": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
                     "user": {"type": ["string", "null"]}, "action": {"type": "string"},

@@ -43,7 +43,7 @@ def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool
     `affected="migrate"` applies `migrate` and then needs every live entry valid (else 422,
     nothing stored). Every entry rewritten gets a revision.
     """
-    require(actor, "define")
+    _require_define(db, actor, document)
     if affected not in AFFECTED:
         raise QueryError(f"affected 应为 keep（保留原状）或 migrate（迁移），而不是“{affected}”")
     if migrate is not None and affected != "migrate":
@@ -54,6 +54,19 @@ def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool
         return _save_version(db, actor, definition, must_be_new, affected, migrate)
     except IntegrityError:  # another request saved the same ledger or version at the same moment
         raise Conflict(f"台帐“{definition.key}”正被他人同时修改，请重试") from None
+
+
+def _require_define(db: Database, actor: Actor, document: Any) -> None:
+    """Forbidden unless `actor` may define this ledger: under its rules when it exists (a rule
+    may grant `define` to an editor), by role for a new one."""
+    options = document.get("x-ledger") if isinstance(document, dict) else None
+    key = options.get("key") if isinstance(options, dict) else None
+    row = None
+    if isinstance(key, str) and len(key) <= 64 and "\x00" not in key:
+        with db.read() as conn:
+            row = conn.execute(select(ledgers).where(ledgers.c.key == key)).first()
+            row = access.with_rules(conn, row) if row is not None else None
+    require(actor, "define", row)
 
 
 def create_ledger(db: Database, actor: Actor, document: Any) -> Definition:

@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import audit
-from .access import Actor, require
+from .access import Actor
 from .coerce import is_number_cell, neutralise, to_text, to_typed
 from .definition import Definition, Field
 from .models import Database
@@ -303,9 +303,10 @@ def template_columns(definition: Definition) -> list[Column]:
 
 
 def template(db: Database, actor: Actor, key: str, fmt: str, header: str = "title") -> tuple[Definition, bytes]:
-    """An empty import template (headers and one example row) as CSV or XLSX bytes."""
+    """An empty import template (headers and one example row) as CSV or XLSX bytes: for those
+    who may import into the ledger (its rules apply)."""
     with db.read() as conn:
-        _, definition = readable(conn, actor, key)
+        _, definition = readable(conn, actor, key, action="import")
     columns, rows = template_columns(definition), [template_entry(definition)]
     if fmt == "csv":
         return definition, b"".join(csv_chunks(columns, rows, header))
