@@ -225,3 +225,5 @@ from .reports import register as _register_reports  # noqa: E402
 _register_reports(bp, db)
 from .users import register as _register_users  # noqa: E402
 _register_users(bp, db, json_body)
+from .drafts import register as _register_drafts  # noqa: E402
+_register_drafts(bp, db, json_body)
