@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -224,6 +224,7 @@ def publish(key: str):
     if migrate is not None and not isinstance(migrate, dict):
         raise QueryError(_("migrate 应为对象：{字段: {\"default\": 值} 或 {\"map\": {旧值: 新值}}}"))
     definition, created = drafts.publish(db(), actor(), key, body["definition"], affected, migrate)
+    flash(_("已发布“%(title)s”第 %(version)s 版。", title=definition.title, version=definition.version), "success")
     return jsonify({"key": key, "version": definition.version, "created": created,
                     "url": url_for("web.entries", key=key)}), 201 if created else 200
 
