@@ -24,6 +24,7 @@ from core.errors import DefinitionError, EntryInvalid, LedgerError, NotFound, Qu
 from core.models import Database
 from core.validation import validate_entry
 from forms import entry_data, field_errors, form_class
+from forms.convert import short_message
 
 from .pages import with_blank_rows
 
@@ -185,8 +186,10 @@ def check(key: str):
     data, names = entry_data(form, definition.fields)
     try:
         validate_entry(definition, data)
-    except EntryInvalid as exc:
-        return jsonify({"errors": field_errors(exc.errors, names), "problems": [], "data": data})
+    except EntryInvalid as exc:  # beside a field its short form, as the entry form shows it
+        errors = {name: [short_message(m) if name else m for m in messages]
+                  for name, messages in field_errors(exc.errors, names).items()}
+        return jsonify({"errors": errors, "problems": [], "data": data})
     return jsonify({"errors": {}, "problems": [], "data": data})
 
 

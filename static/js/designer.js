@@ -339,7 +339,7 @@
     var keyInput = el("input", {type: "text", value: key, "data-field-key": key, pattern: "[a-z][a-z0-9_]{0,62}"});
     keyInput.addEventListener("change", function () {
       var next = keyInput.value.trim();
-      if (next === key) { return; }
+      if (next === key || next === "") { return; }  // left empty: restored when the input is left
       if (!/^[a-z][a-z0-9_]{0,62}$/.test(next) || Object.prototype.hasOwnProperty.call(container.properties, next)) {
         say(!/^[a-z][a-z0-9_]{0,62}$/.test(next) ? "字段名应以小写字母开头，只含小写字母、数字和下划线" : "字段名“" + next + "”已被使用", true);
         keyInput.value = key;
@@ -350,6 +350,7 @@
       renameKey(container, key, next, pubContainer);
       changed(true);
     });
+    keyInput.addEventListener("blur", function () { if (!keyInput.value.trim()) { keyInput.value = key; } });
     grid.appendChild(labelled("字段名", keyInput, "小写字母开头；已发布字段改名后，旧记录的值随之迁移"));
     var kinds = Object.keys(state.kinds).filter(function (k) { return depth < 3 || (k !== "table" && k !== "group"); })
       .map(function (k) { return [k, state.kinds[k]]; });
@@ -901,7 +902,27 @@
 
   function schedulePreview() {
     window.clearTimeout(previewTimer);
-    previewTimer = window.setTimeout(refreshPreview, 400);
+    root.setAttribute("data-pending", "");  // tests and the busy cursor wait for the answer
+    previewTimer = window.setTimeout(function () { previewTimer = null; refreshPreview(); }, 400);
+  }
+
+  function sampleValues() {
+    var form = preview.querySelector("[data-preview-form]");
+    var values = [];
+    if (form) { new FormData(form).forEach(function (value, name) { if (typeof value === "string") { values.push([name, value]); } }); }
+    return values;
+  }
+
+  /* What was typed into the sample survives a new rendering of the preview. */
+  function restoreSample(form, values) {
+    values.forEach(function (pair) {
+      form.querySelectorAll('[name="' + cssPointer(pair[0]) + '"]').forEach(function (input) {
+        if (input.type === "checkbox" || input.type === "radio") { if (input.value === pair[1]) { input.checked = true; } }
+        else if (input.tagName === "SELECT" && input.multiple) {
+          Array.prototype.forEach.call(input.options, function (o) { if (o.value === pair[1]) { o.selected = true; } });
+        } else { input.value = pair[1]; }
+      });
+    });
   }
 
   function refreshPreview() {
@@ -910,22 +931,32 @@
     return post(state.urls.preview, {definition: doc}).then(function (r) {
       if (seq !== previewSeq) { return; }
       root.classList.remove("d-busy");
+      if (previewTimer === null) { root.removeAttribute("data-pending"); }
       if (!r.ok) { say(r.data.error || "预览失败", true); return; }
       showProblems(r.data.problems);
+      root.querySelector("[data-stale-note]").hidden = r.data.html !== null;
       if (r.data.html === null) {
         preview.classList.add("d-stale");
         return;
       }
       preview.classList.remove("d-stale");
+      var typed = sampleValues();
       preview.innerHTML = r.data.html;  // rendered and escaped by the server's templates
+      root.querySelector("[data-sample-ok]").hidden = true;
       if (window.ledgerForms) { window.ledgerForms.wire(preview); }
       var form = preview.querySelector("[data-preview-form]");
+      restoreSample(form, typed);
+      if (typed.some(function (pair) { return pair[0] !== "" && pair[1] !== ""; })) { scheduleCheck(); }
       form.addEventListener("input", scheduleCheck);
       form.addEventListener("change", scheduleCheck);
       form.addEventListener("click", function (event) { if (event.target.matches("[data-remove-row], [data-add-row]")) { scheduleCheck(); } });
       form.addEventListener("submit", function (event) { event.preventDefault(); checkSample(); });
       root.dispatchEvent(new CustomEvent("designer:preview"));
-    }).catch(function () { root.classList.remove("d-busy"); say("无法连接服务器，预览未更新", true); });
+    }).catch(function () {
+      root.classList.remove("d-busy");
+      root.removeAttribute("data-pending");
+      say("无法连接服务器，预览未更新", true);
+    });
   }
 
   function scheduleCheck() {
@@ -936,11 +967,13 @@
   function checkSample() {
     var form = preview.querySelector("[data-preview-form]");
     if (!form) { return; }
-    var values = [];
-    new FormData(form).forEach(function (value, name) { if (typeof value === "string") { values.push([name, value]); } });
+    var values = sampleValues();
     var seq = checkSeq += 1;
+    root.setAttribute("data-checking", "");
     post(state.urls.check, {definition: doc, values: values}).then(function (r) {
-      if (seq !== checkSeq || !r.ok) { return; }
+      if (seq !== checkSeq) { return; }
+      root.removeAttribute("data-checking");
+      if (!r.ok) { return; }
       form.querySelectorAll(".d-check-error").forEach(function (node) { node.remove(); });
       form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
       var errors = r.data.errors || {};
@@ -950,7 +983,7 @@
         if (input) { input.setAttribute("aria-invalid", "true"); }
         holder.appendChild(el("p", {"class": "field-error d-check-error", "data-check-error": name, text: errors[name].join("；")}));
       });
-      form.classList.toggle("d-sample-ok", !Object.keys(errors).length);
+      root.querySelector("[data-sample-ok]").hidden = Object.keys(errors).length > 0;
     });
   }
 

@@ -154,6 +154,7 @@ def test_check_validates_a_sample_entry_like_the_real_form(designer):
     assert r.status_code == 200
     errors = r.json["errors"]
     assert "subject" in errors and "visits-0-on" in errors and "visits-0-people" in errors
+    assert errors["subject"] == ["必填"]  # the short form the entry form shows beside a field
     good = [["subject", "某小区噪音扰民"], ["status", "受理"], ["visits-0-on", "2026-03-01"], ["visits-0-people", "3"]]
     r = designer.post("/designer/petitions/check", {"definition": petitions(), "values": good})
     assert r.json["errors"] == {} and r.json["data"]["visits"] == [{"on": "2026-03-01", "people": 3}]
