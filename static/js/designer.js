@@ -135,8 +135,8 @@
     return node;
   }
 
-  function checkbox(text, checked, onchange) {
-    var input = el("input", {type: "checkbox", checked: !!checked});
+  function checkbox(text, checked, onchange, attrs) {
+    var input = el("input", Object.assign({type: "checkbox", checked: !!checked}, attrs || {}));
     input.addEventListener("change", function () { onchange(input.checked); });
     uid += 1; input.id = "d-" + uid;
     return el("label", {"for": input.id, "class": "d-check"}, [input, text]);
@@ -611,7 +611,7 @@
         setOrDelete(listOptions(), name, now);
         if (!Object.keys(listOptions()).length) { delete options().list; }
         changed();
-      }));
+      }, {"data-list-option": name + ":" + c[0]}));
     });
     if (attr) { box.setAttribute(attr, ""); }
     return box;
