@@ -8,6 +8,9 @@ drafts are stored by core/drafts.py and published through store like any API cha
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
+from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template,
                    request, url_for)
@@ -30,6 +33,7 @@ from .pages import with_blank_rows
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
 MAX_VALUES = 2000  # preview inputs read from one check request
+SCRIPT_MESSAGE = re.compile(r'\b_\("((?:[^"\\]|\\.)*)"')
 
 
 def db() -> Database:
@@ -99,7 +103,7 @@ def edit(key: str):
     else:
         document = blank(key, request.args.get("title", "").strip()[:100] or _("新台帐"))
     state = {"key": key, "document": document, "published": published,
-             "draft": draft is not None, "kinds": kind_titles(),
+             "draft": draft is not None, "kinds": kind_titles(), "messages": script_messages(),
              "urls": {name: url_for(f"designer.{name}", key=key)
                       for name in ("preview", "check", "draft_save", "draft_discard", "plan", "publish",
                                    "import_file")},
@@ -128,6 +132,18 @@ def blank(key: str, title: str) -> dict:
             "properties": {"name": {"type": "string", "title": _("名称"), "maxLength": 200}},
             "required": ["name"], "additionalProperties": False,
             "x-ledger": {"key": key, "description": ""}}
+
+
+@lru_cache(maxsize=1)
+def script_msgids() -> tuple[str, ...]:
+    """The messages of static/js/designer.js: its `_("...")` calls (babel.cfg extracts them too)."""
+    text = (Path(current_app.static_folder) / "js" / "designer.js").read_text("utf-8")
+    return tuple(dict.fromkeys(json.loads(f'"{m}"') for m in SCRIPT_MESSAGE.findall(text)))
+
+
+def script_messages() -> dict[str, str]:
+    """{msgid: translation} for the script, only where the page's language differs from it."""
+    return {m: t for m in script_msgids() if (t := _(m)) != m}
 
 
 def kind_titles() -> dict[str, str]:

@@ -8,6 +8,7 @@
   var stateNode = document.getElementById("designer-state");
   if (!root || !stateNode) { return; }
   var state = JSON.parse(stateNode.textContent);
+  var messages = state.messages || {};
   var csrf = root.dataset.csrf;
   var doc = clone(state.document);
   var published = state.published;
@@ -21,14 +22,21 @@
   var preview = root.querySelector("[data-preview]");
   var messageBox = root.querySelector("[data-message]");
 
-  var OPS = [["", "等于"], ["ne", "不等于"], ["lt", "小于"], ["lte", "不大于"], ["gt", "大于"],
-             ["gte", "不小于"], ["contains", "包含"], ["in", "属于（逗号分隔）"]];
-  var PATTERNS = [["", "（常用格式）", ""], ["^1[3-9]\\d{9}$", "手机号码", "13800000000"],
-                  ["^\\d{6}$", "邮政编码", "100000"], ["^\\d{17}[\\dXx]$", "身份证号码", "110101199003071234"],
-                  ["^([01]\\d|2[0-3]):[0-5]\\d$", "时间（时:分）", "09:30"],
-                  ["^[0-9A-Z]{18}$", "统一社会信用代码", "91110000100000000X"]];
+  var OPS = [["", _("等于")], ["ne", _("不等于")], ["lt", _("小于")], ["lte", _("不大于")], ["gt", _("大于")],
+             ["gte", _("不小于")], ["contains", _("包含")], ["in", _("属于（逗号分隔）")]];
+  var PATTERNS = [["", _("（常用格式）"), ""], ["^1[3-9]\\d{9}$", _("手机号码"), "13800000000"],
+                  ["^\\d{6}$", _("邮政编码"), "100000"], ["^\\d{17}[\\dXx]$", _("身份证号码"), "110101199003071234"],
+                  ["^([01]\\d|2[0-3]):[0-5]\\d$", _("时间（时:分）"), "09:30"],
+                  ["^[0-9A-Z]{18}$", _("统一社会信用代码"), "91110000100000000X"]];
   var SCALAR = ["text", "textarea", "date", "datetime", "email", "uri", "integer", "number", "money",
                 "boolean", "choice"];
+
+  /* Messages in the page's language: the page passes {msgid: translation} (web/designer.py reads
+     the _("...") calls of this file); %(name)s takes values[name]. */
+  function _(text, values) {
+    var out = Object.prototype.hasOwnProperty.call(messages, text) ? messages[text] : text;
+    return values ? out.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); }) : out;
+  }
 
   function clone(value) { return value === undefined ? undefined : JSON.parse(JSON.stringify(value)); }
   function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
@@ -67,7 +75,7 @@
   }
 
   function template(kind, old) {
-    var choices = (old && choicesOf(old)) || ["选项一", "选项二"];
+    var choices = (old && choicesOf(old)) || [_("选项一"), _("选项二")];
     var t = {
       text: {type: "string", maxLength: 200},
       textarea: {type: "string", maxLength: 2000, "x-widget": "textarea"},
@@ -81,9 +89,9 @@
       boolean: {type: "boolean"},
       choice: {type: "string", "enum": choices.slice()},
       multichoice: {type: "array", items: {type: "string", "enum": choices.slice()}, uniqueItems: true},
-      table: {type: "array", items: {type: "object", properties: {item: {type: "string", title: "项目", maxLength: 200}},
+      table: {type: "array", items: {type: "object", properties: {item: {type: "string", title: _("项目"), maxLength: 200}},
                                      additionalProperties: false}},
-      group: {type: "object", properties: {item: {type: "string", title: "项目", maxLength: 200}},
+      group: {type: "object", properties: {item: {type: "string", title: _("项目"), maxLength: 200}},
               additionalProperties: false}
     }[kind];
     var kept = {title: undefined, description: undefined, "x-show-when": undefined, "x-renamed-from": undefined};
@@ -173,7 +181,7 @@
 
   function fieldChoices(filter) {
     return Object.keys(topFields()).filter(function (k) { return !filter || filter(topFields()[k]); })
-      .map(function (k) { return [k, (topFields()[k].title || k) + "（" + k + "）"]; });
+      .map(function (k) { return [k, _("%(title)s（%(key)s）", {title: topFields()[k].title || k, key: k})]; });
   }
 
   function titleOf(key) {
@@ -239,11 +247,11 @@
   function renderVisual() {
     visual.textContent = "";
     if (!isObject(doc)) {
-      visual.appendChild(el("p", {"class": "field-error", text: "定义不是 JSON 对象，请在“高级”标签中修改。"}));
+      visual.appendChild(el("p", {"class": "field-error", text: _("定义不是 JSON 对象，请在“高级”标签中修改。")}));
       return;
     }
     visual.appendChild(ledgerSection());
-    visual.appendChild(el("h2", {text: "字段"}));
+    visual.appendChild(el("h2", {text: _("字段")}));
     visual.appendChild(fieldList(doc, published, "", 1));
     visual.appendChild(listSection());
     visual.appendChild(rulesSection());
@@ -254,10 +262,10 @@
   function ledgerSection() {
     var o = options();
     return el("section", {"class": "d-section", "data-pointer": "/title"}, [
-      el("h2", {text: "台帐"}),
-      labelled("台帐名称", textInput(doc.title, function (v) { doc.title = v; changed(); }, {"data-ledger-title": true, maxlength: 100})),
-      labelled("台帐标识", el("input", {type: "text", value: state.key, readonly: true}), "用于网址与接口，不能修改"),
-      labelled("说明", (function () {
+      el("h2", {text: _("台帐")}),
+      labelled(_("台帐名称"), textInput(doc.title, function (v) { doc.title = v; changed(); }, {"data-ledger-title": true, maxlength: 100})),
+      labelled(_("台帐标识"), el("input", {type: "text", value: state.key, readonly: true}), _("用于网址与接口，不能修改")),
+      labelled(_("说明"), (function () {
         var t = el("textarea", {rows: 2, "data-ledger-description": true});
         t.value = o.description || "";
         t.addEventListener("input", function () { setOrDelete(options(), "description", t.value); changed(); });
@@ -273,11 +281,11 @@
     keys.forEach(function (key, index) {
       list.appendChild(fieldCard(container, pubContainer, path, key, index, keys.length, depth));
     });
-    var add = button("添加字段", function () {
+    var add = button(_("添加字段"), function () {
       var n = keys.length + 1, k = "field_" + n;
       while (container.properties[k]) { n += 1; k = "field_" + n; }
       container.properties = container.properties || {};
-      container.properties[k] = {type: "string", title: "新字段" + n, maxLength: 200};
+      container.properties[k] = {type: "string", title: _("新字段%(n)s", {n: n}), maxLength: 200};
       openCards[path + "/properties/" + k] = true;
       changed(true);
       var input = visual.querySelector('[data-card="' + cssPointer(path + "/properties/" + k) + '"] [data-field-title]');
@@ -300,16 +308,16 @@
       el("span", {"class": "d-grip", "aria-hidden": "true", text: "⠿"}),
       el("strong", {"data-summary-title": true, text: (isObject(fs) && fs.title) || key}),
       el("code", {text: key}),
-      el("span", {"class": "d-kind", text: kind ? state.kinds[kind] : "（其他）"}),
-      required ? el("span", {"class": "d-req", text: "必填"}) : null,
-      fs && fs["x-renamed-from"] ? el("span", {"class": "d-renamed", text: "原名 " + fs["x-renamed-from"]}) : null
+      el("span", {"class": "d-kind", text: kind ? state.kinds[kind] : _("（其他）")}),
+      required ? el("span", {"class": "d-req", text: _("必填")}) : null,
+      fs && fs["x-renamed-from"] ? el("span", {"class": "d-renamed", text: _("原名 %(key)s", {key: fs["x-renamed-from"]})}) : null
     ]);
     details.appendChild(summary);
     var moves = el("div", {"class": "d-card-buttons"}, [
-      button("上移", function () { move(container, key, -1); }, {disabled: index === 0, "data-move-up": key}),
-      button("下移", function () { move(container, key, 1); }, {disabled: index === count - 1, "data-move-down": key}),
-      button("删除", function () {
-        if (!window.confirm("删除字段“" + ((fs && fs.title) || key) + "”？已有记录中的值仍会保留并显示。")) { return; }
+      button(_("上移"), function () { move(container, key, -1); }, {disabled: index === 0, "data-move-up": key}),
+      button(_("下移"), function () { move(container, key, 1); }, {disabled: index === count - 1, "data-move-down": key}),
+      button(_("删除"), function () {
+        if (!window.confirm(_("删除字段“%(title)s”？已有记录中的值仍会保留并显示。", {title: (fs && fs.title) || key}))) { return; }
         delete container.properties[key];
         if (Array.isArray(container.required)) { container.required = container.required.filter(function (k) { return k !== key; }); }
         if (container === doc) { forgetReferences(key); }
@@ -318,7 +326,7 @@
     ]);
     details.appendChild(moves);
     if (!isObject(fs)) {
-      details.appendChild(el("p", {"class": "field-error", text: "此字段不是对象，请在“高级”标签中修改。"}));
+      details.appendChild(el("p", {"class": "field-error", text: _("此字段不是对象，请在“高级”标签中修改。")}));
     } else {
       fieldBody(details, container, pubContainer, key, fs, kind, required, pointer, depth);
     }
@@ -330,7 +338,7 @@
 
   function fieldBody(details, container, pubContainer, key, fs, kind, required, pointer, depth) {
     var grid = el("div", {"class": "d-grid"});
-    grid.appendChild(labelled("标题", textInput(fs.title, function (v, input) {
+    grid.appendChild(labelled(_("标题"), textInput(fs.title, function (v, input) {
       fs.title = v;
       var s = input.closest("details").querySelector("[data-summary-title]");
       if (s) { s.textContent = v || key; }
@@ -341,7 +349,7 @@
       var next = keyInput.value.trim();
       if (next === key || next === "") { return; }  // left empty: restored when the input is left
       if (!/^[a-z][a-z0-9_]{0,62}$/.test(next) || Object.prototype.hasOwnProperty.call(container.properties, next)) {
-        say(!/^[a-z][a-z0-9_]{0,62}$/.test(next) ? "字段名应以小写字母开头，只含小写字母、数字和下划线" : "字段名“" + next + "”已被使用", true);
+        say(!/^[a-z][a-z0-9_]{0,62}$/.test(next) ? _("字段名应以小写字母开头，只含小写字母、数字和下划线") : _("字段名“%(key)s”已被使用", {key: next}), true);
         keyInput.value = key;
         return;
       }
@@ -351,11 +359,11 @@
       changed(true);
     });
     keyInput.addEventListener("blur", function () { if (!keyInput.value.trim()) { keyInput.value = key; } });
-    grid.appendChild(labelled("字段名", keyInput, "小写字母开头；已发布字段改名后，旧记录的值随之迁移"));
+    grid.appendChild(labelled(_("字段名"), keyInput, _("小写字母开头；已发布字段改名后，旧记录的值随之迁移")));
     var kinds = Object.keys(state.kinds).filter(function (k) { return depth < 3 || (k !== "table" && k !== "group"); })
       .map(function (k) { return [k, state.kinds[k]]; });
-    if (!kind) { kinds.unshift(["", "（其他，在 JSON 中编辑）"]); }
-    grid.appendChild(labelled("类型", select(kinds, kind || "", function (v) {
+    if (!kind) { kinds.unshift(["", _("（其他，在 JSON 中编辑）")]); }
+    grid.appendChild(labelled(_("类型"), select(kinds, kind || "", function (v) {
       if (!v) { return; }
       var next = template(v, fs);
       origins.set(next, origins.get(fs));
@@ -364,7 +372,7 @@
       reorder(container, keys);
       changed(true);
     }, {"data-field-kind": key})));
-    grid.appendChild(checkbox("必填", required, function (on) {
+    grid.appendChild(checkbox(_("必填"), required, function (on) {
       var req = Array.isArray(container.required) ? container.required.filter(function (k) { return k !== key; }) : [];
       if (on) { req.push(key); }
       setOrDelete(container, "required", req);
@@ -373,14 +381,14 @@
     details.appendChild(grid);
 
     var more = el("div", {"class": "d-grid"});
-    more.appendChild(labelled("帮助说明", textInput(fs.description, function (v) { setOrDelete(fs, "description", v); changed(); },
+    more.appendChild(labelled(_("帮助说明"), textInput(fs.description, function (v) { setOrDelete(fs, "description", v); changed(); },
                                                   {"data-field-description": key})));
     if (kind && kind !== "table" && kind !== "group" && kind !== "boolean") {
-      more.appendChild(labelled("占位示例", textInput(Array.isArray(fs.examples) ? fs.examples[0] : "", function (v) {
+      more.appendChild(labelled(_("占位示例"), textInput(Array.isArray(fs.examples) ? fs.examples[0] : "", function (v) {
         setOrDelete(fs, "examples", v === "" ? null : [kind === "integer" || kind === "number" || kind === "money" ? numberOrText(v) : v]);
         patternHint(fs, details);
         changed();
-      }, {"data-field-example": key}), "输入框中浅色显示的“例：…”"));
+      }, {"data-field-example": key}), _("输入框中浅色显示的“例：…”")));
     }
     defaultInput(more, fs, kind, key);
     details.appendChild(more);
@@ -393,7 +401,7 @@
       if (pubContainer && isObject(pubContainer.properties) && origin && pubContainer.properties[origin]) {
         pubInner = children(pubContainer.properties[origin]);
       }
-      details.appendChild(el("h3", {text: kind === "table" ? "子表的列" : "分组内的字段"}));
+      details.appendChild(el("h3", {text: kind === "table" ? _("子表的列") : _("分组内的字段")}));
       details.appendChild(fieldList(inner, pubInner, pointer + (kind === "table" ? "/items" : ""), depth + 1));
     }
   }
@@ -402,10 +410,10 @@
     if (!kind || kind === "table" || kind === "group") { return; }
     var input;
     if (kind === "boolean") {
-      input = select([["", "（无）"], ["true", "是"], ["false", "否"]], fs["default"] === undefined ? "" : String(fs["default"]),
+      input = select([["", _("（无）")], ["true", _("是")], ["false", _("否")]], fs["default"] === undefined ? "" : String(fs["default"]),
         function (v) { setOrDelete(fs, "default", v === "" ? null : v === "true"); changed(); }, {"data-field-default": key});
     } else if (kind === "choice") {
-      input = select([["", "（无）"]].concat(fs.enum.map(function (c) { return [c, c]; })), fs["default"],
+      input = select([["", _("（无）")]].concat(fs.enum.map(function (c) { return [c, c]; })), fs["default"],
         function (v) { setOrDelete(fs, "default", v); changed(); }, {"data-field-default": key});
     } else {
       var shown = Array.isArray(fs["default"]) ? fs["default"].join("，") : fs["default"];
@@ -417,7 +425,7 @@
         changed();
       }, {"data-field-default": key});
     }
-    box.appendChild(labelled("默认值", input));
+    box.appendChild(labelled(_("默认值"), input));
   }
 
   function numberField(fs, name, label, key) {
@@ -431,16 +439,16 @@
   function limits(details, fs, kind, key) {
     var box = el("div", {"class": "d-grid"});
     if (["text", "textarea", "email", "uri"].indexOf(kind) >= 0) {
-      box.appendChild(numberField(fs, "minLength", "最少字数", key));
-      box.appendChild(numberField(fs, "maxLength", "最多字数", key));
+      box.appendChild(numberField(fs, "minLength", _("最少字数"), key));
+      box.appendChild(numberField(fs, "maxLength", _("最多字数"), key));
     }
     if (kind === "integer" || kind === "number" || kind === "money") {
-      box.appendChild(numberField(fs, "minimum", "最小值", key));
-      box.appendChild(numberField(fs, "maximum", "最大值", key));
+      box.appendChild(numberField(fs, "minimum", _("最小值"), key));
+      box.appendChild(numberField(fs, "maximum", _("最大值"), key));
     }
     if (kind === "table") {
-      box.appendChild(numberField(fs, "minItems", "最少行数", key));
-      box.appendChild(numberField(fs, "maxItems", "最多行数", key));
+      box.appendChild(numberField(fs, "minItems", _("最少行数"), key));
+      box.appendChild(numberField(fs, "maxItems", _("最多行数"), key));
     }
     if (kind === "text") {
       var preset = select(PATTERNS.map(function (p) { return [p[0], p[1]]; }), "", function (v) {
@@ -450,14 +458,14 @@
         fs.examples = [chosen[2]];
         changed(true);
       }, {"data-pattern-preset": key});
-      box.appendChild(labelled("格式（正则表达式）", textInput(fs.pattern, function (v) {
+      box.appendChild(labelled(_("格式（正则表达式）"), textInput(fs.pattern, function (v) {
         setOrDelete(fs, "pattern", v); patternHint(fs, details); changed();
-      }, {"data-field-pattern": key, spellcheck: "false"}), "录入内容须符合此格式；可选常用格式，并在“占位示例”中写一个符合的例子"));
-      box.appendChild(labelled("常用格式", preset));
+      }, {"data-field-pattern": key, spellcheck: "false"}), _("录入内容须符合此格式；可选常用格式，并在“占位示例”中写一个符合的例子")));
+      box.appendChild(labelled(_("常用格式"), preset));
     }
     if (kind === "choice" || kind === "multichoice") {
-      var widgets = kind === "choice" ? [["", "下拉列表"], ["radio", "单选按钮"]] : [["", "复选框"], ["select", "下拉多选"]];
-      box.appendChild(labelled("显示为", select(widgets, fs["x-widget"] || "", function (v) {
+      var widgets = kind === "choice" ? [["", _("下拉列表")], ["radio", _("单选按钮")]] : [["", _("复选框")], ["select", _("下拉多选")]];
+      box.appendChild(labelled(_("显示为"), select(widgets, fs["x-widget"] || "", function (v) {
         setOrDelete(fs, "x-widget", v); changed();
       }, {"data-field-widget": key})));
     }
@@ -475,17 +483,17 @@
     if (!fs.pattern) { hint.textContent = ""; return; }
     try {
       var ok = new RegExp(fs.pattern).test(example);
-      hint.textContent = example ? (ok ? "示例“" + example + "”符合格式" : "示例“" + example + "”不符合格式") : "请写一个符合格式的示例";
+      hint.textContent = example ? (ok ? _("示例“%(example)s”符合格式", {example: example}) : _("示例“%(example)s”不符合格式", {example: example})) : _("请写一个符合格式的示例");
       hint.classList.toggle("field-error", example !== "" && !ok);
     } catch (e) {
-      hint.textContent = "格式不是有效的正则表达式";
+      hint.textContent = _("格式不是有效的正则表达式");
       hint.classList.add("field-error");
     }
   }
 
   function choiceEditor(details, fs, kind, key) {
     var values = kind === "choice" ? fs.enum : fs.items.enum;
-    var box = el("fieldset", {"class": "d-choices", "data-choices": key}, [el("legend", {text: "选项"})]);
+    var box = el("fieldset", {"class": "d-choices", "data-choices": key}, [el("legend", {text: _("选项")})]);
     var list = el("ol");
     values.forEach(function (value, i) {
       list.appendChild(el("li", {}, [
@@ -494,17 +502,17 @@
           values[i] = v;
           if (fs["default"] === old) { fs["default"] = v; }
           changed();
-        }, {"aria-label": "选项 " + (i + 1), "data-choice": i}),
-        button("↑", function () { swap(values, i, i - 1); changed(true); }, {disabled: i === 0, "aria-label": "上移选项", title: "上移"}),
-        button("↓", function () { swap(values, i, i + 1); changed(true); }, {disabled: i === values.length - 1, "aria-label": "下移选项", title: "下移"}),
-        button("×", function () { values.splice(i, 1); changed(true); }, {"aria-label": "删除选项", title: "删除"})
+        }, {"aria-label": _("选项 %(n)s", {n: i + 1}), "data-choice": i}),
+        button("↑", function () { swap(values, i, i - 1); changed(true); }, {disabled: i === 0, "aria-label": _("上移选项"), title: _("上移")}),
+        button("↓", function () { swap(values, i, i + 1); changed(true); }, {disabled: i === values.length - 1, "aria-label": _("下移选项"), title: _("下移")}),
+        button("×", function () { values.splice(i, 1); changed(true); }, {"aria-label": _("删除选项"), title: _("删除")})
       ]));
     });
     box.appendChild(list);
-    box.appendChild(button("添加选项", function () {
+    box.appendChild(button(_("添加选项"), function () {
       var n = values.length + 1;
-      while (values.indexOf("选项" + n) >= 0) { n += 1; }
-      values.push("选项" + n);
+      while (values.indexOf(_("选项%(n)s", {n: n})) >= 0) { n += 1; }
+      values.push(_("选项%(n)s", {n: n}));
       changed(true);
       var inputs = details.querySelectorAll("[data-choices] [data-choice]");
       if (inputs.length) { inputs[inputs.length - 1].focus(); inputs[inputs.length - 1].select(); }
@@ -520,7 +528,7 @@
     var names = Object.keys(cond);
     var box = el("div", {"class": "d-grid d-show-when"});
     if (names.length > 1) {
-      box.appendChild(el("p", {"class": "help", text: "仅当多个条件同时成立时显示（在“高级”标签中修改）。"}));
+      box.appendChild(el("p", {"class": "help", text: _("仅当多个条件同时成立时显示（在“高级”标签中修改）。")}));
       details.appendChild(box);
       return;
     }
@@ -536,10 +544,10 @@
       changed();
     }
     var valueText = Array.isArray(value) ? value.join(",") : String(value);
-    box.appendChild(labelled("仅当…时显示", select([["", "（总是显示）"]].concat(others), fieldKey, function (v) { fieldKey = v; write(); },
+    box.appendChild(labelled(_("仅当…时显示"), select([["", _("（总是显示）")]].concat(others), fieldKey, function (v) { fieldKey = v; write(); },
                                                  {"data-show-when-field": key})));
-    box.appendChild(labelled("条件", select(OPS, op, function (v) { op = v; write(); }, {"data-show-when-op": key})));
-    box.appendChild(labelled("值", textInput(valueText, function (v) { valueText = v; write(); }, {"data-show-when-value": key})));
+    box.appendChild(labelled(_("条件"), select(OPS, op, function (v) { op = v; write(); }, {"data-show-when-op": key})));
+    box.appendChild(labelled(_("值"), textInput(valueText, function (v) { valueText = v; write(); }, {"data-show-when-value": key})));
     details.appendChild(box);
   }
 
@@ -550,7 +558,7 @@
       t = String(t).trim();
       if (t.charAt(0) === "$") { return t; }
       if (kind === "integer" || kind === "number" || kind === "money") { return numberOrText(t); }
-      if (kind === "boolean") { return t === "true" || t === "是" ? true : (t === "false" || t === "否" ? false : t); }
+      if (kind === "boolean") { return t === "true" || t === _("是") ? true : (t === "false" || t === _("否") ? false : t); }
       return t;
     }
     if (op === "in") { return String(text).split(/[,，]/).map(one).filter(function (v) { return v !== ""; }); }
@@ -638,27 +646,27 @@
     }
     var statusField = topFields()[overdue.status];
     return el("section", {"class": "d-section", "data-pointer": "/x-ledger/list"}, [
-      el("h2", {text: "列表与查询"}),
-      keyChecks("列表显示的列（不选则显示前 6 个）", "columns", fieldChoices(scalar)),
-      keyChecks("筛选条件", "filters", fieldChoices(filterable)),
-      keyChecks("搜索范围（关键字搜索这些字段）", "search", fieldChoices(texts)),
+      el("h2", {text: _("列表与查询")}),
+      keyChecks(_("列表显示的列（不选则显示前 6 个）"), "columns", fieldChoices(scalar)),
+      keyChecks(_("筛选条件"), "filters", fieldChoices(filterable)),
+      keyChecks(_("搜索范围（关键字搜索这些字段）"), "search", fieldChoices(texts)),
       el("div", {"class": "d-grid"}, [
-        labelled("默认排序", select([["", "（按录入顺序）"]].concat(fieldChoices(scalar)), sortKey, function (v) { sortKey = v; writeSort(); },
+        labelled(_("默认排序"), select([["", _("（按录入顺序）")]].concat(fieldChoices(scalar)), sortKey, function (v) { sortKey = v; writeSort(); },
                                   {"data-sort-field": true})),
-        checkbox("降序（新的在前）", descending, function (on) { descending = on; writeSort(); }),
-        labelled("业务主键", select([["", "（无）"]].concat(fieldChoices(scalar)), o.business_key || "", function (v) {
+        checkbox(_("降序（新的在前）"), descending, function (on) { descending = on; writeSort(); }),
+        labelled(_("业务主键"), select([["", _("（无）")]].concat(fieldChoices(scalar)), o.business_key || "", function (v) {
           setOrDelete(options(), "business_key", v); changed();
-        }, {"data-business-key": true}), "导入时按此字段更新已有记录")
+        }, {"data-business-key": true}), _("导入时按此字段更新已有记录"))
       ]),
       el("div", {"class": "d-card-problems", "data-problems-for": "/x-ledger/list"}),
-      el("h3", {text: "办理期限（超期提醒）"}),
+      el("h3", {text: _("办理期限（超期提醒）")}),
       el("div", {"class": "d-grid", "data-pointer": "/x-ledger/overdue"}, [
-        labelled("期限日期字段", select([["", "（不提醒）"]].concat(fieldChoices(function (f) { return kindOf(f) === "date"; })),
+        labelled(_("期限日期字段"), select([["", _("（不提醒）")]].concat(fieldChoices(function (f) { return kindOf(f) === "date"; })),
                                    overdue.date || "", function (v) { writeOverdue("date", v); }, {"data-overdue-date": true})),
-        labelled("状态字段", select([["", "（无）"]].concat(fieldChoices(function (f) { return kindOf(f) === "choice"; })),
+        labelled(_("状态字段"), select([["", _("（无）")]].concat(fieldChoices(function (f) { return kindOf(f) === "choice"; })),
                                  overdue.status || "", function (v) { writeOverdue("status", v); changed(true); }, {"data-overdue-status": true})),
         statusField && kindOf(statusField) === "choice" ? (function () {
-          var box = el("fieldset", {"class": "d-checks"}, [el("legend", {text: "视为办结的状态"})]);
+          var box = el("fieldset", {"class": "d-checks"}, [el("legend", {text: _("视为办结的状态")})]);
           var closed = Array.isArray(overdue.closed) ? overdue.closed : [];
           statusField.enum.forEach(function (c) {
             box.appendChild(checkbox(c, closed.indexOf(c) >= 0, function (on) {
@@ -681,17 +689,17 @@
     var o = options();
     var rules = Array.isArray(o.rules) ? o.rules : [];
     var box = el("section", {"class": "d-section", "data-pointer": "/x-ledger/rules"}, [
-      el("h2", {text: "字段间规则"}),
-      el("p", {"class": "help", text: "例：当 状态 等于 已办结 时，检查 办结日期 不小于 $交办日期 的字段名（以 $ 开头表示另一个字段），不符合时显示提示。"})
+      el("h2", {text: _("字段间规则")}),
+      el("p", {"class": "help", text: _("例：当 状态 等于 已办结 时，检查 办结日期 不小于 $交办日期 的字段名（以 $ 开头表示另一个字段），不符合时显示提示。")})
     ]);
     var list = el("ol", {"class": "d-rules"});
     rules.forEach(function (rule, i) { list.appendChild(ruleRow(rules, rule, i)); });
     box.appendChild(list);
-    box.appendChild(button("添加规则", function () {
+    box.appendChild(button(_("添加规则"), function () {
       var keys = Object.keys(topFields());
       var check = {};
       check[keys[0] || "name"] = "";
-      rules.push({check: check, message: "请填写提示"});
+      rules.push({check: check, message: _("请填写提示")});
       o.rules = rules;
       changed(true);
     }, {"class": "secondary small", "data-add-rule": true}));
@@ -703,7 +711,7 @@
     var cond = isObject(rule[part]) ? rule[part] : {};
     var names = Object.keys(cond);
     if (names.length > 1) {
-      return el("p", {"class": "help", text: label + "：多个条件（在“高级”标签中修改）"});
+      return el("p", {"class": "help", text: _("%(label)s：多个条件（在“高级”标签中修改）", {label: label})});
     }
     var parts = (names[0] || "").split("__"), fieldKey = parts[0], op = parts[1] || "";
     var value = names.length ? cond[names[0]] : "";
@@ -715,27 +723,27 @@
       rule[part] = c;
       changed();
     }
-    var fields = (optional ? [["", "（总是检查）"]] : []).concat(fieldChoices(function (f) { return SCALAR.indexOf(kindOf(f)) >= 0; }));
+    var fields = (optional ? [["", _("（总是检查）")]] : []).concat(fieldChoices(function (f) { return SCALAR.indexOf(kindOf(f)) >= 0; }));
     var datalist = el("datalist", {id: "d-fields-" + part + "-" + index}, Object.keys(topFields()).map(function (k) {
       return el("option", {value: "$" + k, text: titleOf(k)});
     }));
     return el("div", {"class": "d-grid d-condition"}, [
       labelled(label, select(fields, fieldKey, function (v) { fieldKey = v; write(); }, {"data-rule-field": part + "-" + index})),
-      labelled("条件", select(OPS, op, function (v) { op = v; write(); }, {"data-rule-op": part + "-" + index})),
-      labelled("值或 $字段名", textInput(valueText, function (v) { valueText = v; write(); },
+      labelled(_("条件"), select(OPS, op, function (v) { op = v; write(); }, {"data-rule-op": part + "-" + index})),
+      labelled(_("值或 $字段名"), textInput(valueText, function (v) { valueText = v; write(); },
                                         {list: datalist.id, "data-rule-value": part + "-" + index})),
       datalist
     ]);
   }
 
   function ruleRow(rules, rule, i) {
-    if (!isObject(rule)) { return el("li", {text: "（规则不是对象，请在“高级”标签中修改）"}); }
+    if (!isObject(rule)) { return el("li", {text: _("（规则不是对象，请在“高级”标签中修改）")}); }
     return el("li", {"class": "d-rule", "data-pointer": "/x-ledger/rules/" + i}, [
-      conditionEditor(rule, "when", "当", true, i),
-      conditionEditor(rule, "check", "检查", false, i),
-      labelled("不符合时的提示", textInput(rule.message, function (v) { rule.message = v; changed(); },
+      conditionEditor(rule, "when", _("当"), true, i),
+      conditionEditor(rule, "check", _("检查"), false, i),
+      labelled(_("不符合时的提示"), textInput(rule.message, function (v) { rule.message = v; changed(); },
                                         {"data-rule-message": i, maxlength: 200})),
-      button("删除规则", function () {
+      button(_("删除规则"), function () {
         rules.splice(i, 1);
         if (!rules.length) { delete options().rules; }
         changed(true);
@@ -750,8 +758,8 @@
     var o = options();
     var reports = Array.isArray(o.reports) ? o.reports : [];
     var box = el("section", {"class": "d-section", "data-pointer": "/x-ledger/reports"}, [
-      el("h2", {text: "统计报表"}),
-      el("p", {"class": "help", text: "每个报表一段 JSON：key、title、group_by、measures、chart 等，写法见 definitions.md。"})
+      el("h2", {text: _("统计报表")}),
+      el("p", {"class": "help", text: _("每个报表一段 JSON：key、title、group_by、measures、chart 等，写法见 definitions.md。")})
     ]);
     reports.forEach(function (report, i) {
       var area = el("textarea", {rows: 6, spellcheck: "false", "class": "designer-json", "data-report": i});
@@ -770,15 +778,15 @@
         }
       });
       box.appendChild(el("div", {"class": "d-report", "data-pointer": "/x-ledger/reports/" + i}, [
-        labelled("报表 " + (i + 1), area), error,
-        button("删除报表", function () { reports.splice(i, 1); if (!reports.length) { delete options().reports; } changed(true); }),
+        labelled(_("报表 %(n)s", {n: i + 1}), area), error,
+        button(_("删除报表"), function () { reports.splice(i, 1); if (!reports.length) { delete options().reports; } changed(true); }),
         el("div", {"class": "d-card-problems", "data-problems-for": "/x-ledger/reports/" + i})
       ]));
     });
-    box.appendChild(button("添加报表", function () {
+    box.appendChild(button(_("添加报表"), function () {
       var first = Object.keys(topFields()).filter(function (k) { return kindOf(topFields()[k]) === "choice"; })[0];
-      reports.push({key: "report_" + (reports.length + 1), title: "新报表", group_by: first ? [first] : [],
-                    measures: [{fn: "count", title: "数量"}], chart: "bar"});
+      reports.push({key: "report_" + (reports.length + 1), title: _("新报表"), group_by: first ? [first] : [],
+                    measures: [{fn: "count", title: _("数量")}], chart: "bar"});
       o.reports = reports;
       changed(true);
     }, {"class": "secondary small", "data-add-report": true}));
@@ -806,7 +814,7 @@
       var before = text.slice(0, at).split("\n");
       line = before.length; column = before[before.length - 1].length + 1;
     }
-    return "JSON 语法错误：第 " + line + " 行第 " + column + " 列（" + msg + "）";
+    return _("JSON 语法错误：第 %(line)s 行第 %(column)s 列（%(message)s）", {line: line, column: column, message: msg});
   }
 
   jsonBox.addEventListener("input", function () {
@@ -843,10 +851,10 @@
     var parts = path.split("/").slice(1), names = [], node = doc;
     for (var i = 0; i < parts.length; i += 1) {
       var part = parts[i].replace(/~1/g, "/").replace(/~0/g, "~");
-      if (parts[i - 1] === "properties" && node && isObject(node[part])) { names.push("“" + (node[part].title || part) + "”"); }
+      if (parts[i - 1] === "properties" && node && isObject(node[part])) { names.push(_("“%(title)s”", {title: node[part].title || part})); }
       node = node && typeof node === "object" ? node[part] : undefined;
     }
-    return names.length ? "字段" + names.join(" › ") : (path || "定义");
+    return names.length ? _("字段%(names)s", {names: names.join(" › ")}) : (path || _("定义"));
   }
 
   function showProblems(list) {
@@ -855,9 +863,9 @@
     var ul = root.querySelector("[data-problems-list]");
     ul.textContent = "";
     box.hidden = !problems.length;
-    root.querySelector("[data-problems-title]").textContent = problems.length ? "定义有 " + problems.length + " 处问题，修改后才能发布" : "";
+    root.querySelector("[data-problems-title]").textContent = problems.length ? _("定义有 %(n)s 处问题，修改后才能发布", {n: problems.length}) : "";
     problems.forEach(function (p) {
-      var link = el("a", {href: "#", text: describe(p.path) + "：" + p.message, "data-problem-path": p.path});
+      var link = el("a", {href: "#", text: _("%(place)s：%(message)s", {place: describe(p.path), message: p.message}), "data-problem-path": p.path});
       link.addEventListener("click", function (event) {
         event.preventDefault();
         showTab("visual");
@@ -890,7 +898,7 @@
                        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
                        body: JSON.stringify(body || {})})
       .then(function (response) {
-        return response.json().catch(function () { return {error: "服务器返回了无法读取的内容（" + response.status + "）"}; })
+        return response.json().catch(function () { return {error: _("服务器返回了无法读取的内容（%(status)s）", {status: response.status})}; })
           .then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
       });
   }
@@ -932,7 +940,7 @@
       if (seq !== previewSeq) { return; }
       root.classList.remove("d-busy");
       if (previewTimer === null) { root.removeAttribute("data-pending"); }
-      if (!r.ok) { say(r.data.error || "预览失败", true); return; }
+      if (!r.ok) { say(r.data.error || _("预览失败"), true); return; }
       showProblems(r.data.problems);
       root.querySelector("[data-stale-note]").hidden = r.data.html !== null;
       if (r.data.html === null) {
@@ -955,7 +963,7 @@
     }).catch(function () {
       root.classList.remove("d-busy");
       root.removeAttribute("data-pending");
-      say("无法连接服务器，预览未更新", true);
+      say(_("无法连接服务器，预览未更新"), true);
     });
   }
 
@@ -996,17 +1004,17 @@
 
   function saveDraft() {
     return post(state.urls.draft_save, {definition: doc}).then(function (r) {
-      if (!r.ok) { say(r.data.error || "保存失败", true); return; }
+      if (!r.ok) { say(r.data.error || _("保存失败"), true); return; }
       showProblems(r.data.problems);
       draftShown(true);
-      say(r.data.problems.length ? "已保存草稿（还有 " + r.data.problems.length + " 处问题，发布前需修改）" : "已保存草稿");
+      say(r.data.problems.length ? _("已保存草稿（还有 %(n)s 处问题，发布前需修改）", {n: r.data.problems.length}) : _("已保存草稿"));
     });
   }
 
   function discardDraft() {
-    if (!window.confirm("放弃草稿？草稿中的修改将全部丢失，已发布的定义不受影响。")) { return; }
+    if (!window.confirm(_("放弃草稿？草稿中的修改将全部丢失，已发布的定义不受影响。"))) { return; }
     post(state.urls.draft_discard).then(function (r) {
-      if (r.ok) { window.location.href = r.data.url; } else { say(r.data.error || "操作失败", true); }
+      if (r.ok) { window.location.href = r.data.url; } else { say(r.data.error || _("操作失败"), true); }
     });
   }
 
@@ -1015,11 +1023,11 @@
   var lastPlan = null;
 
   function startPublish() {
-    say("正在检查…");
+    say(_("正在检查…"));
     post(state.urls.plan, {definition: doc}).then(function (r) {
       if (!r.ok) {
         if (r.data.errors && r.data.errors.length) { showProblems(r.data.errors); }
-        say((r.data.error || "无法发布") + "：请先修改标出的问题", true);
+        say(_("%(error)s：请先修改标出的问题", {error: r.data.error || _("无法发布")}), true);
         return;
       }
       say("");
@@ -1032,39 +1040,39 @@
   function renderPlan(plan) {
     planBox.textContent = "";
     if (plan["new"]) {
-      planBox.appendChild(el("p", {text: "将新建台帐“" + (doc.title || state.key) + "”（" + state.key + "），发布后录入人员即可使用。"}));
+      planBox.appendChild(el("p", {text: _("将新建台帐“%(title)s”（%(key)s），发布后录入人员即可使用。", {title: doc.title || state.key, key: state.key})}));
       return;
     }
     var changes = plan.changes || [];
-    planBox.appendChild(el("h3", {text: changes.length ? "本次修改" : "与当前版本相比没有字段变化"}));
+    planBox.appendChild(el("h3", {text: changes.length ? _("本次修改") : _("与当前版本相比没有字段变化")}));
     if (changes.length) {
       planBox.appendChild(el("ul", {"data-changes": true}, changes.map(function (c) { return el("li", {text: c.message}); })));
     }
     if (!plan.affected) {
-      planBox.appendChild(el("p", {"data-affected": 0, text: "已有记录都符合新的定义。"}));
+      planBox.appendChild(el("p", {"data-affected": 0, text: _("已有记录都符合新的定义。")}));
       return;
     }
     planBox.appendChild(el("p", {"class": "d-affected", "data-affected": plan.affected,
-                                 text: "有 " + plan.affected + " 条已有记录不符合新的定义，例如："}));
+                                 text: _("有 %(n)s 条已有记录不符合新的定义，例如：", {n: plan.affected})}));
     planBox.appendChild(el("ul", {}, plan.examples.map(function (e) {
-      return el("li", {text: (e.number || ("#" + e.id)) + "：" + e.errors.map(function (x) { return x.message; }).join("；")});
+      return el("li", {text: (e.number || ("#" + e.id)) + _("：") + e.errors.map(function (x) { return x.message; }).join("；")});
     })));
     var keep = el("input", {type: "radio", name: "affected", value: "keep", id: "affected-keep", checked: true});
     var migrate = el("input", {type: "radio", name: "affected", value: "migrate", id: "affected-migrate"});
     var migrateBox = el("div", {"class": "d-migrate", hidden: true, "data-migrate": true});
     planBox.appendChild(el("fieldset", {}, [
-      el("legend", {text: "如何处理这些记录"}),
-      el("label", {"for": "affected-keep"}, [keep, "保留：仍按原版本的定义有效，在列表中标记"]),
-      el("label", {"for": "affected-migrate"}, [migrate, "迁移：按下面填写的默认值或值对照改写，全部成功才发布，每条记录留修改历史"])
+      el("legend", {text: _("如何处理这些记录")}),
+      el("label", {"for": "affected-keep"}, [keep, _("保留：仍按原版本的定义有效，在列表中标记")]),
+      el("label", {"for": "affected-migrate"}, [migrate, _("迁移：按下面填写的默认值或值对照改写，全部成功才发布，每条记录留修改历史")])
     ]));
     [keep, migrate].forEach(function (r) { r.addEventListener("change", function () { migrateBox.hidden = !migrate.checked; }); });
     var fields = {};
     plan.examples.forEach(function (e) { e.errors.forEach(function (x) { if (x.field) { fields[String(x.field).split(".")[0]] = true; } }); });
     Object.keys(fields).forEach(function (key) {
-      var way = select([["default", "缺少的值填默认值"], ["map", "按对照改写（每行 旧值=新值）"]], "default", function () {}, {"data-migrate-way": key});
+      var way = select([["default", _("缺少的值填默认值")], ["map", _("按对照改写（每行 旧值=新值）")]], "default", function () {}, {"data-migrate-way": key});
       var value = el("textarea", {rows: 2, "data-migrate-value": key});
-      migrateBox.appendChild(el("div", {"class": "d-grid"}, [el("strong", {text: titleOf(key) + "（" + key + "）"}),
-                                                            labelled("方式", way), labelled("值", value)]));
+      migrateBox.appendChild(el("div", {"class": "d-grid"}, [el("strong", {text: _("%(title)s（%(key)s）", {title: titleOf(key), key: key})}),
+                                                            labelled(_("方式"), way), labelled(_("值"), value)]));
     });
     planBox.appendChild(migrateBox);
   }
@@ -1078,7 +1086,7 @@
       function typed(t) {
         t = t.trim();
         if (kind === "integer" || kind === "number" || kind === "money") { return numberOrText(t); }
-        if (kind === "boolean") { return t === "是" || t === "true"; }
+        if (kind === "boolean") { return t === _("是") || t === "true"; }
         if (kind === "multichoice") { return t.split(/[,，]/).map(function (s) { return s.trim(); }).filter(Boolean); }
         return t;
       }
@@ -1105,7 +1113,7 @@
       if (!r.ok) {
         var details = (r.data.errors || []).map(function (e) { return (e.path || e.field || "") + " " + (e.message || ""); });
         planBox.appendChild(el("p", {"class": "field-error", "data-publish-error": true,
-                                     text: (r.data.error || "发布失败") + (details.length ? "：" + details.join("；") : "")}));
+                                     text: (r.data.error || _("发布失败")) + (details.length ? _("：") + details.join("；") : "")}));
         if (r.data.errors && r.data.errors.length && r.data.errors[0].path !== undefined) { showProblems(r.data.errors); }
         return;
       }
@@ -1123,14 +1131,14 @@
       .then(function (response) { return response.json().then(function (body) { return {ok: response.ok, data: body}; }); })
       .then(function (r) {
         input.value = "";
-        if (!r.ok) { say(r.data.error || "导入失败", true); return; }
+        if (!r.ok) { say(r.data.error || _("导入失败"), true); return; }
         doc = r.data.document;
         rememberOrigins(doc);
         renderVisual();
         jsonBox.value = JSON.stringify(doc, null, 2);
         showProblems(r.data.problems);
         draftShown(true);
-        say("已导入为草稿" + (r.data.problems.length ? "（有 " + r.data.problems.length + " 处问题）" : ""));
+        say(r.data.problems.length ? _("已导入为草稿（有 %(n)s 处问题）", {n: r.data.problems.length}) : _("已导入为草稿"));
         schedulePreview();
       });
   }

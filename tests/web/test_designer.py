@@ -261,3 +261,16 @@ def test_publish_migrating_old_entries_with_a_default(designer, db):
     assert query.get_entry(db, SYSTEM, "petitions", first["id"])["data"]["phone"] == "未登记"
     r = designer.post("/designer/petitions/publish", {"definition": changed, "affected": "migrate", "migrate": [1]})
     assert r.status_code == 400
+
+
+def test_the_script_gets_its_messages_in_the_pages_language(client, login, app):
+    from web.designer import script_msgids
+    login("admin")
+    state = json.loads(client.get("/designer/supervision").text.split('id="designer-state">')[1].split("</script>")[0])
+    assert state["messages"] == {}  # Chinese: the msgids themselves
+    with app.test_request_context():
+        ids = script_msgids()
+    assert "添加字段" in ids and "有 %(n)s 条已有记录不符合新的定义，例如：" in ids
+    state = json.loads(client.get("/designer/supervision?lang=en").text.split('id="designer-state">')[1]
+                       .split("</script>")[0])
+    assert all(k in ids and v != k for k, v in state["messages"].items())
