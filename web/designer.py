@@ -67,27 +67,26 @@ def json_errors(exc):
 
 @bp.get("")
 def index():
-    ledgers = query.list_ledgers(db(), actor())
-    return render_template("designer/index.html", ledgers=ledgers,
-                           drafts={d["key"]: d for d in drafts.list_drafts(db(), actor())},
-                           new_key=request.args.get("key", ""), new_title=request.args.get("title", ""),
-                           problem=None)
+    return index_page(request.args.get("key", ""), request.args.get("title", ""))
 
 
 @bp.get("/new")
 def new():
     """The 「新建台帐」 form: a free key opens the editor on a blank definition."""
     key, title = request.args.get("key", "").strip(), request.args.get("title", "").strip()
-    problem = None
     if not KEY_RE.fullmatch(key):
-        problem = _("台帐标识应以小写字母开头，只含小写字母、数字和下划线（最多 63 个字符）")
-    elif drafts.ledger_exists(db(), key):
-        problem = _("台帐“%(key)s”已存在，请换一个标识，或在下方打开它", key=key)
-    if problem:
-        return render_template("designer/index.html", ledgers=query.list_ledgers(db(), actor()),
-                               drafts={d["key"]: d for d in drafts.list_drafts(db(), actor())},
-                               new_key=key, new_title=title, problem=problem), 422
+        return index_page(key, title, _("台帐标识应以小写字母开头，只含小写字母、数字和下划线（最多 63 个字符）"))
+    if drafts.ledger_exists(db(), key):
+        return index_page(key, title, _("台帐“%(key)s”已存在，请换一个标识，或在下方打开它", key=key))
     return redirect(url_for("designer.edit", key=key, title=title or None))
+
+
+def index_page(key: str, title: str, problem: str | None = None):
+    """The ledgers and drafts, and the new-ledger form (422 with its problem)."""
+    page = render_template("designer/index.html", ledgers=query.list_ledgers(db(), actor()),
+                           drafts={d["key"]: d for d in drafts.list_drafts(db(), actor())},
+                           new_key=key, new_title=title, problem=problem)
+    return (page, 422) if problem else page
 
 
 @bp.get("/<key>")

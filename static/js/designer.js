@@ -301,10 +301,10 @@
     var pointer = path + "/properties/" + escapePointer(key);
     var kind = kindOf(fs);
     var required = Array.isArray(container.required) && container.required.indexOf(key) >= 0;
-    var card = el("li", {"class": "d-card", "data-card": pointer, draggable: "true"});
+    var card = el("li", {"class": "d-card", "data-card": pointer});
     var details = el("details", {open: !!openCards[pointer]});
     details.addEventListener("toggle", function () { openCards[pointer] = details.open; });
-    var summary = el("summary", {}, [
+    var summary = el("summary", {draggable: "true", title: _("拖动可调整顺序")}, [
       el("span", {"class": "d-grip", "aria-hidden": "true", text: "⠿"}),
       el("strong", {"data-summary-title": true, text: (isObject(fs) && fs.title) || key}),
       el("code", {text: key}),
@@ -332,7 +332,7 @@
     }
     details.appendChild(el("div", {"class": "d-card-problems", "data-problems-for": pointer}));
     card.appendChild(details);
-    wireDrag(card, container, key);
+    wireDrag(card, summary, container, key);
     return card;
   }
 
@@ -576,15 +576,16 @@
   }
 
   var dragging = null;
-  function wireDrag(card, container, key) {
-    card.addEventListener("dragstart", function (event) {
+  /* The card's heading is dragged (inputs inside stay selectable); the card is the drop target. */
+  function wireDrag(card, handle, container, key) {
+    handle.addEventListener("dragstart", function (event) {
       event.stopPropagation();
       dragging = {container: container, key: key};
       event.dataTransfer.effectAllowed = "move";
       event.dataTransfer.setData("text/plain", key);
       card.classList.add("d-dragging");
     });
-    card.addEventListener("dragend", function () { card.classList.remove("d-dragging"); dragging = null; });
+    handle.addEventListener("dragend", function () { card.classList.remove("d-dragging"); dragging = null; });
     card.addEventListener("dragover", function (event) {
       if (dragging && dragging.container === container) { event.preventDefault(); event.stopPropagation(); card.classList.add("d-drop"); }
     });

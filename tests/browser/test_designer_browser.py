@@ -77,6 +77,23 @@ def add_field(browser, where: str, title: str, key: str, kind: str | None = None
              .first_selected_option.get_attribute("value") == kind)
 
 
+def top_keys(browser) -> list[str]:
+    return [e.get_attribute("data-card").rsplit("/", 1)[1]
+            for e in browser.find_elements(By.CSS_SELECTOR, '[data-fields="/"] > li')]
+
+
+def drag(browser, key: str, onto: str) -> None:
+    """HTML5 drag and drop of a field card's heading onto another card (WebDriver cannot drive it)."""
+    browser.execute_script("""
+        var source = document.querySelector('[data-card="/properties/' + arguments[0] + '"] > details > summary');
+        var target = document.querySelector('[data-card="/properties/' + arguments[1] + '"]');
+        var data = new DataTransfer();
+        ['dragstart', 'dragover', 'drop', 'dragend'].forEach(function (type) {
+          (type === 'dragstart' || type === 'dragend' ? source : target).dispatchEvent(
+            new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+        });""", key, onto)
+
+
 def no_console_errors(browser) -> None:
     problems = [e for e in browser.get_log("browser")
                 if (e["level"] == "SEVERE" or "Content Security Policy" in e["message"]) and "favicon" not in e["message"]]
@@ -106,6 +123,14 @@ def test_build_a_ledger_with_a_child_table_and_publish_it(server, browser):
     add_field(browser, "/", "取车日期", "back_on", "date")
     add_field(browser, "/", "维修项目", "items", "table")
     add_field(browser, "/properties/items/items", "费用", "cost", "money")
+
+    # reorder with the buttons and by dragging a card's heading onto another card
+    find(browser, '[data-move-up="back_on"]').click()
+    assert top_keys(browser) == ["plate", "back_on", "sent_on", "items"]
+    drag(browser, "back_on", "plate")
+    assert top_keys(browser) == ["back_on", "plate", "sent_on", "items"]
+    drag(browser, "back_on", "sent_on")
+    assert top_keys(browser) == ["plate", "sent_on", "back_on", "items"]
 
     for key in ("plate", "sent_on", "back_on"):
         find(browser, f'[data-list-option="columns:{key}"]').click()
