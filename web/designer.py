@@ -156,6 +156,9 @@ def kind_titles() -> dict[str, str]:
 
 def posted_definition() -> dict:
     """The body's `definition` (any JSON: a draft may be wrong in every way)."""
+    limit = current_app.config["MAX_JSON_BYTES"]
+    if (request.content_length or 0) > limit:
+        raise QueryError(_("提交的内容过大（上限 %(kb)s KB）", kb=limit // 1024))
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "definition" not in body:
         raise QueryError(_("请求体应为 JSON 对象：{\"definition\": {...}}"))
@@ -269,7 +272,10 @@ def import_file(key: str):
     upload = request.files.get("file")
     if upload is None:
         raise QueryError(_("请选择要导入的 JSON 文件"))
-    raw = upload.read(current_app.config.get("MAX_JSON_BYTES", 1024 * 1024) + 1)
+    limit = current_app.config["MAX_JSON_BYTES"]
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise QueryError(_("文件过大（上限 %(kb)s KB）", kb=limit // 1024))
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -29,15 +29,19 @@ def petitions(key: str = "petitions") -> dict:
 
 
 @pytest.fixture
-def designer(client, login, csrf):
+def designer(app, client, login, csrf):
     """designer.post(url, body) sends JSON with the page's CSRF token in X-CSRFToken."""
     login("admin")
     token = csrf(client.get("/designer").text)
 
     class Designer:
+        app = None
+
         def post(self, url, body=None, headers=None, **kwargs):
             return client.post(url, json=body, headers={"X-CSRFToken": token, **(headers or {})}, **kwargs)
-    return Designer()
+    helper = Designer()
+    helper.app = app
+    return helper
 
 
 # --- pages and permissions -------------------------------------------------------------------
@@ -118,6 +122,9 @@ def test_bad_json_body_is_a_chinese_400(designer):
     assert r.status_code == 400 and "definition" in r.json["error"]
     r = designer.post("/designer/petitions/preview", body=[1, 2])
     assert r.status_code == 400
+    huge = {"definition": {"title": "x" * designer.app.config["MAX_JSON_BYTES"]}}
+    r = designer.post("/designer/petitions/draft", body=huge)
+    assert r.status_code == 400 and "过大" in r.json["error"]
 
 
 def test_preview_renders_the_staff_form(designer):
@@ -240,6 +247,12 @@ def test_export_and_import(designer, client, db, users):
     r = designer.post("/designer/petitions/import", data={"file": (io.BytesIO(b'{\n  "title": ,\n}'), "p.json")},
                       content_type="multipart/form-data")
     assert r.status_code == 400 and "第 2 行第 12 列" in r.json["error"]
+    huge = b'{"title": "' + b"x" * designer.app.config["MAX_JSON_BYTES"] + b'"}'
+    r = designer.post("/designer/petitions/import", data={"file": (io.BytesIO(huge), "p.json")},
+                      content_type="multipart/form-data")
+    assert r.status_code in (400, 413) and r.is_json
+    r = designer.post("/designer/petitions/import", data={}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "JSON 文件" in r.json["error"]
     assert drafts.get_draft(db, users["admin"], "petitions")["document"] == petitions()  # unchanged
 
 
