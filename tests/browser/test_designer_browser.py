@@ -100,10 +100,15 @@ def no_console_errors(browser) -> None:
     assert not problems, problems
 
 
-def publish(browser) -> None:
+def publish(browser, screenshot: str | None = None) -> str:
+    """Publish from the editor: the dialog shows the plan (its text is returned), then confirm."""
     find(browser, '[data-action="publish"]').click()
     wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-publish-dialog]").get_attribute("open") is not None)
+    plan = find(browser, "[data-plan]").text
+    if screenshot:
+        browser.save_screenshot(str(ARTIFACTS / screenshot))
     wait_new_page(browser, lambda: find(browser, '[data-action="confirm-publish"]').click())
+    return plan
 
 
 def test_build_a_ledger_with_a_child_table_and_publish_it(server, browser):
@@ -169,7 +174,7 @@ def test_build_a_ledger_with_a_child_table_and_publish_it(server, browser):
 
     find(browser, '[data-action="save"]').click()
     wait(browser, lambda d: "已保存草稿" in find(d, "[data-message]").text)
-    publish(browser)
+    assert "将新建台帐" in publish(browser)
     assert browser.current_url.startswith(server + "/ledgers/car_repairs")
     assert "已发布" in find(browser, ".flash").text
     no_console_errors(browser)
@@ -225,7 +230,8 @@ def test_a_rename_in_the_designer_keeps_the_old_values(server, browser):
     preview_settled(browser)
     if not RENAMES:
         pytest.skip("moving the values of a renamed field needs the versions branch merged")
-    publish(browser)
+    plan = publish(browser, "designer-publish.png")
+    assert "车牌号" in plan  # the change is named before anything is stored
     as_user(browser, server, "editor")
     browser.get(server + "/ledgers/car_repairs")
     table = find(browser, "main table")
