@@ -237,3 +237,5 @@ from .users import register as _register_users  # noqa: E402
 _register_users(bp, db, json_body)
 from .sheet import register as _register_sheet  # noqa: E402
 _register_sheet(bp, db, json_body, ApiError)
+from .drafts import register as _register_drafts  # noqa: E402
+_register_drafts(bp, db, json_body)

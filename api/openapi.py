@@ -129,6 +129,18 @@ def openapi_document() -> dict:
                                       "content": {"application/json": {"schema": {
                                           "$ref": "#/components/schemas/LedgerProposal"}}}},
                               **{code: ERROR for code in ("401", "403", "413", "415", "422")}}}},
+            "/ledgers/{key}/draft": {
+                "get": _op("台帐定义的草稿（仅管理员）：{key, document, updated_at, updated_by, problems}", [KEY]),
+                "put": _op("保存草稿（请求体即定义；草稿可以有错，problems 列出全部问题）", [KEY],
+                           body="Definition", errors=("400", "401", "403", "413", "415")),
+                "delete": _op("放弃草稿", [KEY], ok="204"),
+            },
+            "/ledgers/{key}/draft/publish": {"post": _op(
+                "发布草稿：台帐不存在时新建，否则保存为新版本（affected、x-migrate 同 PUT /ledgers/{key}）；"
+                "发布后草稿删除；定义有误时 422，不做任何修改",
+                [KEY, {"name": "affected", "in": "query", "schema": {"enum": ["keep", "migrate"], "default": "keep"},
+                       "description": "keep：旧记录保留在原版本下（标记）；migrate：按请求体的 x-migrate 迁移旧记录"}],
+                errors=("400", "401", "403", "404", "409", "413", "415", "422"))},
             "/ledgers/{key}/versions": {"get": _op("定义的全部版本", [KEY])},
             "/ledgers/{key}/versions/{version}": {"get": _op("某一版本的定义", [KEY, {
                 "name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}])},

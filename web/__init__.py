@@ -18,6 +18,7 @@ from .auth import init_login
 from .auth import bp as auth_bp
 from .imports import init_imports
 from .audit import bp as audit_bp
+from .designer import bp as designer_bp
 from .flow import bp as flow_bp
 from .pages import bp as pages_bp
 from .reports import bp as reports_bp
@@ -46,6 +47,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(users_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(sheet_bp)
+    app.register_blueprint(designer_bp)
     init_imports(app)
     app.jinja_env.globals.update(can=can, url_if=url_if, lang_url=lang_url, template_row=template_row, show_when_attrs=show_when_attrs,
                                  current_lang=current_lang)

@@ -66,6 +66,9 @@
     if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
   }
 
+  /* For forms rendered after the page loaded (the designer's preview). */
+  window.ledgerForms = {wire: function (root) { root.querySelectorAll("[data-table]").forEach(setup); }};
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-table]").forEach(setup);
     document.querySelectorAll("[data-print]").forEach(wirePrint);
