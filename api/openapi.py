@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of /api/v1 (a test checks it names every API route)."""
 from __future__ import annotations
 
-KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
+KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "examples": ["supervision"]}}
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 USER_NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
 UNIT_KEY = {"type": ["string", "null"], "description": "所属单位的标识（units 的 key）；null 为无单位"}
@@ -63,6 +63,20 @@ DEFINITION_PARAMS = [
                     "migrate：按 x-migrate 改写现有记录，之后全部记录须符合新版本，否则 422，什么都不保存"},
 ]
 ERROR = {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+ENTRY_BY_ID = {"key": "$request.path.key", "entry_id": "$response.body#/id"}
+ENTRY_VERSION = {**ENTRY_BY_ID, "header.If-Match": "$response.body#/version"}
+
+
+def _links(operation: dict, status: str, **targets: dict) -> dict:
+    """OpenAPI links from `status` of `operation` (operationId → parameters): what a created
+    resource can be used for next; schemathesis's stateful phase follows them."""
+    operation["responses"][status]["links"] = {
+        f"to_{op_id}": {"operationId": op_id, "parameters": params} for op_id, params in targets.items()}
+    return operation
+
+
+def _named(op_id: str, operation: dict) -> dict:
+    return {"operationId": op_id, **operation}
 
 
 def _op(summary: str, params=(), body: str | None = None, ok: str = "200", errors=("401", "403", "404"),
@@ -88,11 +102,13 @@ def openapi_document() -> dict:
         "paths": {
             "/ledgers": {
                 "get": _op("可查看的台帐列表"),
-                "post": _op("新建台帐（提交定义）", body="Definition", ok="201",
-                            errors=("400", "401", "403", "409", "413", "415", "422")),
+                "post": _links(_op("新建台帐（提交定义）", body="Definition", ok="201",
+                                   errors=("400", "401", "403", "409", "413", "415", "422")), "201",
+                               showLedger={"key": "$response.body#/key"},
+                               createEntry={"key": "$response.body#/key"}),
             },
             "/ledgers/{key}": {
-                "get": _op("台帐及其当前定义", [KEY]),
+                "get": _named("showLedger", _op("台帐及其当前定义", [KEY])),
                 "put": _op("保存新版本的定义。请求体可另带顶层 x-migrate（{字段名: {\"default\": 值} 或 "
                            "{\"map\": {旧值: 新值}}}，不存入定义，仅在 affected=migrate 时使用）；"
                            "属性可带 x-renamed-from（上一版本的字段名），发布时在同一事务中把已有记录的值移到新字段名下",
@@ -101,14 +117,16 @@ def openapi_document() -> dict:
             },
             "/users": {
                 "get": _op("用户列表（仅管理员）", errors=("401", "403")),
-                "post": _op("新建用户（仅管理员）", body="UserNew", ok="201", returns="User",
-                            errors=("400", "401", "403", "409", "415", "422")),
+                "post": _links(_op("新建用户（仅管理员）", body="UserNew", ok="201", returns="User",
+                                   errors=("400", "401", "403", "409", "415", "422")), "201",
+                               showUser={"name": "$response.body#/name"},
+                               updateUser={"name": "$response.body#/name"}),
             },
             "/users/{name}": {
-                "get": _op("一个用户（仅管理员）", [USER_NAME], returns="User"),
-                "patch": _op("修改角色、单位、启用状态或密码（仅管理员）；其会话随即失效", [USER_NAME], body="UserPatch",
-                             returns="User",
-                             errors=("400", "401", "403", "404", "409", "415", "422")),
+                "get": _named("showUser", _op("一个用户（仅管理员）", [USER_NAME], returns="User")),
+                "patch": _named("updateUser", _op("修改角色、单位、启用状态或密码（仅管理员）；其会话随即失效",
+                                                  [USER_NAME], body="UserPatch", returns="User",
+                                                  errors=("400", "401", "403", "404", "409", "415", "422"))),
             },
             "/ledgers/{key}/archive": {"post": _op(
                 "归档台帐（需修改台帐定义的权限）：非管理员看不到它（404），管理员只能查看和导出，数据保留",
@@ -152,19 +170,23 @@ def openapi_document() -> dict:
             "/ledgers/{key}/entries": {
                 "get": _op("记录列表：" + FILTER_OPS,
                            [KEY, *LIST_PARAMS], errors=("400", "401", "403", "404"), returns="Page"),
-                "post": _op("新增记录（请求体即记录数据）", [KEY], body="EntryData", ok="201",
-                            errors=(*write_errors, "409"), returns="Entry"),
+                "post": _named("createEntry", _links(
+                    _op("新增记录（请求体即记录数据）", [KEY], body="EntryData", ok="201",
+                        errors=(*write_errors, "409"), returns="Entry"), "201",
+                    showEntry=ENTRY_BY_ID, replaceEntry=ENTRY_VERSION, updateEntry=ENTRY_VERSION,
+                    deleteEntry=ENTRY_VERSION, entryRevisions=ENTRY_BY_ID)),
             },
             "/ledgers/{key}/entries/{entry_id}": {
-                "get": _op("一条记录", [KEY, ENTRY_ID], returns="Entry"),
-                "put": _op("替换记录数据", [KEY, ENTRY_ID, IF_MATCH], body="EntryData",
-                           errors=(*write_errors, "409"), returns="Entry"),
-                "patch": _op("合并修改记录（值为 null 的字段被删除）", [KEY, ENTRY_ID, IF_MATCH],
-                             body="EntryData", errors=(*write_errors, "409"), returns="Entry"),
-                "delete": _op("删除记录", [KEY, ENTRY_ID, IF_MATCH], ok="204",
-                              errors=("400", "401", "403", "404", "412")),
+                "get": _named("showEntry", _op("一条记录", [KEY, ENTRY_ID], returns="Entry")),
+                "put": _named("replaceEntry", _op("替换记录数据", [KEY, ENTRY_ID, IF_MATCH], body="EntryData",
+                                                  errors=(*write_errors, "409"), returns="Entry")),
+                "patch": _named("updateEntry", _op("合并修改记录（值为 null 的字段被删除）", [KEY, ENTRY_ID, IF_MATCH],
+                                                   body="EntryData", errors=(*write_errors, "409"), returns="Entry")),
+                "delete": _named("deleteEntry", _op("删除记录", [KEY, ENTRY_ID, IF_MATCH], ok="204",
+                                                    errors=("400", "401", "403", "404", "412"))),
             },
-            "/ledgers/{key}/entries/{entry_id}/revisions": {"get": _op("修改历史", [KEY, ENTRY_ID])},
+            "/ledgers/{key}/entries/{entry_id}/revisions": {
+                "get": _named("entryRevisions", _op("修改历史", [KEY, ENTRY_ID]))},
             "/ledgers/{key}/export.csv": {"get": _op(
                 "导出 CSV（UTF-8 带 BOM，CRLF；筛选、搜索、排序同列表；header=key 用字段名作表头）",
                 [KEY, *EXPORT_PARAMS, HEADER], errors=("400", "401", "403", "404"))},
@@ -181,9 +203,10 @@ def openapi_document() -> dict:
                            returns="Permissions"),
             },
             "/units": {
-                "get": _op("单位（组织机构）列表，按层级", returns="Units"),
-                "post": _op("新建单位（仅管理员）", body="Unit", ok="201",
-                            errors=("400", "401", "403", "404", "409", "413", "415", "422")),
+                "get": _named("listUnits", _op("单位（组织机构）列表，按层级", returns="Units")),
+                "post": _links(_op("新建单位（仅管理员）", body="Unit", ok="201",
+                                   errors=("400", "401", "403", "404", "409", "413", "415", "422")), "201",
+                               listUnits={}),
             },
             "/ledgers/{key}/reports": {"get": _op("台帐定义的报表：标识、标题、图表、分组", [KEY])},
             "/ledgers/{key}/reports/{report}": {"get": _op(
