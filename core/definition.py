@@ -191,7 +191,7 @@ def check_definition(document: Any) -> Iterator[dict]:
         return
     meta = [_err(_pointer(e.absolute_path), _meta_message(e)) for e in _META_VALIDATOR.iter_errors(document)]
     refs, cyclic = check_refs(document)
-    problems = meta + refs
+    problems = meta + refs + _reserved_key(document.get("x-ledger"))
     problems += [_err(path, problem) for path, pattern in every_pattern(document)  # under allOf, not, $defs too
                  if (problem := pattern_problem(pattern))]
     if _count_fields(document) > MAX_FIELDS or _expands_past(document, cyclic, MAX_FIELDS):
@@ -210,6 +210,17 @@ def check_definition(document: Any) -> Iterator[dict]:
     problems += [_err(path, f"不是有效的 JSON Schema：{e.message}") for e in _SCHEMA_VALIDATOR.iter_errors(document)
                  if (path := _pointer(e.absolute_path)) not in reported]
     yield from _in_order(problems)
+
+
+# Paths the app itself uses where a ledger key would go (/ledgers/manage, PUT /api/v1/ledgers/order).
+RESERVED_KEYS = frozenset({"manage", "order"})
+
+
+def _reserved_key(options: Any) -> list[dict]:
+    key = options.get("key") if isinstance(options, dict) else None
+    if key in RESERVED_KEYS:
+        return [_err("/x-ledger/key", f"标识“{key}”为系统保留（已用于管理页面的地址），请换一个")]
+    return []
 
 
 def _well_formed(document: dict, meta: list[dict], *parts: str) -> dict:
