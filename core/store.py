@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import access, audit, counts, indexes, numbering, versions, workflow
 from .access import Actor, require
-from .definition import Definition, Field, load_definition
+from .definition import KEY_RE, Definition, Field, load_definition
 from .errors import ChangeRefused, Conflict, EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
 from .settings import INT64
@@ -62,7 +62,7 @@ def _require_define(db: Database, actor: Actor, document: Any) -> None:
     options = document.get("x-ledger") if isinstance(document, dict) else None
     key = options.get("key") if isinstance(options, dict) else None
     row = None
-    if isinstance(key, str) and len(key) <= 64 and "\x00" not in key:
+    if isinstance(key, str) and KEY_RE.fullmatch(key):  # else load_definition refuses it
         with db.read() as conn:
             row = conn.execute(select(ledgers).where(ledgers.c.key == key)).first()
             row = access.with_rules(conn, row) if row is not None else None

@@ -83,3 +83,12 @@ def test_logins_and_account_changes_are_on_the_page_and_in_the_api(app, client, 
     logins = client.get("/api/v1/audit?action=login&user=admin", headers=api).json
     assert logins["total"] == 1 and logins["items"][0]["filters"]["address"]
     assert client.get("/api/v1/audit?user=intruder", headers=api).json["total"] == 1
+
+
+def test_every_action_is_offered_with_its_chinese_title(client, users):
+    from core import audit
+    from web.audit import ACTION_TITLES
+    assert set(ACTION_TITLES) == set(audit.ACTIONS)
+    login(client, "admin")
+    html = client.get("/audit").get_data(as_text=True)
+    assert ">登录失败（login_failed）</option>" in html and ">修改单位（user_unit）</option>" in html
