@@ -186,8 +186,8 @@ def test_a_narrowing_change_reports_count_and_examples_and_stores_nothing(edb, s
 
 
 def test_a_new_rule_is_a_narrowing_change(edb, small):
-    create_entries(edb, EDITOR, "small", [{"name": "a", "done": True, "score": 0}, {"name": "b", "done": True, "score": 3},
-                                          {"name": "c"}])
+    create_entries(edb, EDITOR, "small", [{"name": "a", "done": True, "score": 0},
+                                          {"name": "b", "done": True, "score": 3}, {"name": "c"}])
     rule = {"when": {"done": True}, "check": {"score__gte": 1}, "message": "已完成的须有分数"}
     document = reshaped(lambda d: d["x-ledger"].update(rules=[rule]))
     plan = plan_change(edb, SYSTEM, "small", document)
