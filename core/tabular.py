@@ -84,11 +84,18 @@ def export_columns(definitions: list[Definition]) -> list[Column]:
     seen = {c.key for c in columns}
     for older in reversed(definitions[:-1]):
         for column in field_columns(older.fields, retired=True):
-            if column.key not in seen and column.path[0] not in current.by_key:
+            if column.key not in seen and _retired(current, column):
                 seen.add(column.key)
                 columns.append(replace(column, title=column.title + RETIRED_SUFFIX))
     columns += [Column(key, title, path=(key[1:],)) for key, title in META]
     return columns
+
+
+def _retired(current: Definition, column: Column) -> bool:
+    """A column of an earlier version's field the current one lacks: a removed field, or a
+    removed sub-field of a group the current version still has."""
+    head = current.by_key.get(column.path[0])
+    return head is None or (len(column.path) > 1 and head.type.fieldset)
 
 
 def all_versions(db: Database, key: str) -> list[Definition]:

@@ -185,6 +185,19 @@ def test_a_narrowing_change_reports_count_and_examples_and_stores_nothing(edb, s
     assert counts(edb) == before
 
 
+def test_a_new_rule_is_a_narrowing_change(edb, small):
+    create_entries(edb, EDITOR, "small", [{"name": "a", "done": True, "score": 0},
+                                          {"name": "b", "done": True, "score": 3}, {"name": "c"}])
+    rule = {"when": {"done": True}, "check": {"score__gte": 1}, "message": "已完成的须有分数"}
+    document = reshaped(lambda d: d["x-ledger"].update(rules=[rule]))
+    plan = plan_change(edb, SYSTEM, "small", document)
+    assert plan["affected"] == 1 and plan["examples"][0]["errors"][0]["message"].endswith("已完成的须有分数")
+    assert [(c["kind"], c["message"]) for c in plan["changes"]] == [("rules", "新增规则：已完成的须有分数")]
+    save_definition(edb, SYSTEM, document)
+    flagged = [e["data"]["name"] for e in list_entries(edb, EDITOR, "small")["items"] if "problems" in e]
+    assert flagged == ["a"]
+
+
 def test_the_plan_counts_after_renames_and_the_migration(edb, small):
     create_entries(edb, EDITOR, "small", [{"name": "a"}, {"name": "b", "unit": "乙"}])
     document = reshaped(lambda d: (renamed_name(d), d["required"].append("unit")))

@@ -1,4 +1,5 @@
 """CSV and XLSX exports: Excel-friendly encoding, the list's filters, neutralised formulas, streaming."""
+import copy
 import csv
 import datetime as dt
 import io
@@ -12,6 +13,7 @@ from core import store, tabular
 from core.settings import local_today
 from core.access import SYSTEM
 from tests.conftest import shipped
+from tests.core.conftest import SMALL
 
 
 def rows_of(body: bytes) -> list[list[str]]:
@@ -134,7 +136,7 @@ def test_an_export_with_earlier_version_columns_imports_back(api, db):
         "status": "待处理", "phone": "13800000000"})
     del document["properties"]["phone"]
     store.save_definition(db, SYSTEM, document)
-    template = rows_of(api("viewer").get("/ledgers/repairs/template.csv").get_data())
+    template = rows_of(api("editor").get("/ledgers/repairs/template.csv").get_data())
     assert not any("旧版字段" in h for h in template[0])  # a template has only the current fields
     exported = api("viewer").get("/ledgers/repairs/export.csv").get_data()
     response = api("editor").post("/ledgers/repairs/import", data={"file": (io.BytesIO(exported), "x.csv")},
@@ -167,3 +169,13 @@ def test_ten_thousand_entries_are_streamed(api, db):
     assert total > 3_000_000
     # Built in memory, the peak would exceed the output; streamed, it is one fetch batch or so.
     assert peak < total / 2, f"peak {peak} bytes for {total} bytes of CSV: built in memory?"
+
+
+def test_a_removed_sub_field_of_a_group_is_still_exported(api, db):
+    store.save_definition(db, SYSTEM, SMALL)
+    store.create_entry(db, SYSTEM, "small", {"name": "甲", "car": {"seats": 5}})
+    document = copy.deepcopy(SMALL)
+    document["properties"]["car"]["properties"] = {"plate": {"type": "string", "title": "车牌"}}
+    store.save_definition(db, SYSTEM, document)
+    rows = rows_of(api("viewer").get("/ledgers/small/export.csv").get_data())
+    assert rows[1][rows[0].index("车辆·座位（旧版字段）")] == "5" and "车辆·车牌" in rows[0]

@@ -4,6 +4,7 @@ import copy
 from core import store
 from core.access import SYSTEM
 from tests.conftest import shipped
+from tests.core.conftest import SMALL
 
 
 def repairs_without_phone(db) -> dict:
@@ -50,3 +51,14 @@ def test_a_flagged_row_is_marked_in_the_list(login, client, db):
     page = client.get("/ledgers/repairs").text
     assert page.count('class="badge-problems"') == 1
     assert "长度不能超过 5 个字符" in page
+
+
+def test_a_removed_sub_field_of_a_group_still_shows(login, client, db):
+    store.save_definition(db, SYSTEM, SMALL)
+    entry = store.create_entry(db, SYSTEM, "small", {"name": "甲", "car": {"seats": 5}})
+    document = copy.deepcopy(SMALL)
+    document["properties"]["car"]["properties"] = {"plate": {"type": "string", "title": "车牌"}}
+    store.save_definition(db, SYSTEM, document)
+    login("viewer")
+    page = client.get(f"/ledgers/small/entries/{entry['id']}").text
+    assert "seats" in page and "（旧版字段）" in page and ">5<" in page
