@@ -952,9 +952,10 @@
       var typed = sampleValues();
       preview.innerHTML = r.data.html;  // rendered and escaped by the server's templates
       root.querySelector("[data-sample-ok]").hidden = true;
-      if (window.ledgerForms) { window.ledgerForms.wire(preview); }
+      if (window.ledgerForms) { window.ledgerForms.wire(preview); }  // child-table rows (app.js)
       var form = preview.querySelector("[data-preview-form]");
       restoreSample(form, typed);
+      if (window.ledgerForms && window.ledgerForms.showWhen) { window.ledgerForms.showWhen(form); }  // x-show-when, when a script provides it
       if (typed.some(function (pair) { return pair[0] !== "" && pair[1] !== ""; })) { scheduleCheck(); }
       form.addEventListener("input", scheduleCheck);
       form.addEventListener("change", scheduleCheck);
