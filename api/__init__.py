@@ -6,7 +6,8 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 
-from core import accounts, audit, permissions, query, store, units, workflow
+from core import accounts, audit, evolution, permissions, query, store, units, workflow
+from core.versions import MIGRATE
 from core.access import require
 from core.textcheck import nesting_depth_exceeds
 from core.errors import QueryError
@@ -15,6 +16,7 @@ from core.models import Database
 from .errors import ApiError, error_response
 from .envelopes import EntrySchema, LedgerSchema, PageSchema, RevisionSchema, VersionSchema
 from .openapi import openapi_document
+from .tabular import flag
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 entry_schema, page_schema = EntrySchema(), PageSchema()
@@ -62,14 +64,17 @@ def ledgers_show(key: str):
 @bp.put("/ledgers/<key>")
 def ledgers_update(key: str):
     document = json_body()
-    require(g.actor, "define", key)
-    query.get_ledger(db(), g.actor, key)  # 404 for an unknown ledger
+    query.check(db(), g.actor, key, "define")  # 404 for an unknown ledger; its rules apply
     ledger_options = document.get("x-ledger") if isinstance(document, dict) else None
     if isinstance(ledger_options, dict) and ledger_options.get("key", key) != key:
         raise QueryError(f"定义中的 x-ledger.key 与地址中的“{key}”不一致")
     if isinstance(ledger_options, dict):
         ledger_options.setdefault("key", key)
-    store.save_definition(db(), g.actor, document)
+    migrate = document.pop(MIGRATE, None) if isinstance(document, dict) else None  # never stored
+    if flag(request.args, "dry_run"):
+        return jsonify(evolution.plan_change(db(), g.actor, key, document, migrate))
+    store.save_definition(db(), g.actor, document, affected=request.args.get("affected", "keep"),
+                          migrate=migrate)
     return ledger_response(key)
 
 
@@ -81,6 +86,11 @@ def ledgers_versions(key: str):
 @bp.get("/ledgers/<key>/versions/<int:version>")
 def ledgers_version(key: str, version: int):
     return ledger_response(key, version=version)
+
+
+@bp.get("/ledgers/<key>/versions/<int:a>/diff/<int:b>")
+def ledgers_diff(key: str, a: int, b: int):
+    return jsonify(evolution.diff_versions(db(), g.actor, key, a, b))
 
 
 def ledger_response(key: str, status: int = 200, version: int | None = None):
@@ -225,5 +235,7 @@ from .reports import register as _register_reports  # noqa: E402
 _register_reports(bp, db)
 from .users import register as _register_users  # noqa: E402
 _register_users(bp, db, json_body)
+from .sheet import register as _register_sheet  # noqa: E402
+_register_sheet(bp, db, json_body, ApiError)
 from .drafts import register as _register_drafts  # noqa: E402
 _register_drafts(bp, db, json_body)

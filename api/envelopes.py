@@ -15,6 +15,7 @@ class EntrySchema(Schema):
     updated_at = fields.String(allow_none=True)
     updated_by = fields.String(allow_none=True)
     next = fields.List(fields.Dict())  # GET of one entry in a ledger with a workflow: [{"to", "label"}]
+    problems = fields.List(fields.Dict())  # only when the current version would refuse it: [{"field", "message"}]
 
 
 class PageSchema(Schema):
@@ -31,6 +32,9 @@ class LedgerSchema(Schema):
     entry_count = fields.Integer()
     description = fields.String()
     updated_at = fields.String(allow_none=True)
+    position = fields.Integer()
+    archived = fields.Boolean()
+    archived_at = fields.String(allow_none=True)
 
 
 class VersionSchema(Schema):

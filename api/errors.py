@@ -35,6 +35,9 @@ def error_response(exc: Exception):
         current = getattr(exc, "current", None)
         if current is not None:
             body["current"] = EntrySchema().dump(current)
+        plan = getattr(exc, "plan", None)
+        if plan is not None:  # a refused definition change: what it would do to stored entries
+            body["plan"] = plan
         status = exc.status
     elif isinstance(exc, HTTPException) and exc.code and exc.code >= 400:
         status = exc.code

@@ -1,9 +1,10 @@
 """The OpenAPI 3.1 description of /api/v1 (a test checks it names every API route)."""
 from __future__ import annotations
 
-KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
+KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "examples": ["supervision"]}}
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 USER_NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+UNIT_KEY = {"type": ["string", "null"], "description": "所属单位的标识（units 的 key）；null 为无单位"}
 REPORT = {"name": "report", "in": "path", "required": True, "schema": {"type": "string"}}
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
             "description": "记录的当前版本号；也可在请求体中以 {\"version\": N, \"data\": {...}} 提供"}
@@ -54,7 +55,28 @@ AUDIT_PARAMS = [
     {"name": "_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
 ]
+DEFINITION_PARAMS = [
+    {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
+     "description": "1：只预演，不保存，返回 200 Plan：{affected, examples, changes, broken}"},
+    {"name": "affected", "in": "query", "schema": {"enum": ["keep", "migrate"], "default": "keep"},
+     "description": "keep：新版本不接受的现有记录保持原状（标记为有问题）；类型变更会破坏现有值时 409（附 plan）。"
+                    "migrate：按 x-migrate 改写现有记录，之后全部记录须符合新版本，否则 422，什么都不保存"},
+]
 ERROR = {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+ENTRY_BY_ID = {"key": "$request.path.key", "entry_id": "$response.body#/id"}
+ENTRY_VERSION = {**ENTRY_BY_ID, "header.If-Match": "$response.body#/version"}
+
+
+def _links(operation: dict, status: str, **targets: dict) -> dict:
+    """OpenAPI links from `status` of `operation` (operationId → parameters): what a created
+    resource can be used for next; schemathesis's stateful phase follows them."""
+    operation["responses"][status]["links"] = {
+        f"to_{op_id}": {"operationId": op_id, "parameters": params} for op_id, params in targets.items()}
+    return operation
+
+
+def _named(op_id: str, operation: dict) -> dict:
+    return {"operationId": op_id, **operation}
 
 
 def _op(summary: str, params=(), body: str | None = None, ok: str = "200", errors=("401", "403", "404"),
@@ -80,24 +102,51 @@ def openapi_document() -> dict:
         "paths": {
             "/ledgers": {
                 "get": _op("可查看的台帐列表"),
-                "post": _op("新建台帐（提交定义）", body="Definition", ok="201",
-                            errors=("400", "401", "403", "409", "413", "415", "422")),
+                "post": _links(_op("新建台帐（提交定义）", body="Definition", ok="201",
+                                   errors=("400", "401", "403", "409", "413", "415", "422")), "201",
+                               showLedger={"key": "$response.body#/key"},
+                               createEntry={"key": "$response.body#/key"}),
             },
             "/ledgers/{key}": {
-                "get": _op("台帐及其当前定义", [KEY]),
-                "put": _op("保存新版本的定义", [KEY], body="Definition",
-                           errors=("400", "401", "403", "404", "413", "415", "422")),
+                "get": _named("showLedger", _op("台帐及其当前定义", [KEY])),
+                "put": _op("保存新版本的定义。请求体可另带顶层 x-migrate（{字段名: {\"default\": 值} 或 "
+                           "{\"map\": {旧值: 新值}}}，不存入定义，仅在 affected=migrate 时使用）；"
+                           "属性可带 x-renamed-from（上一版本的字段名），发布时在同一事务中把已有记录的值移到新字段名下",
+                           [KEY, *DEFINITION_PARAMS], body="Definition",
+                           errors=("400", "401", "403", "404", "409", "413", "415", "422")),
             },
             "/users": {
                 "get": _op("用户列表（仅管理员）", errors=("401", "403")),
-                "post": _op("新建用户（仅管理员）", body="UserNew", ok="201",
-                            errors=("400", "401", "403", "409", "415", "422")),
+                "post": _links(_op("新建用户（仅管理员）", body="UserNew", ok="201", returns="User",
+                                   errors=("400", "401", "403", "409", "415", "422")), "201",
+                               showUser={"name": "$response.body#/name"},
+                               updateUser={"name": "$response.body#/name"}),
             },
             "/users/{name}": {
-                "get": _op("一个用户（仅管理员）", [USER_NAME]),
-                "patch": _op("修改角色、启用状态或密码（仅管理员）；其会话随即失效", [USER_NAME], body="UserPatch",
-                             errors=("400", "401", "403", "404", "409", "415", "422")),
+                "get": _named("showUser", _op("一个用户（仅管理员）", [USER_NAME], returns="User")),
+                "patch": _named("updateUser", _op("修改角色、单位、启用状态或密码（仅管理员）；其会话随即失效",
+                                                  [USER_NAME], body="UserPatch", returns="User",
+                                                  errors=("400", "401", "403", "404", "409", "415", "422"))),
             },
+            "/ledgers/{key}/archive": {"post": _op(
+                "归档台帐（需修改台帐定义的权限）：非管理员看不到它（404），管理员只能查看和导出，数据保留",
+                [KEY], errors=("401", "403", "404", "409"))},
+            "/ledgers/{key}/restore": {"post": _op("恢复已归档的台帐", [KEY], errors=("401", "403", "404", "409"))},
+            "/ledgers/order": {"put": _op(
+                "台帐在首页的顺序：{\"keys\": [...]} 列出的在前，其余保持原有相对顺序在后；不存在的标识为 422",
+                body="LedgerOrder", errors=("400", "401", "403", "413", "415", "422"))},
+            "/ledger-proposals": {"post": {
+                "summary": "由去年的 CSV（UTF-8、GB18030）或 XLSX 推断台帐定义：每列一个字段（标题即表头），"
+                           "按取值推断类型并说明理由；不保存任何内容",
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "title": {"type": "string", "description": "台帐标题（默认取文件名）"},
+                        "key": {"type": "string", "description": "台帐标识（默认由标题的拼音生成）"}}}}}},
+                "responses": {"200": {"description": "{definition, fields: [{key, title, kind, reason}], rows, warnings}",
+                                      "content": {"application/json": {"schema": {
+                                          "$ref": "#/components/schemas/LedgerProposal"}}}},
+                              **{code: ERROR for code in ("401", "403", "413", "415", "422")}}}},
             "/ledgers/{key}/draft": {
                 "get": _op("台帐定义的草稿（仅管理员）：{key, document, updated_at, updated_by, problems}", [KEY]),
                 "put": _op("保存草稿（请求体即定义；草稿可以有错，problems 列出全部问题）", [KEY],
@@ -113,22 +162,31 @@ def openapi_document() -> dict:
             "/ledgers/{key}/versions": {"get": _op("定义的全部版本", [KEY])},
             "/ledgers/{key}/versions/{version}": {"get": _op("某一版本的定义", [KEY, {
                 "name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}])},
+            "/ledgers/{key}/versions/{a}/diff/{b}": {"get": _op(
+                "两个版本之间的变化：{from, to, changes: [{kind, field, title, message, ...}]}；"
+                "kind 为 added removed renamed retitled retyped limits choices required rules（需 define 权限）",
+                [KEY, *({"name": n, "in": "path", "required": True, "schema": {"type": "integer"}} for n in "ab")],
+                returns="Changes")},
             "/ledgers/{key}/entries": {
                 "get": _op("记录列表：" + FILTER_OPS,
                            [KEY, *LIST_PARAMS], errors=("400", "401", "403", "404"), returns="Page"),
-                "post": _op("新增记录（请求体即记录数据）", [KEY], body="EntryData", ok="201",
-                            errors=(*write_errors, "409"), returns="Entry"),
+                "post": _named("createEntry", _links(
+                    _op("新增记录（请求体即记录数据）", [KEY], body="EntryData", ok="201",
+                        errors=(*write_errors, "409"), returns="Entry"), "201",
+                    showEntry=ENTRY_BY_ID, replaceEntry=ENTRY_VERSION, updateEntry=ENTRY_VERSION,
+                    deleteEntry=ENTRY_VERSION, entryRevisions=ENTRY_BY_ID)),
             },
             "/ledgers/{key}/entries/{entry_id}": {
-                "get": _op("一条记录", [KEY, ENTRY_ID], returns="Entry"),
-                "put": _op("替换记录数据", [KEY, ENTRY_ID, IF_MATCH], body="EntryData",
-                           errors=(*write_errors, "409"), returns="Entry"),
-                "patch": _op("合并修改记录（值为 null 的字段被删除）", [KEY, ENTRY_ID, IF_MATCH],
-                             body="EntryData", errors=(*write_errors, "409"), returns="Entry"),
-                "delete": _op("删除记录", [KEY, ENTRY_ID, IF_MATCH], ok="204",
-                              errors=("400", "401", "403", "404", "412")),
+                "get": _named("showEntry", _op("一条记录", [KEY, ENTRY_ID], returns="Entry")),
+                "put": _named("replaceEntry", _op("替换记录数据", [KEY, ENTRY_ID, IF_MATCH], body="EntryData",
+                                                  errors=(*write_errors, "409"), returns="Entry")),
+                "patch": _named("updateEntry", _op("合并修改记录（值为 null 的字段被删除）", [KEY, ENTRY_ID, IF_MATCH],
+                                                   body="EntryData", errors=(*write_errors, "409"), returns="Entry")),
+                "delete": _named("deleteEntry", _op("删除记录", [KEY, ENTRY_ID, IF_MATCH], ok="204",
+                                                    errors=("400", "401", "403", "404", "412"))),
             },
-            "/ledgers/{key}/entries/{entry_id}/revisions": {"get": _op("修改历史", [KEY, ENTRY_ID])},
+            "/ledgers/{key}/entries/{entry_id}/revisions": {
+                "get": _named("entryRevisions", _op("修改历史", [KEY, ENTRY_ID]))},
             "/ledgers/{key}/export.csv": {"get": _op(
                 "导出 CSV（UTF-8 带 BOM，CRLF；筛选、搜索、排序同列表；header=key 用字段名作表头）",
                 [KEY, *EXPORT_PARAMS, HEADER], errors=("400", "401", "403", "404"))},
@@ -145,9 +203,10 @@ def openapi_document() -> dict:
                            returns="Permissions"),
             },
             "/units": {
-                "get": _op("单位（组织机构）列表，按层级", returns="Units"),
-                "post": _op("新建单位（仅管理员）", body="Unit", ok="201",
-                            errors=("400", "401", "403", "404", "409", "413", "415", "422")),
+                "get": _named("listUnits", _op("单位（组织机构）列表，按层级", returns="Units")),
+                "post": _links(_op("新建单位（仅管理员）", body="Unit", ok="201",
+                                   errors=("400", "401", "403", "404", "409", "413", "415", "422")), "201",
+                               listUnits={}),
             },
             "/ledgers/{key}/reports": {"get": _op("台帐定义的报表：标识、标题、图表、分组", [KEY])},
             "/ledgers/{key}/reports/{report}": {"get": _op(
@@ -180,7 +239,23 @@ def openapi_document() -> dict:
                     "updated_at": {"type": ["string", "null"]}, "updated_by": {"type": ["string", "null"]},
                     "next": {"type": "array", "description": "当前用户可执行的流程步骤（台帐定义了 workflow 时）",
                              "items": {"type": "object", "properties": {"to": {"type": "string"},
-                                                                         "label": {"type": "string"}}}}}},
+                                                                         "label": {"type": "string"}}}},
+                    "problems": {"type": "array", "description": "仅当当前版本的定义不接受该记录时出现（记录保存于较早版本）：[{field, message}]",
+                                 "items": {"type": "object", "properties": {"field": {"type": "string"},
+                                                                             "message": {"type": "string"}}}}}},
+                "Plan": {"type": "object", "required": ["affected", "examples", "changes"], "properties": {
+                    "affected": {"type": "integer", "description": "新版本（改名与迁移之后）不接受的现有记录数"},
+                    "examples": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "number": {"type": ["string", "null"]},
+                        "errors": {"type": "array", "items": {"type": "object"}}}}},
+                    "changes": {"type": "array", "items": {"type": "object"}},
+                    "broken": {"type": "integer", "description": "类型变更后无法保留的现有值个数（不迁移则拒绝发布，409）"},
+                    "broken_examples": {"type": "array", "items": {"type": "object"}}}},
+                "Changes": {"type": "object", "properties": {
+                    "from": {"type": "integer"}, "to": {"type": "integer"},
+                    "changes": {"type": "array", "items": {"type": "object", "properties": {
+                        "kind": {"type": "string"}, "field": {"type": "string"}, "title": {"type": "string"},
+                        "message": {"type": "string"}}}}}},
                 "Page": {"type": "object", "required": ["items", "total", "page", "size"], "properties": {
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}},
                     "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"}}},
@@ -188,10 +263,18 @@ def openapi_document() -> dict:
                             "additionalProperties": False, "properties": {
                                 "name": {"type": "string", "pattern": "^[\\w.@-]{1,64}$"},
                                 "role": {"enum": ["admin", "editor", "viewer"]},
-                                "password": {"type": "string", "minLength": 8}}},
+                                "password": {"type": "string", "minLength": 8},
+                                "unit": UNIT_KEY}},
                 "UserPatch": {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
-                    "role": {"enum": ["admin", "editor", "viewer"]}, "active": {"type": "boolean"},
-                    "password": {"type": "string", "minLength": 8}}},
+                    "role": {"enum": ["admin", "editor", "viewer"]}, "unit": UNIT_KEY,
+                    "active": {"type": "boolean"}, "password": {"type": "string", "minLength": 8}}},
+                "User": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"},
+                    "role": {"enum": ["admin", "editor", "viewer"]},
+                    "unit": {"type": ["string", "null"], "description": "所属单位的标识"},
+                    "unit_title": {"type": ["string", "null"], "description": "所属单位的名称"},
+                    "active": {"type": "boolean"},
+                    "created_at": {"type": ["string", "null"]}, "last_login_at": {"type": ["string", "null"]}}},
                 "AuditRecord": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
                     "user": {"type": ["string", "null"]}, "action": {"type": "string"},
@@ -216,6 +299,14 @@ def openapi_document() -> dict:
                     "parent": {"type": ["string", "null"]}, "order": {"type": "integer"}}},
                 "Units": {"type": "object", "properties": {"items": {"type": "array", "items": {
                     "$ref": "#/components/schemas/Unit"}}}},
+                "LedgerOrder": {"type": "object", "required": ["keys"], "properties": {
+                    "keys": {"type": "array", "items": {"type": "string"}}}},
+                "LedgerProposal": {"type": "object", "required": ["definition", "fields", "rows"], "properties": {
+                    "definition": {"$ref": "#/components/schemas/Definition"},
+                    "fields": {"type": "array", "items": {"type": "object", "properties": {
+                        "key": {"type": "string"}, "title": {"type": "string"}, "kind": {"type": "string"},
+                        "reason": {"type": "string"}}}},
+                    "rows": {"type": "integer"}, "warnings": {"type": "array", "items": {"type": "string"}}}},
                 "Error": {"type": "object", "required": ["error", "errors"], "properties": {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object"}}}},

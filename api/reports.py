@@ -33,7 +33,7 @@ def show(database: Database, key: str, report: str):
 
 
 def download(database: Database, key: str, report: str, fmt: str):
-    result = reports.run_report(database, g.actor, key, report, request.args)
+    result = reports.run_report(database, g.actor, key, report, request.args, action="export")
     _, definition = get_ledger(database, g.actor, key)
     name = download_name(definition, fmt, suffix=f"-{result['title']}")
     if fmt == "csv":

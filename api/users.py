@@ -1,4 +1,4 @@
-"""User routes of /api/v1 (admins only): list, create, show, and PATCH role, active, password."""
+"""User routes of /api/v1 (admins only): list, create, show, and PATCH role, unit, active, password."""
 from __future__ import annotations
 
 from typing import Callable
@@ -20,15 +20,19 @@ def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> 
         require(g.actor, "manage_users")
         body = json_body()
         if not isinstance(body, dict):
-            raise accounts.AccountInvalid("请求体应为对象：{name, role, password}")
-        unknown = [key for key in body if key not in ("name", "role", "password")]
+            raise accounts.AccountInvalid("请求体应为对象：{name, role, password, unit}")
+        unknown = [key for key in body if key not in ("name", "role", "password", "unit")]
         if unknown:
             raise accounts.AccountInvalid("用户信息有误", errors=[
                 {"field": key, "message": "不能设置此字段"} for key in unknown])
         values = {key: body.get(key) for key in ("name", "role", "password")}
         if not all(isinstance(value, str) for value in values.values()):
             raise accounts.AccountInvalid("name、role、password 均为必填的字符串")
-        accounts.create_user(db(), **values)
+        unit = body.get("unit")
+        if unit is not None and not isinstance(unit, str):
+            raise accounts.AccountInvalid("用户信息有误", errors=[
+                {"field": "unit", "message": "应为单位标识（字符串）或 null"}])
+        accounts.create_user(db(), **values, unit=unit or None, by=g.actor)
         response = jsonify(dump(accounts.get_user_by_name(db(), values["name"])))
         response.status_code = 201
         return response
@@ -39,7 +43,7 @@ def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> 
 
     def patch(name: str):
         require(g.actor, "manage_users")
-        return jsonify(dump(accounts.update_user(db(), name, json_body())))
+        return jsonify(dump(accounts.update_user(db(), name, json_body(), g.actor)))
 
     bp.add_url_rule("/users", "users_index", index, methods=["GET"])
     bp.add_url_rule("/users", "users_create", create, methods=["POST"])
@@ -48,10 +52,8 @@ def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> 
 
 
 def dump(user: dict) -> dict:
-    """A user as JSON: never the password hash; times as ISO 8601."""
-    out = {key: user[key] for key in ("id", "name", "role", "active")}
-    if "unit_id" in user:
-        out["unit_id"] = user["unit_id"]
+    """A user as JSON: never the password hash; the unit by key and title; times as ISO 8601."""
+    out = {key: user[key] for key in ("id", "name", "role", "unit", "unit_title", "active")}
     for key in ("created_at", "last_login_at"):
         out[key] = user[key].isoformat() if user.get(key) else None
     return out

@@ -11,13 +11,17 @@ Admins may always do everything, on every row.
 `scope(actor, ledger)` says which rows a reader sees: all, those of the actor's unit and the
 units below it (`x-ledger.unit_field` holds unit titles), or the actor's own entries. The
 condition is built in core/query.py `conditions()`, so every surface shares it.
+
+An archived ledger (`ledgers.archived_at`, core/catalog.py) is settled here too, since every
+route asks `require`/`can` with the row: for everyone but admins it does not exist (404), and
+admins may only read and export it until it is restored.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import DefinitionError, Forbidden
+from .errors import Conflict, DefinitionError, Forbidden, NotFound
 
 ROLES = ("admin", "editor", "viewer")
 ROLE_TITLES = {"admin": "管理员", "editor": "编辑", "viewer": "只读"}
@@ -32,6 +36,8 @@ DEFAULT_ACTIONS = {
     "viewer": {"read", "export"},
 }
 # Older, coarser names still accepted by can(): write = any of create/edit/delete.
+# What an admin may still do on an archived ledger.
+ARCHIVED_ACTIONS = {"read", "export"}
 _ALIASES = {"write": ("create", "edit", "delete"), "design": ("define",)}
 _TITLES = {**ACTION_TITLES, "write": "编辑", "design": "修改台帐定义", "manage_users": "管理用户"}
 
@@ -106,6 +112,11 @@ def _rules(ledger: Any) -> list | None:
     raise TypeError("a ledger row must be passed through access.with_rules()")
 
 
+def archived(ledger: Any) -> bool:
+    """True for a ledger row (through with_rules) that is archived."""
+    return isinstance(ledger, Guarded) and ledger.get("archived_at") is not None
+
+
 def _matching(actor: Actor, rules: list) -> list[dict]:
     return [r for r in rules if r.get("role") == actor.role
             and (not r.get("unit") or r["unit"] in actor.unit_path)]
@@ -115,6 +126,8 @@ def actions(actor: Actor | None, ledger: Any = None) -> set[str]:
     """What `actor` may do on `ledger` (a ledger row, or a key / None: the plain role behaviour)."""
     if actor is None:
         return set()
+    if archived(ledger):
+        return set(ARCHIVED_ACTIONS) if actor.is_admin else set()
     if actor.is_admin:
         return set(ACTIONS)
     rules = _rules(ledger)
@@ -141,7 +154,13 @@ def can(actor: Actor | None, action: str, ledger: Any = None) -> bool:
 
 
 def require(actor: Actor | None, action: str, ledger: Any = None) -> None:
+    """Forbidden unless `actor` may `action` on `ledger`; an archived ledger is missing (404) for
+    all but admins, and refuses their changes (409) until restored."""
+    if archived(ledger) and actor is not None and not actor.is_admin:
+        raise NotFound(f"台帐“{ledger.key}”不存在")
     if not can(actor, action, ledger):
+        if archived(ledger) and actor is not None:
+            raise Conflict(f"台帐“{ledger.title}”已归档，只能查看和导出；恢复后才能修改")
         raise Forbidden(f"没有权限{_TITLES.get(action, action)}")
 
 

@@ -1,4 +1,7 @@
-"""Users, roles and API tokens. Passwords are hashed (scrypt); tokens are stored as SHA-256."""
+"""Users, roles and API tokens. Passwords are hashed (scrypt); tokens are stored as SHA-256.
+
+Every change is recorded in the audit trail in its own transaction (`by`: who made it; the
+server itself when None, e.g. the command line), and so is every login attempt."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,10 +15,11 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import units
-from .access import ROLES, Actor
+from . import audit, units
+from .access import ROLES, SYSTEM, Actor
 from .errors import Conflict, LedgerError, NotFound
 from .models import Database, api_tokens, login_attempts, users, utcnow
+from .models import units as units_table
 
 NAME_RE = re.compile(r"[\w.@-]{1,64}")  # matched whole (fullmatch): "$" would let "name\n" through
 MIN_PASSWORD = 8
@@ -23,7 +27,8 @@ MIN_PASSWORD = 8
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def create_user(db: Database, name: str, role: str, password: str, unit: str | None = None) -> Actor:
+def create_user(db: Database, name: str, role: str, password: str, unit: str | None = None,
+                by: Actor | None = None) -> Actor:
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise LedgerError("用户名应为 1-64 个字母、数字或 . @ - _")
     if role not in ROLES:
@@ -35,10 +40,11 @@ def create_user(db: Database, name: str, role: str, password: str, unit: str | N
             if conn.execute(select(users.c.id).where(users.c.name == name)).first():
                 raise Conflict(f"用户“{name}”已存在")
             # unit_id only when given: a database at an older revision (upgrade tests) has no column
-            extra = {"unit_id": units.unit_id(conn, unit)} if unit else {}
+            extra = {"unit_id": _known_unit(conn, unit)} if unit else {}
             user_id = conn.execute(insert(users).values(
                 name=name, role=role, password_hash=generate_password_hash(password),
                 active=True, created_at=utcnow(), **extra)).inserted_primary_key[0]
+            _record(conn, by, "user_create", name, role=role, unit=unit)
             if not unit:
                 return Actor(name, role, user_id)
             return units.actor_for(conn, conn.execute(select(users).where(users.c.id == user_id)).one())
@@ -46,11 +52,33 @@ def create_user(db: Database, name: str, role: str, password: str, unit: str | N
         raise Conflict(f"用户“{name}”已存在") from None
 
 
-def set_unit(db: Database, name: str, unit: str | None) -> None:
+def set_unit(db: Database, name: str, unit: str | None, by: Actor | None = None) -> None:
+    """Move a user to `unit` (a key; None: no unit). Their sessions end, as for a role change:
+    what they may see changes with the unit."""
     with db.write() as conn:
-        unit_id = units.unit_id(conn, unit) if unit else None
-        if conn.execute(update(users).where(users.c.name == name).values(unit_id=unit_id)).rowcount != 1:
-            raise NotFound(f"用户“{name}”不存在")
+        _change(conn, name, unit_id=_known_unit(conn, unit) if unit else None)
+        _record(conn, by, "user_unit", name, unit=unit)
+
+
+def _change(conn, name: str, **values) -> None:
+    """Update user `name` and end their sessions (every account change does)."""
+    if conn.execute(update(users).where(users.c.name == name)
+                    .values(**values, session_gen=users.c.session_gen + 1)).rowcount != 1:
+        raise NotFound(f"用户“{name}”不存在")
+
+
+def _record(conn, by: Actor | None, action: str, name: str, **details) -> None:
+    """An account change in the audit trail: the account in `filters.user`, never a password."""
+    audit.record(conn, by or SYSTEM, action, filters={"user": name, **details})
+
+
+def _known_unit(conn, key) -> int:
+    """The id of unit `key`; an unknown key is a mistake in the request (422), naming it."""
+    try:
+        return units.unit_id(conn, key)
+    except NotFound:
+        message = f"单位“{key}”不存在"
+        raise AccountInvalid(message, errors=[{"field": "unit", "message": message}]) from None
 
 
 def _keep_an_admin(conn, name: str) -> None:
@@ -71,26 +99,26 @@ def create_first_admin(db: Database, name: str, password: str) -> Actor:
     return create_user(db, name, "admin", password)
 
 
-def set_role(db: Database, name: str, role: str) -> None:
+def set_role(db: Database, name: str, role: str, by: Actor | None = None) -> None:
     if role not in ROLES:
         raise LedgerError(f"角色应为 {' / '.join(ROLES)} 之一")
     with db.write() as conn:
-        if role != "admin":
-            _keep_an_admin(conn, name)
-        if conn.execute(update(users).where(users.c.name == name)
-                        .values(role=role, session_gen=users.c.session_gen + 1)).rowcount != 1:
-            raise NotFound(f"用户“{name}”不存在")
+        _change_role(conn, name, role)
+        _record(conn, by, "user_role", name, role=role)
 
 
-def set_password(db: Database, name: str, password: str) -> None:
+def _change_role(conn, name: str, role: str) -> None:
+    if role != "admin":
+        _keep_an_admin(conn, name)
+    _change(conn, name, role=role)
+
+
+def set_password(db: Database, name: str, password: str, by: Actor | None = None) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise LedgerError(f"密码至少需要 {MIN_PASSWORD} 个字符")
     with db.write() as conn:
-        result = conn.execute(update(users).where(users.c.name == name)
-                              .values(password_hash=generate_password_hash(password),
-                                      session_gen=users.c.session_gen + 1))
-        if result.rowcount != 1:
-            raise NotFound(f"用户“{name}”不存在")
+        _change(conn, name, password_hash=generate_password_hash(password))
+        _record(conn, by, "user_password", name)
 
 
 def authenticate(db: Database, name: str, password: str) -> Actor | None:
@@ -132,50 +160,69 @@ def record_login(db: Database, user_id: int) -> int:
         return conn.execute(select(users.c.session_gen).where(users.c.id == user_id)).scalar_one()
 
 
-def set_active(db: Database, name: str, active: bool) -> None:
+def set_active(db: Database, name: str, active: bool, by: Actor | None = None) -> None:
     """Disable (sessions and tokens stop working at once) or re-enable an account."""
     with db.write() as conn:
-        if not active:
-            _keep_an_admin(conn, name)
-        result = conn.execute(update(users).where(users.c.name == name)
-                              .values(active=bool(active), session_gen=users.c.session_gen + 1))
-        if result.rowcount != 1:
-            raise NotFound(f"用户“{name}”不存在")
+        _change_active(conn, name, active)
+        _record(conn, by, "user_enable" if active else "user_disable", name)
 
 
-USER_FIELDS = {"role", "active", "password"}
+def _change_active(conn, name: str, active: bool) -> None:
+    if not active:
+        _keep_an_admin(conn, name)
+    _change(conn, name, active=bool(active))
+
+
+USER_FIELDS = {"role", "unit", "active", "password"}
 
 
 class AccountInvalid(LedgerError):
     status = 422
 
 
-def update_user(db: Database, name: str, changes: dict) -> dict:
-    """Apply a PATCH: role, active and/or password; unknown or ill-typed fields are refused whole."""
+def update_user(db: Database, name: str, changes: dict, by: Actor | None = None) -> dict:
+    """Apply a PATCH: role, unit (a key, or None for none), active and/or password, in one
+    transaction: unknown or ill-typed fields, an unknown unit or the last administrator's
+    demotion refuse the whole change."""
     if not isinstance(changes, dict) or not changes:
-        raise AccountInvalid("请求体应为对象，包含 role、active 或 password 之一")
+        raise AccountInvalid("请求体应为对象，包含 role、unit、active 或 password 之一")
     errors = [{"field": key, "message": "不能修改此字段"} for key in changes if key not in USER_FIELDS]
     if "role" in changes and changes["role"] not in ROLES:
         errors.append({"field": "role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
     if "active" in changes and not isinstance(changes["active"], bool):
         errors.append({"field": "active", "message": "应为 true 或 false"})
+    if "unit" in changes and changes["unit"] is not None and not isinstance(changes["unit"], str):
+        errors.append({"field": "unit", "message": "应为单位标识（字符串）或 null"})
     if "password" in changes and (not isinstance(changes["password"], str) or len(changes["password"]) < MIN_PASSWORD):
         errors.append({"field": "password", "message": f"密码至少需要 {MIN_PASSWORD} 个字符"})
     if errors:
         raise AccountInvalid("用户信息有误", errors=errors)
-    current = get_user_by_name(db, name)
-    if "role" in changes and changes["role"] != current["role"]:
-        set_role(db, name, changes["role"])
-    if "active" in changes and changes["active"] != current["active"]:
-        set_active(db, name, changes["active"])
-    if "password" in changes:
-        set_password(db, name, changes["password"])
+    with db.write() as conn:
+        current = conn.execute(_with_unit().where(users.c.name == name)).first()
+        if current is None:
+            raise NotFound(f"用户“{name}”不存在")
+        done: list[tuple[str, dict]] = []
+        if "role" in changes and changes["role"] != current.role:
+            _change_role(conn, name, changes["role"])
+            done.append(("user_role", {"role": changes["role"]}))
+        unit = changes.get("unit") or None
+        if "unit" in changes and unit != current.unit_key:
+            _change(conn, name, unit_id=_known_unit(conn, unit) if unit else None)
+            done.append(("user_unit", {"unit": unit}))
+        if "active" in changes and changes["active"] != current.active:
+            _change_active(conn, name, changes["active"])
+            done.append(("user_enable" if changes["active"] else "user_disable", {}))
+        if "password" in changes:
+            _change(conn, name, password_hash=generate_password_hash(changes["password"]))
+            done.append(("user_password", {}))
+        for action, details in done:  # the audit lock last (docs/design.md, lock order)
+            _record(conn, by, action, name, **details)
     return get_user_by_name(db, name)
 
 
 def get_user_by_name(db: Database, name: str) -> dict:
     with db.read() as conn:
-        row = conn.execute(select(users).where(users.c.name == name)).first()
+        row = conn.execute(_with_unit().where(users.c.name == name)).first()
     if row is None:
         raise NotFound(f"用户“{name}”不存在")
     return _user_dict(row)
@@ -183,16 +230,19 @@ def get_user_by_name(db: Database, name: str) -> dict:
 
 def list_users(db: Database) -> list[dict]:
     with db.read() as conn:
-        rows = conn.execute(select(users).order_by(users.c.name)).all()
+        rows = conn.execute(_with_unit().order_by(users.c.name)).all()
     return [_user_dict(r) for r in rows]
 
 
+def _with_unit():
+    """Users with their unit's key and title (what people read; the id means nothing to them)."""
+    return (select(users, units_table.c.key.label("unit_key"), units_table.c.title.label("unit_title"))
+            .select_from(users.outerjoin(units_table, units_table.c.id == users.c.unit_id)))
+
+
 def _user_dict(r) -> dict:
-    user = {"id": r.id, "name": r.name, "role": r.role, "active": r.active,
-            "created_at": _aware(r.created_at), "last_login_at": _aware(r.last_login_at)}
-    if "unit_id" in r._mapping:  # units are another part's column
-        user["unit_id"] = r._mapping["unit_id"]
-    return user
+    return {"id": r.id, "name": r.name, "role": r.role, "unit": r.unit_key, "unit_title": r.unit_title,
+            "active": r.active, "created_at": _aware(r.created_at), "last_login_at": _aware(r.last_login_at)}
 
 
 def user_count(db: Database) -> int:
@@ -200,24 +250,28 @@ def user_count(db: Database) -> int:
         return conn.execute(select(func.count()).select_from(users)).scalar_one()
 
 
-def issue_token(db: Database, name: str) -> str:
+def issue_token(db: Database, name: str, by: Actor | None = None) -> str:
     """A new API token for `name`; only its hash is kept, so it is shown exactly once."""
     token = "lt_" + secrets.token_urlsafe(32)
     with db.write() as conn:
         row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
         if row is None:
             raise NotFound(f"用户“{name}”不存在")
-        conn.execute(insert(api_tokens).values(user_id=row.id, token_hash=_digest(token), created_at=utcnow()))
+        token_id = conn.execute(insert(api_tokens).values(
+            user_id=row.id, token_hash=_digest(token), created_at=utcnow())).inserted_primary_key[0]
+        _record(conn, by, "token_issue", name, token=token_id)
     return token
 
 
-def revoke_tokens(db: Database, name: str) -> int:
+def revoke_tokens(db: Database, name: str, by: Actor | None = None) -> int:
     with db.write() as conn:
         row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
         if row is None:
             raise NotFound(f"用户“{name}”不存在")
         conn.execute(update(users).where(users.c.id == row.id).values(session_gen=users.c.session_gen + 1))
-        return conn.execute(delete(api_tokens).where(api_tokens.c.user_id == row.id)).rowcount
+        gone = conn.execute(delete(api_tokens).where(api_tokens.c.user_id == row.id)).rowcount
+        _record(conn, by, "token_revoke", name, tokens=gone)
+        return gone
 
 
 def list_tokens(db: Database, name: str) -> list[dict]:
@@ -231,7 +285,7 @@ def list_tokens(db: Database, name: str) -> list[dict]:
     return [{"id": r.id, "created_at": _aware(r.created_at)} for r in rows]
 
 
-def revoke_token(db: Database, name: str, token_id: int) -> None:
+def revoke_token(db: Database, name: str, token_id: int, by: Actor | None = None) -> None:
     """Revoke one token of `name`; the user's browser sessions end too."""
     with db.write() as conn:
         row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
@@ -242,6 +296,7 @@ def revoke_token(db: Database, name: str, token_id: int) -> None:
         if gone != 1:
             raise NotFound("令牌不存在或已撤销")
         conn.execute(update(users).where(users.c.id == row.id).values(session_gen=users.c.session_gen + 1))
+        _record(conn, by, "token_revoke", name, token=token_id)
 
 
 def actor_for_token(db: Database, token: str) -> Actor | None:
@@ -293,11 +348,15 @@ def login_blocked(db: Database, name: str, address: str, rule: Throttle = Thrott
 
 def note_login_attempt(db: Database, name: str, address: str, ok: bool, rule: Throttle = Throttle(),
                        now: dt.datetime | None = None) -> None:
+    """Count the attempt for throttling and log it in the audit trail (the name tried and the
+    address; the password never)."""
     now = now or utcnow()
     with db.write() as conn:
         conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=bool(ok)))
         conn.execute(delete(login_attempts).where(
             login_attempts.c.at < now - dt.timedelta(hours=rule.keep_hours)))
+        audit.record(conn, audit.clean(name)[:64], "login" if ok else "login_failed",
+                     filters={"address": address[:64]})
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

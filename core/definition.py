@@ -23,6 +23,7 @@ from .options import check_options
 from .patterns import every_pattern, pattern_problem
 from .textcheck import value_problem
 from .refs import check_refs, escape, resolve
+from .rules import check_conditional, check_rules, check_show_when
 from .numbering import check_numbering
 from .workflow import check_workflow
 
@@ -32,6 +33,7 @@ MAX_FIELDS = 300         # properties over the whole document
 MAX_DOCUMENT_BYTES = 512 * 1024
 MAX_CHOICE_LENGTH = 200  # choices are counted and indexed: a btree entry has a size limit
 MONTH, YEAR = "month", "year"
+RENAMED_FROM = "x-renamed-from"  # a property's key in the previous version (core/evolution.py)
 
 META_SCHEMA = json.loads((Path(__file__).with_name("metaschema.json")).read_text("utf-8"))
 _META_VALIDATOR = Draft202012Validator(META_SCHEMA)
@@ -82,6 +84,10 @@ class Field:
     @property
     def read_only(self) -> bool:
         return bool(self.schema.get("readOnly"))
+
+    @property
+    def renamed_from(self) -> str | None:
+        return self.schema.get(RENAMED_FROM)
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,7 @@ def check_definition(document: Any) -> Iterator[dict]:
         return
     meta = [_err(_pointer(e.absolute_path), _meta_message(e)) for e in _META_VALIDATOR.iter_errors(document)]
     refs, cyclic = check_refs(document)
-    problems = meta + refs
+    problems = meta + refs + _reserved_key(document.get("x-ledger"))
     problems += [_err(path, problem) for path, pattern in every_pattern(document)  # under allOf, not, $defs too
                  if (problem := pattern_problem(pattern))]
     if _count_fields(document) > MAX_FIELDS or _expands_past(document, cyclic, MAX_FIELDS):
@@ -196,10 +202,25 @@ def check_definition(document: Any) -> Iterator[dict]:
         problems += check_options(document.get("x-ledger"), fields)
         problems += check_workflow(_well_formed(document, meta, "workflow", "timeline"), fields)
         problems += check_numbering(_well_formed(document, meta, "numbering"))
+        options = document.get("x-ledger")
+        problems += check_rules(options.get("rules") if isinstance(options, dict) else None, fields)
+        problems += check_show_when(document, fields)
+        problems += check_conditional(document, fields)
     reported = {p["path"] for p in problems}  # a place is explained once, in our own words
     problems += [_err(path, f"不是有效的 JSON Schema：{e.message}") for e in _SCHEMA_VALIDATOR.iter_errors(document)
                  if (path := _pointer(e.absolute_path)) not in reported]
     yield from _in_order(problems)
+
+
+# Paths the app itself uses where a ledger key would go (/ledgers/manage, PUT /api/v1/ledgers/order).
+RESERVED_KEYS = frozenset({"manage", "order"})
+
+
+def _reserved_key(options: Any) -> list[dict]:
+    key = options.get("key") if isinstance(options, dict) else None
+    if key in RESERVED_KEYS:
+        return [_err("/x-ledger/key", f"标识“{key}”为系统保留（已用于管理页面的地址），请换一个")]
+    return []
 
 
 def _well_formed(document: dict, meta: list[dict], *parts: str) -> dict:
@@ -252,11 +273,16 @@ def _check_object(root: dict, schema: dict, path: str, depth: int, cyclic: froze
     for name in required if isinstance(required, list) else []:
         if isinstance(name, str) and name not in properties:
             yield _err(path + "/required", f"必填项“{name}”不是已定义的字段")
+    renamed: dict[str, str] = {}  # old key -> the field that declares it
     for key, sub in properties.items():
         sub_path = f"{path}/properties/{escape(key)}"
         if not isinstance(key, str) or not KEY_RE.fullmatch(key):
             yield _err(sub_path, f"字段名“{key}”无效：应以小写字母开头，只含小写字母、数字和下划线")
             continue
+        if isinstance(sub, dict) and RENAMED_FROM in sub:
+            problem = _rename_problem(sub[RENAMED_FROM], key, properties, renamed)
+            if problem:
+                yield _err(f"{sub_path}/{RENAMED_FROM}", problem)
         target, broken = _property_schema(root, sub, cyclic)
         if broken is not None:
             if target is None:  # dangling, outside and cyclic references are reported by check_refs
@@ -267,6 +293,18 @@ def _check_object(root: dict, schema: dict, path: str, depth: int, cyclic: froze
             yield _err(sub_path, f"不支持的字段类型：{_describe(target)}")
             continue
         yield from _check_field(root, target, KINDS[kind], sub_path, depth, cyclic)
+
+
+def _rename_problem(old: Any, key: str, properties: dict, renamed: dict[str, str]) -> str | None:
+    """What is wrong with a field's `x-renamed-from` (its siblings are the new version's keys)."""
+    if not isinstance(old, str) or not KEY_RE.fullmatch(old):
+        return f"“{RENAMED_FROM}”应为原字段名：以小写字母开头，只含小写字母、数字和下划线"
+    if old in properties:
+        return f"原字段名“{old}”仍是本版本的字段，不能再改名为“{key}”"
+    if old in renamed:
+        return f"字段“{renamed[old]}”已声明由“{old}”改名而来：一个原字段只能改名为一个字段"
+    renamed[old] = key
+    return None
 
 
 def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int, cyclic: frozenset) -> Iterator[dict]:

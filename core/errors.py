@@ -48,6 +48,15 @@ class Conflict(LedgerError):
     status = 409
 
 
+class ChangeRefused(Conflict):
+    """A new definition version would break stored values (a type change); `plan` says which
+    and how many (core/evolution.py's plan), so the caller can migrate them instead."""
+
+    def __init__(self, message: str, errors: list[dict], plan: dict):
+        super().__init__(message, errors)
+        self.plan = plan
+
+
 class StaleEntry(LedgerError):
     """The caller edited an older row version than the stored one; nothing was written."""
 

@@ -27,7 +27,8 @@ from .models import Database, entries
 from .counts import Tally, field_expr
 from .query import scope_condition
 from .store import definition_of, insert_valid, lock_ledger, out_of_scope, unique_keys, update_valid
-from .tabular import EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, TITLE_SEPARATOR, Column, field_columns
+from .tabular import (EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, RETIRED_SUFFIX,
+                      TITLE_SEPARATOR, Column, field_columns)
 from .validation import validate_entry
 from . import audit, workflow
 
@@ -297,11 +298,13 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
 
     mapped: list[Column | None] = []
     seen: dict[str, str] = {}
-    ignored = []
+    ignored, retired = [], []
     for header in headers:
         column = names.get(_normal(header), "unknown")
         if column == "unknown":
-            if header.strip():
+            if header.strip().endswith(RETIRED_SUFFIX):  # an export's earlier-version column
+                retired.append(header.strip())
+            elif header.strip():
                 ignored.append(header.strip())
             mapped.append(None)
             continue
@@ -314,6 +317,8 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
         raise QueryError("第一行应为表头：未找到与台帐字段标题或字段名相符的列")
     if ignored:
         report.warnings.append("以下列不是当前台帐的字段，已忽略：" + "、".join(ignored[:20]))
+    if retired:
+        report.warnings.append("以下列是旧版字段，不导入（记录中已有的旧版值保持不变）：" + "、".join(retired[:20]))
     missing = [c.title for c in columns if c.field.required and len(c.path) == 1 and c.key not in seen]
     if missing:
         report.warnings.append("文件中缺少必填字段的列：" + "、".join(missing))

@@ -1,11 +1,12 @@
 """Reading and setting a ledger's permission rules (the rules themselves: core/access.py)."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from . import access, units
+from . import access, audit, units
 from .access import Actor, require
 from .models import Database, ledger_permissions, utcnow
 from .store import definition_of
@@ -35,4 +36,6 @@ def set_permissions(db: Database, actor: Actor, key: str, document: Any) -> dict
         if rules is not None:
             conn.execute(insert(ledger_permissions).values(ledger_id=row.id, rules=rules,
                                                            updated_at=utcnow(), updated_by=actor.name))
+        audit.record(conn, actor, "permissions", key, filters={
+            "default": rules is None, "rules": json.dumps(rules, ensure_ascii=False) if rules is not None else None})
     return {"rules": rules or [], "default": rules is None}

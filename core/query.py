@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import false, func, select, true
+from sqlalchemy import case, false, func, select, true
 
 from . import access
 from .access import Actor, Scope, can, require
@@ -26,6 +26,7 @@ from .indexes import ledger_clause
 from .settings import local_today
 from .store import _int_id, _iso, definition_of, entry_view
 from .textcheck import text_problem
+from .versions import entry_errors
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -49,16 +50,22 @@ class ListQuery:
 
 # --- ledgers -----------------------------------------------------------------------------
 
-def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False) -> list[dict]:
-    """The ledgers `actor` may read, with their entry counts, in title order.
+def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False,
+                 archived: bool = False) -> list[dict]:
+    """The ledgers `actor` may read, with their entry counts, in the office's order (position,
+    then title; ledgers never placed come after the placed ones). Archived ledgers are left
+    out unless `archived` is asked for by an admin (the manage page).
 
     With `deadlines_counted`, a ledger with an overdue rule also gets `deadlines`: its open,
     overdue and due-soon counts, one aggregate query per such ledger (the index page)."""
     if actor is None:
         require(actor, "read")
     today = local_today()
+    stmt = select(ledgers).order_by(*LEDGER_ORDER)
+    if not (archived and actor.is_admin):
+        stmt = stmt.where(ledgers.c.archived_at.is_(None))
     with db.read() as conn:
-        rows = conn.execute(select(ledgers).order_by(ledgers.c.id)).all()
+        rows = conn.execute(stmt).all()
         out = []
         for row in rows:
             row = access.with_rules(conn, row)
@@ -78,6 +85,10 @@ def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False) ->
                     scope=scope_condition(db.dialect, definition, sc))
             out.append(summary)
         return out
+
+
+# The index page's order: placed ledgers by position (core/catalog.py), then the others by title.
+LEDGER_ORDER = (case((ledgers.c.position > 0, 0), else_=1), ledgers.c.position, ledgers.c.title, ledgers.c.id)
 
 
 def get_ledger(db: Database, actor: Actor, key: str, version: int | None = None) -> tuple[dict, Definition]:
@@ -131,7 +142,8 @@ def scope_of(db: Database, actor: Actor, key: str, action: str = "read") -> Scop
 def ledger_summary(row: Any, definition: Definition) -> dict:
     return {"key": row.key, "title": row.title, "version": row.current_version,
             "entry_count": row.entry_count, "description": definition.description,
-            "updated_at": _iso(row.updated_at)}
+            "updated_at": _iso(row.updated_at), "position": row.position,
+            "archived": row.archived_at is not None, "archived_at": _iso(row.archived_at)}
 
 
 def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
@@ -161,7 +173,7 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
                 .limit(q.size).offset((q.page - 1) * q.size))
         items = []
         for row in conn.execute(stmt):
-            items.append(entry_view(definition, row._mapping, key))
+            items.append(flagged(definition, entry_view(definition, row._mapping, key)))
             if definition.overdue:
                 items[-1]["overdue"] = bool(row._mapping["_overdue"])
         if not q.filters and not q.search and not q.due and not q.scope.limited:
@@ -217,7 +229,19 @@ def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
             *conditions(db.dialect, definition, ledger.id, ListQuery(scope=access.scope(actor, ledger))))).first()
         if row is None:
             raise NotFound(f"记录 {entry_id} 不存在")
-        return entry_view(definition, row._mapping, key)
+        return flagged(definition, entry_view(definition, row._mapping, key))
+
+
+def flagged(definition: Definition, entry: dict) -> dict:
+    """`entry` with `problems` when the current version would refuse it (an entry saved under an
+    older version and kept as it was): lists and entry pages mark it. Entries of the current
+    version passed its validation when written (core/store.py keeps that true)."""
+    if entry["definition_version"] == definition.version:
+        return entry
+    problems = entry_errors(definition, entry["data"])
+    if problems:
+        entry["problems"] = problems
+    return entry
 
 
 def list_revisions(db: Database, actor: Actor, key: str, entry_id: Any) -> list[dict]:

@@ -27,14 +27,16 @@ _SAFE_KEYWORDS = {
     "pattern", "maxLength", "minLength", "minimum", "maximum", "exclusiveMinimum",
     "exclusiveMaximum", "multipleOf", "items", "maxItems", "minItems", "uniqueItems",
     "title", "description", "default", "examples", "readOnly", "$schema", "$comment",
+    "if", "then", "else", "allOf", "dependentRequired",  # conditional requirement (core/rules.py)
 }
+_SUBSCHEMAS = ("items", "additionalProperties", "if", "then", "else")
 
 
 def compile_quick_check(schema: dict, formats: dict[str, Callable[[Any], bool]]) -> Callable[[Any], bool] | None:
     """A predicate that is True only for instances valid against `schema`; None if it cannot be built."""
     if not _only_safe(schema, formats):
         return None
-    schema = copy.deepcopy(schema)
+    schema = _as_draft7(copy.deepcopy(schema))
     schema.pop("$schema", None)
     steps = _pop_steps(schema)
     try:
@@ -73,11 +75,22 @@ def _only_safe(node: Any, formats: dict) -> bool:
             return False
         if key == "properties" and not all(_only_safe(sub, formats) for sub in value.values()):
             return False
-        if key in ("items", "additionalProperties") and isinstance(value, dict) and not _only_safe(value, formats):
+        if key in _SUBSCHEMAS and isinstance(value, dict) and not _only_safe(value, formats):
+            return False
+        if key == "allOf" and not (isinstance(value, list) and all(_only_safe(sub, formats) for sub in value)):
             return False
         if key == "enum" and not all(isinstance(v, str) for v in value):
             return False  # 1 == True == 1.0 differ between the two libraries
     return True
+
+
+def _as_draft7(node: Any) -> Any:
+    """fastjsonschema reads draft 7, where `dependentRequired` is the list form of `dependencies`."""
+    if isinstance(node, list):
+        return [_as_draft7(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {("dependencies" if key == "dependentRequired" else key): _as_draft7(value) for key, value in node.items()}
 
 
 def _pop_steps(schema: dict) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Integer, String, case, cast, func, literal, select
 
 from . import access, audit
-from .access import Actor
+from .access import Actor, require
 from .counts import field_expr
 from .definition import Definition, Field
 from .errors import NotFound, QueryError
@@ -126,10 +126,14 @@ def filter_clauses(dialect: str, definition: Definition, spec: dict) -> list:
 
 # --- running ------------------------------------------------------------------------------
 
-def run_report(db: Database, actor: Actor, key: str, report_key: str, params: Any = None) -> dict:
-    """One report over the live entries matching its filter and the list's `params`."""
+def run_report(db: Database, actor: Actor, key: str, report_key: str, params: Any = None,
+               action: str = "read") -> dict:
+    """One report over the live entries matching its filter and the list's `params`, in the
+    actor's read scope. `action`: export for the .csv/.xlsx downloads (also needs read)."""
     with db.read() as conn:
         ledger, definition = readable(conn, actor, key)
+        if action != "read":
+            require(actor, action, ledger)
         report = find_report(definition, report_key)
         dialect = db.dialect
         q = parse_params(definition, params, paged=False)

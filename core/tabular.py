@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any, Callable, Iterable, Iterator
 
 from openpyxl import Workbook
@@ -22,11 +22,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import audit
-from .access import Actor, require
+from .access import Actor
 from .coerce import is_number_cell, neutralise, to_text, to_typed
 from .definition import Definition, Field
 from .models import Database
-from .query import iter_entries
+from .query import iter_entries, readable
 from .settings import local_text, local_today, to_local
 from .store import definition_of
 
@@ -38,6 +38,7 @@ SEQ_TITLE = "序号"
 META = (("_updated_by", "最后修改人"), ("_updated_at", "最后修改时间"))
 TIMESTAMPS = {"_updated_at"}  # written in local time (settings.TIMEZONE), like every page shows them
 TITLE_SEPARATOR = "·"
+RETIRED_SUFFIX = "（旧版字段）"  # after the title of a column only earlier versions have
 FLUSH_ROWS = 200
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,7 +76,8 @@ def field_columns(fields: Iterable[Field], retired: bool = False,
 
 
 def export_columns(definitions: list[Definition]) -> list[Column]:
-    """Columns of the current definition (last of `definitions`), then retired fields, newest first."""
+    """Columns of the current definition (last of `definitions`), then retired fields, newest
+    first, each titled as the last version that had it titled it, marked 「（旧版字段）」."""
     current = definitions[-1]
     columns = [Column(ID_KEY, ID_TITLE, path=("id",)), Column(NUMBER_KEY, NUMBER_TITLE, path=("number",))]
     columns += field_columns(current.fields)
@@ -84,7 +86,7 @@ def export_columns(definitions: list[Definition]) -> list[Column]:
         for column in field_columns(older.fields, retired=True):
             if column.key not in seen and column.path[0] not in current.by_key:
                 seen.add(column.key)
-                columns.append(column)
+                columns.append(replace(column, title=column.title + RETIRED_SUFFIX))
     columns += [Column(key, title, path=(key[1:],)) for key, title in META]
     return columns
 
@@ -301,10 +303,10 @@ def template_columns(definition: Definition) -> list[Column]:
 
 
 def template(db: Database, actor: Actor, key: str, fmt: str, header: str = "title") -> tuple[Definition, bytes]:
-    """An empty import template (headers and one example row) as CSV or XLSX bytes."""
-    require(actor, "read", key)
+    """An empty import template (headers and one example row) as CSV or XLSX bytes: for those
+    who may import into the ledger (its rules apply)."""
     with db.read() as conn:
-        _, definition = definition_of(conn, key)
+        _, definition = readable(conn, actor, key, action="import")
     columns, rows = template_columns(definition), [template_entry(definition)]
     if fmt == "csv":
         return definition, b"".join(csv_chunks(columns, rows, header))

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from . import audit
 from .access import Actor, require
 from .errors import Conflict, DefinitionError, NotFound
 from .models import Database, units
@@ -50,6 +51,7 @@ def create_unit(db: Database, actor: Actor, key: Any, title: Any, parent: Any = 
                                         .where(units.c.parent_id.is_(parent_id) if parent_id is None
                                                else units.c.parent_id == parent_id)).scalar_one()
             conn.execute(insert(units).values(key=key, title=title, parent_id=parent_id, position=position))
+            audit.record(conn, actor, "unit_create", filters={"unit": key, "title": title, "parent": parent or None})
     except IntegrityError:
         raise Conflict(f"单位“{key}”已存在") from None
     return {"key": key, "title": title, "parent": parent or None, "order": position}

@@ -20,6 +20,7 @@ from .definition import Definition, Field
 from .errors import EntryInvalid
 from .patterns import PatternError, pattern_matches
 from .quickcheck import compile_quick_check
+from .rules import rule_errors
 from .textcheck import value_problem
 from .settings import INT64
 
@@ -27,6 +28,9 @@ DEFAULT_MAX_LENGTH = 10_000
 DEFAULT_MAX_ITEMS = 500
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Subschemas that test an entry rather than declare fields: `"if": {"type": "object", "properties":
+# {"status": ...}}` must not be tightened into "no other keys", or it would never hold.
+CONDITION_KEYWORDS = ("if", "then", "else", "not", "dependentSchemas")
 
 FORMAT_CHECKER = FormatChecker()
 for _name in ("date-time", "uri"):
@@ -117,6 +121,7 @@ def validate_entry(definition: Definition, data: Any) -> dict:
     if out_of_range:  # say "out of range" once, not also "greater than the maximum"
         fields = {e["field"] for e in out_of_range}
         errors = [e for e in errors if e["field"] not in fields] + out_of_range
+    errors += rule_errors(definition, data)  # after the schema: the fast path above never skips rules
     if errors:
         errors.sort(key=lambda e: _field_order(definition, e["field"]))
         raise EntryInvalid(errors)
@@ -147,8 +152,9 @@ def strict_schema(schema: dict) -> dict:
                 node["maxLength"] = min(node.get("maxLength", DEFAULT_MAX_LENGTH), DEFAULT_MAX_LENGTH)
             if node.get("type") == "array":
                 node["maxItems"] = min(node.get("maxItems", DEFAULT_MAX_ITEMS), DEFAULT_MAX_ITEMS)
-            for value in node.values():
-                tighten(value)
+            for key, value in node.items():
+                if key not in CONDITION_KEYWORDS:
+                    tighten(value)
         elif isinstance(node, list):
             for value in node:
                 tighten(value)
@@ -198,8 +204,15 @@ def _normalise(definition: Definition, error) -> list[dict]:
     """
     path = list(error.absolute_path)
     keyword = error.validator
+    if keyword == "dependentRequired":
+        missing = re.match(r"'(.+?)' is a dependency of '(.+?)'", error.message)
+        if missing:
+            return [_conditional(definition, path, missing.group(1), f"填写了{_title_in(definition, path, missing.group(2))}")]
     if keyword == "required":
         missing = re.match(r"'(.+?)' is a required property", error.message)
+        when = _branch_condition(definition, path, list(error.absolute_schema_path))
+        if missing and when:
+            return [_conditional(definition, path, missing.group(1), when)]
         targets = [path + [missing.group(1) if missing else ""]]
     elif keyword == "additionalProperties":
         allowed = error.schema.get("properties", {})
@@ -214,6 +227,61 @@ def _normalise(definition: Definition, error) -> list[dict]:
                     "path": "/" + "/".join(str(p) for p in target),
                     "keyword": keyword, "message": f"{titles}：{message}" if titles else message})
     return out
+
+
+def _conditional(definition: Definition, path: list, key: str, when: str) -> dict:
+    """'状态为“已办结”时，办结日期必填', on the missing field."""
+    target = path + [key]
+    return {"field": ".".join(str(p) for p in target), "path": "/" + "/".join(str(p) for p in target),
+            "keyword": "required", "message": f"{when}时，{_title_in(definition, path, key)}必填"}
+
+
+def _branch_condition(definition: Definition, path: list, schema_path: list) -> str | None:
+    """For a `required` under `then`/`else`, its `if` in words ('状态为“已办结”'); None elsewhere
+    or when the `if` says more than field values and presence (the plain '必填' then)."""
+    branches = [i for i, part in enumerate(schema_path) if part in ("then", "else")]
+    if not branches:
+        return None
+    node: Any = _validator(definition).schema
+    for part in schema_path[:branches[-1]]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    condition = node.get("if") if isinstance(node, dict) else None
+    if not isinstance(condition, dict) or set(condition) - {"properties", "required"}:
+        return None
+    holds = schema_path[branches[-1]] == "then"
+    parts = []
+    for key, sub in (condition.get("properties") or {}).items():
+        title = _title_in(definition, path, key)
+        values = [sub["const"]] if isinstance(sub, dict) and "const" in sub else \
+            sub.get("enum") if isinstance(sub, dict) and isinstance(sub.get("enum"), list) else None
+        if not values or set(sub) - {"const", "enum"}:
+            return None
+        shown = "或".join(f"“{_word(v)}”" for v in values)
+        parts.append(f"{title}为{shown}" if holds else f"{title}不为{shown}")
+    named = set(condition.get("properties") or {})
+    for key in condition.get("required") or []:
+        if key not in named:
+            title = _title_in(definition, path, key)
+            parts.append(f"填写了{title}" if holds else f"未填写{title}")
+    return ("且" if holds else "或").join(parts) or None
+
+
+def _word(value: Any) -> str:
+    return ("是" if value else "否") if isinstance(value, bool) else str(value)
+
+
+def _title_in(definition: Definition, path: list, key: str) -> str:
+    """The title of field `key` of the object at `path` (the entry, a group, a table row)."""
+    current = definition.fields
+    for part in (p for p in path if not isinstance(p, int)):
+        match = next((f for f in current if f.key == part), None)
+        if match is None:
+            return key
+        current = match.children
+    return next((f.title for f in current if f.key == key), key)
 
 
 def _message(keyword: str, error, path: list) -> str:

@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, value if label is None else label)
 
 from core.definition import Definition, Field
+from core.rules import show_when
 
 from .convert import display_value
 
@@ -181,6 +182,13 @@ def form_class(definition: Definition) -> type[DefinedForm]:
                 _CACHE.clear()
             _CACHE[key] = cls
     return cls
+
+
+def show_when_attrs(definition: Definition, f: Field) -> dict:
+    """`data-show-when` for a field's wrapper when the definition shows it only under a condition
+    (x-show-when): static/js/showwhen.js reads it; without JavaScript the field stays visible."""
+    conditions = show_when(definition, f)
+    return {"data-show-when": conditions} if conditions else {}
 
 
 def template_row(table) -> wf.Field:

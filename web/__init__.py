@@ -11,7 +11,7 @@ from api import bp as api_bp
 from api.errors import error_response
 from core.access import can
 from core.errors import LedgerError
-from forms.builder import template_row
+from forms.builder import show_when_attrs, template_row
 
 from . import display
 from .auth import init_login
@@ -22,6 +22,7 @@ from .designer import bp as designer_bp
 from .flow import bp as flow_bp
 from .pages import bp as pages_bp
 from .reports import bp as reports_bp
+from .sheet import bp as sheet_bp
 from .users import bp as users_bp
 
 csrf = CSRFProtect()
@@ -45,9 +46,10 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(flow_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(sheet_bp)
     app.register_blueprint(designer_bp)
     init_imports(app)
-    app.jinja_env.globals.update(can=can, url_if=url_if, lang_url=lang_url, template_row=template_row,
+    app.jinja_env.globals.update(can=can, url_if=url_if, lang_url=lang_url, template_row=template_row, show_when_attrs=show_when_attrs,
                                  current_lang=current_lang)
     display.register(app)
     app.before_request(remember_language)

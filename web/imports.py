@@ -29,6 +29,8 @@ def wants_json() -> bool:
 def import_page(key: str):
     actor = current_user.actor
     summary, definition = query.get_ledger(current_app.extensions["ledger_db"], actor, key)
+    if summary.get("archived"):  # admins reach it (staff got a 404 above): changes are refused, 409
+        query.check(current_app.extensions["ledger_db"], actor, key, "import")
     if not query.may(current_app.extensions["ledger_db"], actor, key, "import"):  # a viewer: the 403 page, or JSON for the upload script
         if request.method == "POST" and wants_json():
             return jsonify({"error": "没有权限导入", "errors": []}), 403

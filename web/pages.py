@@ -9,7 +9,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core import bulletin, query, store, workflow
+from core import bulletin, evolution, query, store, workflow
 from core import access, permissions, units
 from core.access import Actor, require
 from core.definition import Definition, Field
@@ -78,7 +78,7 @@ def entry_context(key: str, found: dict) -> dict:
     writable = query.may(db(), actor(), key, "edit")
     log = workflow.timeline_of(definition)
     return {"ledger": ledger, "definition": definition, "entry": found,
-            "revisions": list(reversed(revisions)), "extra": retired(definition, found["data"]),
+            "revisions": list(reversed(revisions)), "extra": evolution.retired_values(db(), actor(), key, found["data"]),
             "steps": workflow.next_steps(definition, actor(), found["data"]) if writable else [],
             "timeline": log, "notes": workflow.timeline_rows(definition, found["data"]),
             "today": local_today().isoformat()}
@@ -120,9 +120,13 @@ def issuer(text: str | None) -> str:
     return office
 
 
-def retired(definition: Definition, data: dict) -> dict:
-    """Values of fields an older version of the definition had (kept, shown, not editable)."""
-    return {k: v for k, v in data.items() if k not in definition.by_key}
+@bp.get("/ledgers/<key>/versions")
+@login_required
+def versions(key: str):
+    """Every published version with what changed from the one before (for those who may define)."""
+    ledger, definition = query.get_ledger(db(), actor(), key)
+    return render_template("ledgers/versions.html", ledger=ledger, definition=definition,
+                           versions=evolution.history(db(), actor(), key))
 
 
 # --- writing -----------------------------------------------------------------------------

@@ -75,6 +75,7 @@ class Kind:
     """A kind of field value. Subclasses override what differs; the defaults are plain text's."""
 
     name = ""
+    label = ""               # what people call the kind (version diffs name it)
     scalar = True            # one value per entry: listable, filterable, sortable
     numeric = False          # sums and averages; sorts as a number
     is_date = False          # reports group it by month or year
@@ -94,6 +95,8 @@ class Kind:
     width = 16               # XLSX column width
     number_format: str | None = None  # XLSX number format
     query_ops: tuple[str, ...] = OPS
+    rule_ops: tuple[str, ...] = ("eq", "ne", "contains", "in", "nin")  # in x-ledger.rules and x-show-when
+    family = "text"          # fields of one family compare with each other ("$field"); "" never
 
     # --- recognising itself in a definition ----------------------------------------------
     def recognise(self, schema: dict) -> bool:
@@ -105,6 +108,11 @@ class Kind:
     def children_schema(self, schema: dict) -> dict | None:
         """The object schema whose properties are this field's sub-fields, if it has any."""
         return None
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        """Whether a stored value has this kind's shape, so its SQL expression can read it: a
+        field's kind may only change over values that pass (core/evolution.py)."""
+        return isinstance(value, str)
 
     # --- SQL ------------------------------------------------------------------------------
     def sql_expr(self, dialect: str, f: "Field"):
@@ -182,6 +190,15 @@ class Kind:
         return self.parse(f, cell_text(value))
 
     # --- values out -----------------------------------------------------------------------
+    def comparable(self, f: "Field", value: Any) -> Any:
+        """A stored value as rules compare it (dates as dates, numbers as Decimals); None when
+        empty; ParseError when it is no value of the kind (validation reports that itself)."""
+        if is_blank(value):
+            return None
+        if not isinstance(value, str):
+            raise ParseError(f"{f.title}：应为文本")
+        return value
+
     def form_value(self, f: "Field", value: Any) -> Any:
         """A stored value as its form input holds it."""
         return value

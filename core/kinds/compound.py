@@ -41,14 +41,25 @@ class _Nested(Kind):
 
     scalar = False
     query_ops: tuple[str, ...] = ()
+    rule_ops: tuple[str, ...] = ()
+    family = ""
 
 
 class MultiChoice(_Nested):
     name = "multichoice"
+    label = "多选"
     multiple = locked_when_read_only = True
     widget = "multichoice"
     width = 24
     query_ops = ("eq", "contains")
+    rule_ops = ("contains",)  # "holds this choice"
+
+    def comparable(self, f: "Field", value: Any) -> Any:
+        if value is None or value == []:
+            return None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return frozenset(value)
+        raise ParseError(f"{f.title}：应为选项列表")
 
     def recognise(self, schema: dict) -> bool:
         items = schema.get("items")
@@ -57,6 +68,9 @@ class MultiChoice(_Nested):
 
     def choices(self, schema: dict) -> tuple[str, ...]:
         return tuple(schema["items"]["enum"])
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
     def parse(self, f: "Field", text: str) -> Any:
         """'区财政局、区住建局', 'a,b', '["a"]': the list of choices."""
@@ -104,6 +118,7 @@ class MultiChoice(_Nested):
 
 class Group(_Nested):
     name = "group"
+    label = "分组"
     fieldset = True
     widget = "group"
 
@@ -112,6 +127,9 @@ class Group(_Nested):
 
     def children_schema(self, schema: dict) -> dict | None:
         return schema
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, dict)
 
     def parse(self, f: "Field", text: str) -> Any:
         text = text.strip()
@@ -139,6 +157,7 @@ class Group(_Nested):
 
 class Table(_Nested):
     name = "table"
+    label = "子表"
     rows = True
     widget = "table"
     width = 48
@@ -150,6 +169,9 @@ class Table(_Nested):
 
     def children_schema(self, schema: dict) -> dict | None:
         return schema["items"]
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(row, dict) for row in value)
 
     def parse(self, f: "Field", text: str) -> Any:
         """Rows as JSON, or one readable line per row: '时间：09:00；地点：会议室'."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Boolean as SqlBoolean, Numeric
 
 from ..settings import MAX_NUMBER, local_text, local_zone, to_local
-from .base import Kind, ParseError, Translate, is_number, register, say, short
+from .base import Kind, ParseError, Translate, is_blank, is_number, register, say, short
 
 if TYPE_CHECKING:
     from ..definition import Field
@@ -30,6 +30,7 @@ _ZONE_SUFFIX = re.compile(r"[zZ]|[+-]\d{2}:?\d{2}$")
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 SAMPLE_DATE = dt.date(2026, 3, 5)
 MAX_QUERY_TEXT = 2000
+ORDERED_RULE_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "nin")
 
 
 def _string(schema: dict, fmt: str | None) -> bool:
@@ -56,6 +57,7 @@ class _Line(Kind):
 
 class Text(_Line):
     name = "text"
+    label = "文本"
     business_key = typed_text_cell = True
 
     def recognise(self, schema: dict) -> bool:
@@ -67,6 +69,7 @@ class Text(_Line):
 
 class Textarea(_Line):
     name = "textarea"
+    label = "多行文本"
     typed_text_cell = True
     widget = "textarea"
     width = 40
@@ -81,6 +84,7 @@ class Textarea(_Line):
 
 class Email(_Line):
     name = "email"
+    label = "电子邮件"
     widget = "email"
     width = 24
 
@@ -93,6 +97,7 @@ class Email(_Line):
 
 class Uri(Email):
     name = "uri"
+    label = "网址"
     widget = "uri"
     width = 30
 
@@ -105,9 +110,11 @@ class Uri(Email):
 
 class Choice(Kind):
     name = "choice"
+    label = "单选"
     searchable = counted = locked_when_read_only = True
     widget = "choice"
     width = 14
+    rule_ops = ("eq", "ne", "in", "nin")
 
     def recognise(self, schema: dict) -> bool:
         return (schema.get("type") == "string" and isinstance(schema.get("enum"), list)
@@ -140,13 +147,19 @@ def canonical_choice(f: "Field", text: str) -> str:
 
 class Date(Kind):
     name = "date"
+    label = "日期"
     is_date = is_day = searchable = True
     widget = "date"
     width = 12
     number_format = "yyyy-mm-dd"
+    rule_ops = ORDERED_RULE_OPS
+    family = "date"
 
     def recognise(self, schema: dict) -> bool:
         return _string(schema, "date")
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, str) and bool(_ISO_DATE.match(value))
 
     def parse(self, f: "Field", text: str) -> Any:
         text = text.strip()
@@ -178,6 +191,16 @@ class Date(Kind):
             return excel_serial(f, value).date().isoformat()
         return super().from_native(f, value)
 
+    def comparable(self, f: "Field", value: Any) -> Any:
+        if is_blank(value):
+            return None
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            raise ParseError(f"{f.title}：应为日期")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ParseError(f"{f.title}：应为日期") from None
+
     def export_typed(self, f: "Field | None", value: Any) -> Any:
         if isinstance(value, str):
             try:
@@ -192,9 +215,12 @@ class Date(Kind):
 
 class DateTime(Kind):
     name = "datetime"
+    label = "日期时间"
     is_date = searchable = True
     widget = "datetime"
     width = 20
+    rule_ops = ORDERED_RULE_OPS
+    family = "datetime"
 
     def recognise(self, schema: dict) -> bool:
         return _string(schema, "date-time")
@@ -227,6 +253,15 @@ class DateTime(Kind):
             return dt.datetime.combine(value, dt.time(), local_zone()).isoformat(timespec="seconds")
         return super().from_native(f, value)
 
+    def comparable(self, f: "Field", value: Any) -> Any:
+        """A moment (aware), so 09:30+08:00 equals 01:30Z."""
+        if is_blank(value):
+            return None
+        moment = to_local(value) if isinstance(value, str) else None
+        if moment is None:
+            raise ParseError(f"{f.title}：应为日期时间")
+        return moment
+
     def form_value(self, f: "Field", value: Any) -> Any:
         """'2026-03-05T01:30:00Z' -> '2026-03-05T09:30' in local time, what datetime-local shows."""
         if not isinstance(value, str):
@@ -249,6 +284,7 @@ def excel_serial(f: "Field", number: float) -> dt.datetime:
 
 class Integer(Kind):
     name = "integer"
+    label = "整数"
     numeric = business_key = True
     sort_type = "n"
     pg_cast = Numeric
@@ -257,6 +293,8 @@ class Integer(Kind):
     number_format = "0"
     integral = True
     what, too_large = "整数", "超出整数范围"
+    rule_ops = ORDERED_RULE_OPS
+    family = "number"
 
     def recognise(self, schema: dict) -> bool:
         return schema.get("type") == "integer"
@@ -284,6 +322,9 @@ class Integer(Kind):
     def json_value(self, number: Decimal) -> int | float:
         return int(number)
 
+    def holds(self, f: "Field", value: Any) -> bool:
+        return is_number(value) and (not self.integral or float(value).is_integer())
+
     def parse(self, f: "Field", text: str) -> Any:
         number = self.decimal(f, text)
         return None if number is None else self.json_value(number)
@@ -303,6 +344,17 @@ class Integer(Kind):
 
     def sql_value(self, dialect: str, value: Any) -> Any:
         return float(value) if dialect == "sqlite" and isinstance(value, Decimal) else value
+
+    def comparable(self, f: "Field", value: Any) -> Any:
+        """A Decimal, so 0.1 + 0.2 compares as people count."""
+        if value is None:
+            return None
+        if isinstance(value, Decimal) or is_number(value):
+            try:
+                return Decimal(str(value))
+            except InvalidOperation:
+                pass
+        raise ParseError(f"{f.title}：应为{self.what}")
 
     def form_value(self, f: "Field", value: Any) -> Any:
         return str(value) if is_number(value) else value
@@ -334,6 +386,7 @@ class Integer(Kind):
 
 class Number(Integer):
     name = "number"
+    label = "数字"
     business_key = integral = False
     widget = "number"
     width = 12
@@ -357,6 +410,7 @@ class Number(Integer):
 
 class Money(Number):
     name = "money"
+    label = "金额"
     widget = "money"
     width = 14
     number_format = "#,##0.00"
@@ -377,14 +431,20 @@ class Money(Number):
 
 class Boolean(Kind):
     name = "boolean"
+    label = "是否"
     locked_when_read_only = True
     sort_type = "b"
     pg_cast = SqlBoolean
     widget = "boolean"
     width = 8
+    rule_ops = ("eq", "ne")
+    family = "boolean"
 
     def recognise(self, schema: dict) -> bool:
         return schema.get("type") == "boolean"
+
+    def holds(self, f: "Field", value: Any) -> bool:
+        return isinstance(value, bool)
 
     def parse(self, f: "Field", text: str) -> Any:
         word = unicodedata.normalize("NFKC", text).strip().casefold()
@@ -414,6 +474,11 @@ class Boolean(Kind):
 
     def sql_value(self, dialect: str, value: Any) -> Any:
         return int(value) if dialect == "sqlite" else value
+
+    def comparable(self, f: "Field", value: Any) -> Any:
+        if value is None or isinstance(value, bool):
+            return value
+        raise ParseError(f"{f.title}：应填“是”或“否”")
 
     def display(self, f: "Field", value: Any, tr: Translate = say) -> str:
         return tr("是") if value is True else tr("否") if value is False else str(value)

@@ -6,6 +6,7 @@
 
   function formatValue(value, fmt) {
     if (value === null || value === undefined) { return "—"; }
+    if (typeof value !== "number") { return String(value); }  /* a min/max of dates is text */
     if (fmt === "percent") { return (value * 100).toFixed(1) + "%"; }
     if (fmt === "money") { return value.toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2}); }
     return Number.isInteger(value) ? value.toLocaleString("zh-CN") : value.toFixed(2);
@@ -39,7 +40,7 @@
     if (chart === "pie") {
       var m = measures[0];
       return {
-        tooltip: {trigger: "item", valueFormatter: function (v) { return formatValue(v, m.format); }},
+        tooltip: {renderMode: "richText", trigger: "item", valueFormatter: function (v) { return formatValue(v, m.format); }},
         legend: {type: "scroll", bottom: 0},
         series: [{type: "pie", name: m.title, radius: ["30%", "62%"], label: {formatter: "{b}：{c}（{d}%）"},
                   data: data.rows.map(function (r) { return {name: r[group.key], value: r[m.key]}; })}]
@@ -57,7 +58,7 @@
     }));
     var yAxis = [valueAxis(axes.left[0].format, "left")];
     if (axes.right.length) { yAxis.push(valueAxis(axes.right[0].format, "right")); }
-    return {tooltip: {trigger: "axis"}, legend: {type: "scroll", top: 0},
+    return {tooltip: {renderMode: "richText", trigger: "axis"}, legend: {type: "scroll", top: 0},
             grid: {left: 16, right: 16, top: 40, bottom: 8, containLabel: true},
             xAxis: {type: "category", data: labels, axisLabel: {interval: 0, rotate: labels.length > 8 ? 35 : 0}},
             yAxis: yAxis, series: series};
@@ -74,7 +75,7 @@
                 return row ? row[measure.key] : 0;
               })};
     });
-    return {tooltip: {trigger: "axis", valueFormatter: function (v) { return formatValue(v, measure.format); }},
+    return {tooltip: {renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return formatValue(v, measure.format); }},
             legend: {type: "scroll", top: 0},
             grid: {left: 16, right: 16, top: 40, bottom: 8, containLabel: true},
             xAxis: {type: "category", data: labels, axisLabel: {interval: 0, rotate: labels.length > 8 ? 35 : 0}},

@@ -24,8 +24,8 @@ RULE_SETS = {
             for r in ("editor", "viewer")],
 }
 USERS = {"a_editor": "password-a", "a_viewer": "password-v", "a1_editor": "password-1"}
-SURFACES = ["api_list", "api_entry", "revisions", "search", "sort", "report", "total", "csv", "xlsx",
-            "import", "edit", "delete", "page_list", "page_entry"]
+SURFACES = ["api_list", "api_entry", "revisions", "search", "sort", "report", "report_xlsx", "total", "csv",
+            "xlsx", "template", "import", "edit", "delete", "page_list", "page_entry"]
 LEAKS = (SECRET, B, "乙事项二")
 
 
@@ -47,6 +47,11 @@ def test_no_cell_leaks(db, client, rules, user):
         except AssertionError as exc:
             leaking.append(f"{rules} × {user} × {surface}: {str(exc)[:300]}")
     assert leaking == []
+
+
+def xlsx_text(data: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
 
 
 def check_cell(db, client, rules, user, surface, secret, h):
@@ -76,6 +81,17 @@ def check_cell(db, client, rules, user, surface, secret, h):
             assert r.status_code in (200, 403)
             text = r.data.decode("utf-8-sig")
             assert not leaked(text) and "300" not in text
+    elif surface == "report_xlsx":
+        r = client.get(f"{base}/reports/by_unit.xlsx", headers=h)
+        assert r.status_code in (200, 403)
+        if r.status_code == 200:
+            assert not leaked(xlsx_text(r.data)) and "300" not in xlsx_text(r.data)
+    elif surface == "template":
+        for fmt in ("csv", "xlsx"):
+            r = client.get(f"{base}/template.{fmt}", headers=h)
+            assert r.status_code in (200, 403)
+            if r.status_code == 200:
+                assert not leaked(r.data.decode("utf-8-sig") if fmt == "csv" else xlsx_text(r.data))
     elif surface == "total":
         r = client.get(f"{base}/entries", query_string={"unit": B}, headers=h)
         assert r.status_code in (200, 403) and (r.status_code == 403 or r.get_json()["total"] == 0)
@@ -90,10 +106,7 @@ def check_cell(db, client, rules, user, surface, secret, h):
         r = client.get(f"{base}/export.xlsx", headers=h)
         assert r.status_code in (200, 403)
         if r.status_code == 200:
-            book = openpyxl.load_workbook(io.BytesIO(r.data), read_only=True)
-            cells = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                             for c in row)
-            assert not leaked(cells)
+            assert not leaked(xlsx_text(r.data))
     elif surface == "import":
         for unit in (B, A):
             body = f"编号,事项,承办单位,分数\nB-1,改写,{unit},0\n".encode("utf-8")
@@ -143,3 +156,71 @@ def test_without_rules_nothing_changes(db, client):
     assert client.get("/api/v1/ledgers/scoped/entries", headers=h).get_json()["total"] == 5
     r = client.post("/api/v1/ledgers/scoped/entries", json={"code": "N", "name": "n", "unit": A}, headers=h)
     assert r.status_code == 403
+
+
+# --- which action each surface needs, under the ledger's rules (not the role alone) ----------
+
+ALL_ACTIONS = ["read", "create", "edit", "delete", "export", "import"]
+ACTION_SURFACES = {  # surface: (method, path under /api/v1/ledgers/scoped, the actions it needs)
+    "list": ("get", "/entries", {"read"}),
+    "report": ("get", "/reports/by_unit", {"read"}),
+    "report_csv": ("get", "/reports/by_unit.csv", {"read", "export"}),
+    "report_xlsx": ("get", "/reports/by_unit.xlsx", {"read", "export"}),
+    "export_csv": ("get", "/export.csv", {"read", "export"}),
+    "export_xlsx": ("get", "/export.xlsx", {"read", "export"}),
+    "template_csv": ("get", "/template.csv", {"import"}),
+    "template_xlsx": ("get", "/template.xlsx", {"import"}),
+}
+GRANTS = {
+    "read only": ["read"],
+    "read and export": ["read", "export"],
+    "read and import": ["read", "import"],
+    "everything": ALL_ACTIONS,
+    "nothing": [],
+}
+
+
+@pytest.mark.parametrize("grant", GRANTS)
+@pytest.mark.parametrize("role_user", ["a_editor", "a_viewer"])
+def test_each_surface_asks_the_ledgers_rules_for_its_action(db, client, grant, role_user):
+    """The rules grant `grant` to both roles; every surface answers 200 exactly when the actions
+    it needs are granted, whatever the role alone would allow (a viewer given import may
+    download the template; an editor refused export may not download a report)."""
+    role = {"a_editor": "editor", "a_viewer": "viewer"}[role_user]
+    setup(db, [{"role": role, "actions": GRANTS[grant], "scope": "unit"}])
+    h = {"Authorization": f"Bearer {accounts.issue_token(db, role_user)}"}
+    wrong = []
+    for surface, (method, path, needs) in ACTION_SURFACES.items():
+        r = getattr(client, method)(f"/api/v1/ledgers/scoped{path}", headers=h)
+        expected = 200 if needs <= set(GRANTS[grant]) else 403
+        if r.status_code != expected:
+            wrong.append(f"{surface}: {r.status_code} (expected {expected})")
+    assert wrong == []
+
+
+def test_report_page_offers_downloads_only_with_export(db, client):
+    setup(db, [{"role": "editor", "actions": ["read"], "scope": "unit"}])
+    page = client.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"name": "a_editor", "password": "password-a", "csrf_token": csrf})
+    html = client.get("/ledgers/scoped/reports/by_unit").text
+    assert "甲科" in html and "by_unit.csv" not in html and "by_unit.xlsx" not in html
+    assert client.get("/api/v1/ledgers/scoped/reports/by_unit.csv").status_code in (401, 403)
+
+
+def test_a_rule_granting_define_lets_an_editor_save_the_definition(db, client):
+    from tests.scoping import DOC
+    setup(db, [{"role": "editor", "actions": ["read", "define"], "scope": "all"}])
+    editor = {"Authorization": f"Bearer {accounts.issue_token(db, 'a_editor')}"}
+    viewer = {"Authorization": f"Bearer {accounts.issue_token(db, 'a_viewer')}"}
+    changed = json.loads(json.dumps(DOC))
+    changed["title"] = "范围测试台帐（改）"
+    assert client.put("/api/v1/ledgers/scoped", json=changed, headers=viewer).status_code == 403
+    r = client.put("/api/v1/ledgers/scoped", json=changed, headers=editor)
+    assert r.status_code == 200, r.text
+    assert query.get_ledger(db, SYSTEM, "scoped")[1].title == "范围测试台帐（改）"
+    # without the rule an editor may not, as before
+    from core import permissions
+    permissions.set_permissions(db, SYSTEM, "scoped", {"default": True})
+    changed["title"] = "再改"
+    assert client.put("/api/v1/ledgers/scoped", json=changed, headers=editor).status_code == 403

@@ -70,3 +70,62 @@ def test_patch_unknown_user_404_and_last_admin_409(api):
     assert api("admin").patch("/users/nobody", json={"role": "viewer"}).status_code == 404
     response = api("admin").patch("/users/admin", json={"active": False})
     assert response.status_code == 409 and "最后一个管理员" in response.json["error"]
+
+
+@pytest.fixture
+def two_units(db):
+    from core import units
+    from core.access import SYSTEM
+    units.create_unit(db, SYSTEM, "office", "区政府办公室")
+    units.create_unit(db, SYSTEM, "secretariat", "秘书科", parent="office")
+
+
+def test_create_with_unit_gives_key_and_title(api, db, two_units):
+    response = api("admin").post("/users", json={"name": "zhao", "role": "editor",
+                                                 "password": "zhao-password", "unit": "secretariat"})
+    assert response.status_code == 201
+    assert (response.json["unit"], response.json["unit_title"]) == ("secretariat", "秘书科")
+    assert "unit_id" not in response.json
+    listed = {u["name"]: u for u in api("admin").get("/users").json["items"]}
+    assert listed["zhao"]["unit_title"] == "秘书科" and listed["viewer"]["unit"] is None
+    assert accounts.authenticate(db, "zhao", "zhao-password").unit_titles == {"秘书科"}
+
+
+@pytest.mark.parametrize("unit", ["nowhere", 5, ["office"]])
+def test_unknown_or_ill_typed_unit_422_and_nothing_stored(api, db, two_units, unit):
+    response = api("admin").post("/users", json={"name": "zhao", "role": "editor",
+                                                 "password": "zhao-password", "unit": unit})
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "unit"
+    if unit == "nowhere":
+        assert "nowhere" in response.json["error"]
+    assert accounts.user_count(db) == 3
+    patched = api("admin").patch("/users/viewer", json={"unit": unit, "role": "editor"})
+    assert patched.status_code == 422 and patched.json["errors"][0]["field"] == "unit"
+    assert accounts.get_user_by_name(db, "viewer")["role"] == "viewer"  # refused whole
+
+
+def test_patch_unit_sets_clears_and_ends_sessions(api, db, client, tokens, two_units):
+    viewer = accounts.get_user_by_name(db, "viewer")
+    _, gen = accounts.session_user(db, viewer["id"])
+    response = api("admin").patch("/users/viewer", json={"unit": "office"})
+    assert response.status_code == 200
+    assert (response.json["unit"], response.json["unit_title"]) == ("office", "区政府办公室")
+    _, after = accounts.session_user(db, viewer["id"])
+    assert after == gen + 1
+    assert accounts.get_user(db, viewer["id"]).unit_titles == {"区政府办公室", "秘书科"}
+    same = api("admin").patch("/users/viewer", json={"unit": "office"})
+    assert same.status_code == 200 and accounts.session_user(db, viewer["id"])[1] == after  # no change
+    cleared = api("admin").patch("/users/viewer", json={"unit": None})
+    assert cleared.status_code == 200 and cleared.json["unit"] is None and cleared.json["unit_title"] is None
+    assert accounts.get_user(db, viewer["id"]).unit_key is None
+
+
+def test_a_patch_refused_in_part_changes_nothing(api, db, two_units):
+    response = api("admin").patch("/users/admin", json={"unit": "office", "active": False})
+    assert response.status_code == 409 and "最后一个管理员" in response.json["error"]
+    assert accounts.get_user_by_name(db, "admin")["unit"] is None
+    patched = api("admin").patch("/users/viewer", json={"role": "editor", "unit": "office", "password": "new-pass-123"})
+    assert patched.status_code == 200 and (patched.json["role"], patched.json["unit"]) == ("editor", "office")
+    trail = api("admin").get("/audit?user=admin").json["items"]
+    assert [r["action"] for r in trail[:3]] == ["user_password", "user_unit", "user_role"]
+    assert all(r["filters"]["user"] == "viewer" for r in trail[:3])

@@ -61,3 +61,25 @@ def test_the_api_refuses_non_admins_and_bad_input(api):
         assert bad.status_code == 400, query_string
         assert bad.get_json()["errors"], query_string
     assert api("admin").get("/audit?user=%00&ledger=%ED%A0%80").status_code == 200
+
+
+def test_logins_and_account_changes_are_on_the_page_and_in_the_api(app, client, db, users, tokens):
+    import re
+    other = app.test_client()
+    page = other.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    other.post("/login", data={"name": "intruder", "password": "guess-password-1", "csrf_token": csrf},
+               environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    login(client, "admin")
+    api = {"Authorization": f"Bearer {tokens['admin']}"}
+    assert client.patch("/api/v1/users/viewer", json={"role": "editor"}, headers=api).status_code == 200
+    html = client.get("/audit?action=login_failed").get_data(as_text=True)
+    assert "<td>intruder</td>" in html and "10.1.2.3" in html and "共 1 条" in html
+    assert "guess-password-1" not in html
+    assert '<option value="user_role"' in html and '<option value="token_revoke"' in html
+    changes = client.get("/api/v1/audit?action=user_role", headers=api).json
+    assert changes["total"] == 1 and changes["items"][0]["user"] == "admin"
+    assert changes["items"][0]["filters"] == {"user": "viewer", "role": "editor"}
+    logins = client.get("/api/v1/audit?action=login&user=admin", headers=api).json
+    assert logins["total"] == 1 and logins["items"][0]["filters"]["address"]
+    assert client.get("/api/v1/audit?user=intruder", headers=api).json["total"] == 1

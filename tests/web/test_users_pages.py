@@ -18,7 +18,7 @@ def test_list_shows_users_and_last_login(login, client):
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 @pytest.mark.parametrize("method,path", [
-    ("get", "/users"), ("post", "/users"), ("get", "/users/admin"), ("post", "/users/admin/role"),
+    ("get", "/users"), ("post", "/users"), ("get", "/users/admin"), ("post", "/users/admin/role"), ("post", "/users/admin/unit"),
     ("post", "/users/admin/password"), ("post", "/users/admin/active"), ("post", "/users/admin/tokens"),
     ("post", "/users/admin/tokens/1/revoke")])
 def test_non_admins_get_403(login, client, role, method, path):
@@ -54,6 +54,7 @@ def test_forms_need_csrf(login, client):
     login("admin")
     assert client.post("/users", data={"name": "zhang", "role": "editor", "password": "zhang-password"}).status_code == 400
     assert client.post("/users/viewer/active", data={"active": "0"}).status_code == 400
+    assert client.post("/users/viewer/unit", data={"unit": ""}).status_code == 400
 
 
 def test_change_role_ends_that_users_sessions(app, login, client, db, post_form):
@@ -115,3 +116,53 @@ def test_tokens_listed_issued_once_and_revoked(login, client, db, post_form, tok
 def test_unknown_user_is_404(login, client):
     login("admin")
     assert client.get("/users/nobody").status_code == 404
+
+
+@pytest.fixture
+def two_units(db):
+    from core import units
+    from core.access import SYSTEM
+    units.create_unit(db, SYSTEM, "office", "区政府办公室")
+    units.create_unit(db, SYSTEM, "secretariat", "秘书科", parent="office")
+
+
+def test_create_user_with_unit_shows_its_title(login, client, db, post_form, two_units):
+    login("admin")
+    form = client.get("/users").text
+    assert '<option value="secretariat"' in form and "秘书科" in form
+    response = post_form("/users", {"name": "zhang", "role": "editor", "password": "zhang-password",
+                                    "unit": "secretariat"})
+    assert response.status_code == 302
+    assert accounts.authenticate(db, "zhang", "zhang-password").unit_key == "secretariat"
+    listing = client.get("/users").text
+    row = listing.split(">zhang</a>")[1].split("</tr>")[0]
+    assert "<td>秘书科</td>" in row
+    assert "秘书科" in client.get("/users/zhang").text.split("</h1>")[0]
+
+
+def test_create_user_with_unknown_unit_refused(login, client, db, post_form, two_units):
+    login("admin")
+    response = post_form("/users", {"name": "zhang", "role": "editor", "password": "zhang-password",
+                                    "unit": "nowhere"})
+    assert response.status_code == 422 and "单位“nowhere”不存在" in response.text
+    assert accounts.user_count(db) == 3
+
+
+def test_change_unit_ends_that_users_sessions(app, login, client, db, post_form, two_units):
+    other = app.test_client()
+    other.post("/login", data={"name": "viewer", "password": "viewer-password",
+                               "csrf_token": csrf_from(other.get("/login").text)})
+    assert other.get("/").status_code == 200
+    login("admin")
+    response = post_form("/users/viewer", {"unit": "office"}, action="/users/viewer/unit")
+    assert response.status_code == 302
+    user = accounts.get_user_by_name(db, "viewer")
+    assert (user["unit"], user["unit_title"]) == ("office", "区政府办公室")
+    assert "已修改单位" in client.get("/users/viewer").text
+    assert other.get("/").status_code == 302
+    post_form("/users/viewer", {"unit": "nowhere"}, action="/users/viewer/unit")
+    assert "单位“nowhere”不存在" in client.get("/users/viewer").text
+    assert accounts.get_user_by_name(db, "viewer")["unit"] == "office"
+    post_form("/users/viewer", {"unit": ""}, action="/users/viewer/unit")
+    assert accounts.get_user_by_name(db, "viewer")["unit"] is None
+

@@ -1,0 +1,55 @@
+"""Imports meet the same rules as forms and the API: the row report names the row, the column and
+the rule's message, and nothing is stored."""
+from __future__ import annotations
+
+import io
+
+from core import query
+from core.access import SYSTEM
+
+RECEPTIONS = "来访单位/客人,接待类型,来访日期,离开日期,行程安排,状态"
+ITINERARY = "时间：09:00；地点：区政府；内容：座谈"
+
+
+def upload(api, key: str, text: str, **form):
+    data = {"file": (io.BytesIO(("\ufeff" + text).encode("utf-8")), "data.csv"), **form}
+    return api("editor").post(f"/ledgers/{key}/import", data=data, content_type="multipart/form-data")
+
+
+def test_a_reception_leaving_before_it_arrives_is_reported_and_nothing_stored(api, db):
+    text = "\r\n".join([RECEPTIONS,
+                        f"某集团考察团,考察,2026-05-10,2026-05-11,{ITINERARY},筹备中",
+                        f"某市代表团,会议,2026-05-10,2026-05-09,{ITINERARY},筹备中"]) + "\r\n"
+    response = upload(api, "receptions", text)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["errors"] == [{"row": 3, "field": "departure_on", "column": "离开日期",
+                               "message": "离开日期不能早于来访日期"}]
+    assert body["created"] == 0
+    assert query.get_ledger(db, SYSTEM, "receptions")[0]["entry_count"] == 0
+
+
+def test_conditional_requirement_and_constants_in_an_import_dry_run(api, db):
+    header = "工作内容,来源,承办单位,交办日期,完成时限,状态,进度(%),办结日期"
+    text = "\r\n".join([header,
+                        "甲,专题会议纪要,区财政局,2026-03-01,2026-02-01,立项,0,",
+                        "乙,专题会议纪要,区财政局,2026-03-01,2026-06-01,立项,0,"]) + "\r\n"
+    body = upload(api, "supervision", text, dry_run="1").get_json()
+    assert [(e["row"], e["column"], e["message"]) for e in body["errors"]] == [(2, "完成时限", "完成时限不能早于交办日期")]
+    assert body["rejected"]["rows"][0][-1] == "完成时限不能早于交办日期"
+    assert query.get_ledger(db, SYSTEM, "supervision")[0]["entry_count"] == 0
+
+
+def test_the_system_importing_old_items_meets_the_done_rules(db):
+    """Migrated data may be created in any state (the workflow allows the system), never against the rules."""
+    from core import importer
+    header = "工作内容,来源,承办单位,交办日期,完成时限,状态,进度(%),办结日期"
+    text = "\r\n".join([header,
+                        "甲,专题会议纪要,区财政局,2026-03-01,2026-06-01,已办结,40,",
+                        "乙,专题会议纪要,区财政局,2026-03-01,2026-06-01,已办结,100,2026-05-30"]) + "\r\n"
+    report = importer.import_file(db, SYSTEM, "supervision", io.BytesIO(text.encode()),
+                                  importer.ImportOptions(filename="old.csv"))
+    assert not report.ok and report.created == 0
+    assert [(e["row"], e["field"], e["message"]) for e in report.errors] == [
+        (2, "progress", "状态为“已办结”时，进度应为 100%"), (2, "completed_on", "状态为“已办结”时，办结日期必填")]
+    assert query.get_ledger(db, SYSTEM, "supervision")[0]["entry_count"] == 0

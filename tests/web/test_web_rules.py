@@ -1,0 +1,82 @@
+"""Rules in the entry form: a broken rule's message beside its field, 422, nothing stored; the
+show-when field carries its condition for the script and stays visible without it."""
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from core import query, store
+from core.access import SYSTEM
+
+NEW = "/ledgers/supervision/new"
+ITEM = {"content": "整治农贸市场", "source": "专题会议纪要", "unit": "区市场监管局", "status": "办理中",
+        "assigned_on": "2026-03-01", "deadline": "2026-06-30", "progress": 40}
+
+
+def beside(page: str, field: str) -> str:
+    """The message shown right under one field (its aria-describedby target)."""
+    match = re.search(rf'<p class="field-error" id="{field}-error">(.*?)</p>', page)
+    return html.unescape(match.group(1)) if match else ""
+
+
+def form(**values) -> dict:
+    return {**{k: str(v) for k, v in ITEM.items()}, **values}
+
+
+def test_a_rule_message_appears_beside_its_field_and_nothing_is_stored(login, post_form, db):
+    login("editor")
+    response = post_form(NEW, form(status="立项", deadline="2026-02-01"))
+    assert response.status_code == 422
+    assert beside(response.text, "deadline") == "完成时限不能早于交办日期"
+    assert "有 1 处需要修改，尚未保存" in response.text
+    assert query.list_entries(db, SYSTEM, "supervision")["total"] == 0
+
+
+def test_done_at_40_percent_without_a_date_is_refused_on_both_fields(login, post_form, db):
+    entry = store.create_entry(db, SYSTEM, "supervision", ITEM)
+    login("editor")
+    url = f"/ledgers/supervision/entries/{entry['id']}/edit"
+    response = post_form(url, form(status="已办结", _version="1"))
+    assert response.status_code == 422
+    assert beside(response.text, "progress") == "状态为“已办结”时，进度应为 100%"
+    assert beside(response.text, "completed_on") == "状态为“已办结”时，办结日期必填"
+    assert 'aria-describedby="completed_on-error"' in response.text
+    stored = query.get_entry(db, SYSTEM, "supervision", entry["id"])
+    assert (stored["version"], stored["data"]["status"]) == (1, "办理中")
+    done = post_form(url, form(status="已办结", progress="100", completed_on="2026-06-01", _version="1"))
+    assert done.status_code == 302
+    assert query.get_entry(db, SYSTEM, "supervision", entry["id"])["data"]["completed_on"] == "2026-06-01"
+
+
+def test_a_completion_date_before_assignment_is_refused(login, post_form, db):
+    entry = store.create_entry(db, SYSTEM, "supervision", ITEM)
+    login("editor")
+    url = f"/ledgers/supervision/entries/{entry['id']}/edit"
+    response = post_form(url, form(status="已办结", progress="100", completed_on="2026-02-01", _version="1"))
+    assert response.status_code == 422
+    assert beside(response.text, "completed_on") == "办结日期不能早于交办日期"
+
+
+def test_the_completion_date_carries_its_show_when_condition(login, client):
+    login("editor")
+    page = client.get(NEW).text
+    wrapper = re.search(r'<div class="show-when" data-show-when="([^"]*)">\s*<div class="field field-date">\s*'
+                        r'<label for="completed_on"', page)
+    assert wrapper, "the completion date is wrapped with its condition"
+    assert json.loads(html.unescape(wrapper.group(1))) == [
+        {"field": "status", "op": "eq", "family": "text", "value": "已办结"}]
+    assert 'hidden' not in page[wrapper.start():wrapper.end()]   # visible until the script decides
+    assert "js/showwhen.js" in page and "<script>" not in page
+    assert page.count("data-show-when") == 1
+
+
+def test_the_workflow_step_names_what_the_rules_need(login, post_form, db):
+    entry = store.create_entry(db, SYSTEM, "supervision", ITEM)
+    login("editor")
+    url = f"/ledgers/supervision/entries/{entry['id']}"
+    response = post_form(url, {"to": "已办结", "_version": "1"}, action=url + "/transition")
+    assert response.status_code == 422
+    text = html.unescape(response.text)
+    assert "状态为“已办结”时，办结日期必填" in text and "状态为“已办结”时，进度应为 100%" in text
+    assert query.get_entry(db, SYSTEM, "supervision", entry["id"])["version"] == 1
