@@ -67,7 +67,8 @@
   }
 
   /* For forms rendered after the page loaded (the designer's preview). */
-  window.ledgerForms = {wire: function (root) { root.querySelectorAll("[data-table]").forEach(setup); }};
+  window.ledgerForms = window.ledgerForms || {};
+  window.ledgerForms.wire = function (root) { root.querySelectorAll("[data-table]").forEach(setup); };
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-table]").forEach(setup);

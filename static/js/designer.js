@@ -221,6 +221,37 @@
     }
     if (o.business_key === oldKey) { o.business_key = newKey; }
     if (isObject(o.overdue)) { ["date", "status"].forEach(function (n) { if (o.overdue[n] === oldKey) { o.overdue[n] = newKey; } }); }
+    (Array.isArray(o.rules) ? o.rules : []).forEach(function (rule) {
+      if (isObject(rule)) { ["when", "check"].forEach(function (part) { rule[part] = renamedConditions(rule[part], oldKey, newKey); }); }
+    });
+    (Array.isArray(o.reports) ? o.reports : []).forEach(function (report) {
+      if (!isObject(report)) { return; }
+      if (Array.isArray(report.group_by)) {
+        report.group_by = report.group_by.map(function (g) { return String(g).split(":")[0] === oldKey ? newKey + String(g).slice(oldKey.length) : g; });
+      }
+      report.filter = renamedConditions(report.filter, oldKey, newKey);
+      (Array.isArray(report.measures) ? report.measures : []).forEach(function (m) {
+        if (!isObject(m)) { return; }
+        if (m.field === oldKey) { m.field = newKey; }
+        m.where = renamedConditions(m.where, oldKey, newKey);
+      });
+    });
+    Object.keys(topFields()).forEach(function (k) {
+      var f = topFields()[k];
+      if (isObject(f) && f["x-show-when"] !== undefined) { f["x-show-when"] = renamedConditions(f["x-show-when"], oldKey, newKey); }
+    });
+  }
+
+  /* Conditions in the list filters' syntax with `oldKey` renamed: in `field__op` and in "$field". */
+  function renamedConditions(cond, oldKey, newKey) {
+    if (!isObject(cond)) { return cond; }
+    var out = {};
+    Object.keys(cond).forEach(function (name) {
+      var parts = name.split("__"), value = cond[name];
+      if (parts[0] === oldKey) { parts[0] = newKey; }
+      out[parts.join("__")] = value === "$" + oldKey ? "$" + newKey : value;
+    });
+    return out;
   }
 
   function forgetReferences(key) {
@@ -952,9 +983,10 @@
       var typed = sampleValues();
       preview.innerHTML = r.data.html;  // rendered and escaped by the server's templates
       root.querySelector("[data-sample-ok]").hidden = true;
-      if (window.ledgerForms) { window.ledgerForms.wire(preview); }
+      if (window.ledgerForms) { window.ledgerForms.wire(preview); }  // child-table rows (app.js)
       var form = preview.querySelector("[data-preview-form]");
       restoreSample(form, typed);
+      if (window.ledgerForms && window.ledgerForms.showWhen) { window.ledgerForms.showWhen(form); }  // x-show-when, when a script provides it
       if (typed.some(function (pair) { return pair[0] !== "" && pair[1] !== ""; })) { scheduleCheck(); }
       form.addEventListener("input", scheduleCheck);
       form.addEventListener("change", scheduleCheck);

@@ -103,6 +103,10 @@
     update();
   }
 
+  /* For forms rendered after the page loaded (the designer's preview). */
+  window.ledgerForms = window.ledgerForms || {};
+  window.ledgerForms.showWhen = setup;
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.entry-form").forEach(setup);
   });
