@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from core import query
+from core import importer, query
 from core.access import SYSTEM
 
 RECEPTIONS = "来访单位/客人,接待类型,来访日期,离开日期,行程安排,状态"
@@ -42,7 +42,6 @@ def test_conditional_requirement_and_constants_in_an_import_dry_run(api, db):
 
 def test_the_system_importing_old_items_meets_the_done_rules(db):
     """Migrated data may be created in any state (the workflow allows the system), never against the rules."""
-    from core import importer
     header = "工作内容,来源,承办单位,交办日期,完成时限,状态,进度(%),办结日期"
     text = "\r\n".join([header,
                         "甲,专题会议纪要,区财政局,2026-03-01,2026-06-01,已办结,40,",
