@@ -33,8 +33,6 @@ ORDERING = ("lt", "lte", "gt", "gte")
 RULE_KEYS = ("when", "check", "message")
 MAX_CONDITIONS = 10
 MAX_MESSAGE = 200
-OP_WORDS = {"eq": "等于", "ne": "不等于", "lt": "小于", "lte": "不大于", "gt": "大于", "gte": "不小于",
-            "contains": "包含", "in": "为其中之一", "nin": "不为其中任何一个"}
 
 
 class RuleError(ValueError):

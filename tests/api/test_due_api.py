@@ -22,8 +22,9 @@ def items(db):
     made = {}
     for name, offset, status in [("late", -2, "交办"), ("done", -2, "已办结"), ("soon", 5, "办理中"),
                                  ("later", 30, "立项")]:
+        done = {"progress": 100, "completed_on": day(offset)} if status == "已办结" else {}
         entry = store.create_entry(db, SYSTEM, "supervision",
-                                   BASE | {"content": name, "deadline": day(offset), "status": status})
+                                   BASE | {"content": name, "deadline": day(offset), "status": status} | done)
         made[name] = entry["id"]
     return made
 

@@ -16,9 +16,9 @@ def filled(db):
         {"content": "=HYPERLINK(1)", "source": "专题会议纪要", "unit": "区财政局",
          "deadline": "2020-01-01", "status": "办理中"},
         {"content": "乙", "source": "专题会议纪要", "unit": "区财政局", "deadline": "2030-01-01", "status": "已办结",
-         "completed_on": "2029-12-01"},
+         "completed_on": "2029-12-01", "progress": 100},
         {"content": "丙", "source": "领导批示件", "unit": "区住建局", "deadline": "2030-01-01", "status": "已办结",
-         "completed_on": "2030-02-01", "satisfaction": "满意"},
+         "completed_on": "2030-02-01", "satisfaction": "满意", "progress": 100},
     ]:
         store.create_entry(db, SYSTEM, "supervision", data)
     return db

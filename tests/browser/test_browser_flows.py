@@ -22,8 +22,9 @@ ITEMS = [("清理河道垃圾", "城关街道", "2020-03-01", "办理中"), ("�
 def fill(db) -> None:
     accounts.create_user(db, "editor", "editor", "editor-password")
     for content, unit, deadline, status in ITEMS:
+        done = {"progress": 100, "completed_on": deadline} if status == "已办结" else {}  # the ledger's rules
         store.create_entry(db, SYSTEM, "supervision", {"content": content, "source": "专题会议纪要",
-                                                        "unit": unit, "deadline": deadline, "status": status})
+                                                        "unit": unit, "deadline": deadline, "status": status, **done})
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,9 @@ ITEMS = [("清理河道垃圾", "城关街道", -20, "办理中"), ("修缮文�
 def fill(db) -> None:
     accounts.create_user(db, "viewer", "viewer", "viewer-password")
     for content, unit, offset, status in ITEMS:
+        done = {"progress": 100, "completed_on": day(offset)} if status == "已办结" else {}  # the ledger's rules
         store.create_entry(db, SYSTEM, "supervision", {"content": content, "source": "专题会议纪要",
-                                                        "unit": unit, "deadline": day(offset), "status": status})
+                                                        "unit": unit, "deadline": day(offset), "status": status, **done})
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,18 @@ def _expected(rows: list[dict]) -> tuple[dict, list[str]]:
     return figures, [c for _, c in sorted(late)]
 
 
-def test_figures_per_unit_match_the_entries(edb, supervision):
+@pytest.fixture
+def supervision_before_rules(edb):
+    """The ledger as it was before it asked done items for 100 % and a completion date: older
+    items closed without a date still count (as done, not on time)."""
+    document = copy.deepcopy(shipped("supervision"))
+    for part in ("if", "then"):
+        document.pop(part)
+    document["x-ledger"].pop("rules")
+    return store.save_definition(edb, SYSTEM, document)
+
+
+def test_figures_per_unit_match_the_entries(edb, supervision_before_rules):
     rows = _entries()
     made = store.create_entries(edb, SYSTEM, "supervision", rows)
     gone = next(e for e, r in zip(made, rows) if START.isoformat() <= r["deadline"] <= END.isoformat())
@@ -97,7 +108,7 @@ def test_figures_per_unit_match_the_entries(edb, supervision):
 def test_period_bounds_are_included_and_strings_accepted(edb, supervision):
     store.create_entries(edb, SYSTEM, "supervision", [
         {"content": c, "source": "专题会议纪要", "unit": "区财政局", "deadline": d, "status": "已办结",
-         "completed_on": d} for c, d in [("前一天", "2025-12-31"), ("首日", "2026-01-01"),
+         "completed_on": d, "progress": 100} for c, d in [("前一天", "2025-12-31"), ("首日", "2026-01-01"),
                                          ("末日", "2026-06-30"), ("后一天", "2026-07-01")]])
     result = bulletin(edb, SYSTEM, "supervision", "2026-01-01", "2026-06-30", TODAY)
     assert result["units"] == [{"unit": "区财政局", "total": 2, "done": 2, "overdue": 0, "on_time": 2,

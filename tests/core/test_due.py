@@ -136,7 +136,7 @@ def test_shipped_supervision_rule(edb, supervision):
     base = {"content": "事项", "source": "专题会议纪要", "unit": "区住建局"}
     create_entries(edb, SYSTEM, "supervision", [
         base | {"deadline": day(-1), "status": "交办"},
-        base | {"deadline": day(-1), "status": "已办结"},
+        base | {"deadline": day(-1), "status": "已办结", "progress": 100, "completed_on": day(-2)},
         base | {"deadline": day(3), "status": "办理中"}])
     overdue = list_entries(edb, SYSTEM, "supervision", {"_due": "overdue"})
     soon = list_entries(edb, SYSTEM, "supervision", {"_due": "soon"})

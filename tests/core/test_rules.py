@@ -11,7 +11,7 @@ import pytest
 from core.definition import check_definition, load_definition
 from core.errors import DefinitionError, EntryInvalid
 from core.rules import rule_errors, show_when
-from core.validation import validate_entry
+from core.validation import _quick_check, validate_entry
 from tests.conftest import shipped
 
 BASE = {
@@ -189,7 +189,6 @@ def test_a_value_validation_refuses_is_not_also_judged_by_a_rule():
 def test_rules_run_on_the_fast_path_too():
     """An entry the compiled schema check accepts still goes through the rules."""
     definition = ruled({"check": {"progress": 100}, "message": "进度应为 100"})
-    from core.validation import _quick_check
     assert _quick_check(definition) is not None and _quick_check(definition)({"progress": 40})
     assert refused(definition, {"progress": 40})[0]["message"] == "进度应为 100"
 
@@ -391,3 +390,16 @@ def test_rules_and_conditions_that_read_are_accepted():
                               "message": "紧急的红色事项金额不低于预算"},
                        allOf=[IF_THEN], dependentRequired={"budget": ["amount"]})
     assert len(definition.options["rules"]) == 2
+
+
+def test_a_message_and_conditions_have_limits():
+    many = {"status": "已办结", "progress": 1, "assigned_on": "2026-01-01", "deadline": "2026-01-01", "amount": 1,
+            "budget": 1, "note": "a", "urgent": True, "tags__contains": "红", "arrived_at__gte": "2026-01-01 09:00",
+            "left_at__gte": "2026-01-01 09:00"}
+    document = copy.deepcopy(BASE)
+    document["x-ledger"]["rules"] = [{"check": {"progress": 1}, "message": "长" * 201},
+                                     {"check": many, "message": "x"},
+                                     {"check": dict(list(many.items())[:10]), "message": "长" * 200}]
+    assert [(p["path"], p["message"]) for p in check_definition(document)] == [
+        ("/x-ledger/rules/0/message", "提示文字过长（上限 200 个字符）"),
+        ("/x-ledger/rules/1/check", "条件过多（上限 10 个）")]

@@ -24,8 +24,11 @@ ITEM = {"content": "完成老旧小区改造方案", "source": "专题会议纪�
         "deadline": "2030-12-31", "status": "立项"}
 
 
+DONE = {"progress": 100, "completed_on": "2030-12-01"}  # what the ledger's rules ask of a 已办结 item
+
+
 def item(status: str, **more) -> dict:
-    return {**ITEM, "status": status, **more}
+    return {**ITEM, "status": status, **(DONE if status == "已办结" else {}), **more}
 
 
 # --- definitions -------------------------------------------------------------------------
@@ -82,8 +85,9 @@ def test_the_shipped_workflow_is_valid_and_read_as_declared():
 # --- writes ------------------------------------------------------------------------------
 
 def at(edb, status: str) -> dict:
-    """An entry already in `status` (the system may create any state: migrated data)."""
-    return create_entry(edb, SYSTEM, "supervision", item(status))
+    """An entry already in `status` (the system may create any state: migrated data), complete
+    enough for the ledger's rules to let it become 已办结: the workflow alone judges each step."""
+    return create_entry(edb, SYSTEM, "supervision", item(status, **DONE))
 
 
 @pytest.mark.parametrize("actor", [ADMIN, EDITOR], ids=["admin", "editor"])
@@ -135,8 +139,9 @@ def test_a_full_replacement_follows_the_same_rules_and_other_edits_pass(edb, sup
 
 
 def csv_of(*rows: tuple[str, str]) -> io.BytesIO:
-    lines = ["文号/编号,工作内容,来源,承办单位,完成时限,状态"]
-    lines += [f"{no},事项{no},专题会议纪要,区住建局,2030-12-31,{status}" for no, status in rows]
+    lines = ["文号/编号,工作内容,来源,承办单位,完成时限,状态,进度(%),办结日期"]
+    lines += [f"{no},事项{no},专题会议纪要,区住建局,2030-12-31,{status}," + (",".join(map(str, DONE.values()))
+              if status == "已办结" else ",") for no, status in rows]
     return io.BytesIO("\r\n".join(lines).encode())
 
 

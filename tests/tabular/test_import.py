@@ -44,9 +44,9 @@ def test_header_keys_round_trip(api, demo_data):
 
 
 def test_gb18030_csv_imports_with_correct_chinese(api, db):
-    text = ("维修地点,设施类型,问题描述,报修日期,处理状态,维修费用(元),是否\r\n"
-            "区政府大院1号楼,供水,卫生间水龙头漏水,2026/3/5,待处理,\"1,234.50\",\r\n"
-            "锦绣小区3栋,排水,雨后地下室积水𠀀,2026年3月6日,已完成,80,\r\n")
+    text = ("维修地点,设施类型,问题描述,报修日期,处理状态,维修费用(元),是否,完成日期\r\n"
+            "区政府大院1号楼,供水,卫生间水龙头漏水,2026/3/5,待处理,\"1,234.50\",,\r\n"
+            "锦绣小区3栋,排水,雨后地下室积水𠀀,2026年3月6日,已完成,80,,2026年3月7日\r\n")
     response = upload(api, "editor", "repairs", text.encode("gb18030"))
     assert response.status_code == 201, response.get_json()
     body = response.get_json()

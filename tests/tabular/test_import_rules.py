@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 
-from core import query
+from core import importer, query, store
 from core.access import SYSTEM
+from tests.api.test_rules_api import RULED
 
 RECEPTIONS = "来访单位/客人,接待类型,来访日期,离开日期,行程安排,状态"
 ITINERARY = "时间：09:00；地点：区政府；内容：座谈"
@@ -42,7 +43,6 @@ def test_conditional_requirement_and_constants_in_an_import_dry_run(api, db):
 
 def test_the_system_importing_old_items_meets_the_done_rules(db):
     """Migrated data may be created in any state (the workflow allows the system), never against the rules."""
-    from core import importer
     header = "工作内容,来源,承办单位,交办日期,完成时限,状态,进度(%),办结日期"
     text = "\r\n".join([header,
                         "甲,专题会议纪要,区财政局,2026-03-01,2026-06-01,已办结,40,",
@@ -53,3 +53,26 @@ def test_the_system_importing_old_items_meets_the_done_rules(db):
     assert [(e["row"], e["field"], e["message"]) for e in report.errors] == [
         (2, "progress", "状态为“已办结”时，进度应为 100%"), (2, "completed_on", "状态为“已办结”时，办结日期必填")]
     assert query.get_ledger(db, SYSTEM, "supervision")[0]["entry_count"] == 0
+
+
+def test_every_rule_kind_in_one_import_report(api, db):
+    store.save_definition(db, SYSTEM, RULED)
+    text = "\r\n".join([
+        "车牌号,用途,出车日期,归队日期,出车里程,归队里程,费用,发票号,审批人",
+        "粤A1,公务,2026-05-10,2026-05-10,100,150,,,",
+        "粤A2,公务,2026-05-10,2026-05-09,,,,,",
+        "粤A3,公务,2026-05-10,,100,90,,,",
+        "粤A4,维修,2026-05-10,,,,0,1,",
+        "粤A5,公务,2026-05-10,,,,800,1,",
+        "粤A6,公务,2026-05-10,,,,80,,",
+        "粤A7,接待,2026-05-10,,,,,,"]) + "\r\n"
+    response = upload(api, "car_trips", text)
+    assert response.status_code == 422
+    assert [(e["row"], e["column"], e["message"]) for e in response.get_json()["errors"]] == [
+        (3, "归队日期", "归队日期不能早于出车日期"),
+        (4, "归队里程", "归队里程应大于出车里程"),
+        (5, "费用", "维修用车须填写费用"),
+        (6, "费用", "非维修用车费用不超过 500 元"),
+        (7, "发票号", "填写了费用时，发票号必填"),
+        (8, "审批人", "用途为“接待”时，审批人必填")]
+    assert query.get_ledger(db, SYSTEM, "car_trips")[0]["entry_count"] == 0

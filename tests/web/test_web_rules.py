@@ -6,8 +6,11 @@ import html
 import json
 import re
 
+import pytest
+
 from core import query, store
 from core.access import SYSTEM
+from tests.api.test_rules_api import RULED
 
 NEW = "/ledgers/supervision/new"
 ITEM = {"content": "整治农贸市场", "source": "专题会议纪要", "unit": "区市场监管局", "status": "办理中",
@@ -80,3 +83,28 @@ def test_the_workflow_step_names_what_the_rules_need(login, post_form, db):
     text = html.unescape(response.text)
     assert "状态为“已办结”时，办结日期必填" in text and "状态为“已办结”时，进度应为 100%" in text
     assert query.get_entry(db, SYSTEM, "supervision", entry["id"])["version"] == 1
+
+
+CAR_CASES = [
+    ({}, {}),
+    ({"back_on": "2026-05-09"}, {"back_on": "归队日期不能早于出车日期"}),                   # "$field"
+    ({"km_out": "100", "km_back": "100"}, {"km_back": "归队里程应大于出车里程"}),
+    ({"purpose": "维修", "cost": "0", "invoice": "1"}, {"cost": "维修用车须填写费用"}),      # when + constant
+    ({"cost": "800", "invoice": "1"}, {"cost": "非维修用车费用不超过 500 元"}),               # when ne
+    ({"cost": "80"}, {"invoice": "填写了费用时，发票号必填"}),                               # dependentRequired
+    ({"purpose": "接待"}, {"approver": "用途为“接待”时，审批人必填"}),                        # if/then
+]
+
+
+@pytest.mark.parametrize("values, errors", CAR_CASES)
+def test_every_rule_kind_through_the_form(login, post_form, db, values, errors):
+    store.save_definition(db, SYSTEM, RULED)
+    login("editor")
+    url = "/ledgers/car_trips/new"
+    response = post_form(url, {"plate": "粤A12345", "purpose": "公务", "out_on": "2026-05-10", **values})
+    if not errors:
+        assert response.status_code == 302
+        return
+    assert response.status_code == 422
+    assert {field: beside(response.text, field) for field in errors} == errors
+    assert query.list_entries(db, SYSTEM, "car_trips")["total"] == 0
