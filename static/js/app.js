@@ -28,6 +28,23 @@
     });
   }
 
+  /* The row template's placeholders (in names, ids, labels and the row number) filled in on a
+     copy of its nodes: no HTML is parsed again, so nothing in a title can become markup. */
+  function numbered(row, index, count) {
+    function swap(text) { return text.split("__index__").join(String(index)).split("__n__").join(String(count)); }
+    var walker = document.createTreeWalker(row, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    var node = row;
+    while (node) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        node.nodeValue = swap(node.nodeValue);
+      } else {
+        Array.prototype.forEach.call(node.attributes, function (a) { a.value = swap(a.value); });
+      }
+      node = walker.nextNode();
+    }
+    return row;
+  }
+
   function setup(table) {
     var template = table.querySelector("template[data-row-template]");
     var body = table.querySelector("[data-rows]");
@@ -39,10 +56,7 @@
       var index = parseInt(table.dataset.next || "0", 10);
       table.dataset.next = String(index + 1);
       var count = body.querySelectorAll(":scope > tr").length + 1;
-      var html = template.innerHTML.split("__index__").join(String(index)).split("__n__").join(String(count));
-      var holder = document.createElement("tbody");
-      holder.innerHTML = html;
-      var row = holder.querySelector("tr");
+      var row = numbered(template.content.querySelector("tr").cloneNode(true), index, count);
       body.appendChild(row);
       wire(row, table);
       renumber(table);

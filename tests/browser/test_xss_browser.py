@@ -179,8 +179,23 @@ def add_child_rows_and_submit(browser, server: str, path: str) -> None:
     no_script_ran(browser, path + " (submitted)")
 
 
+def check_an_import(browser, server: str, folder) -> None:
+    """The import page's script shows the server's findings (cells quoted in messages) as text."""
+    rows = [",".join(["content", "unit", "handling_class", "leader"])]
+    rows += [",".join('"' + p.replace('"', '""') + '"' for p in (PAYLOADS[i], PAYLOADS[i + 1], PAYLOADS[i + 2], "x" * 60))
+             for i in range(len(PAYLOADS) - 2)]
+    upload = folder / "hostile.csv"
+    upload.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    browser.get(server + "/ledgers/xss_probe/import")
+    find(browser, "#import-file").send_keys(str(upload))
+    find(browser, "button[name=dry_run][value='1']").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#import-report table td"))
+    assert PAYLOADS[1] in find(browser, "#import-report").text or PAYLOADS[2] in find(browser, "#import-report").text
+    no_script_ran(browser, "import report")
+
+
 @pytest.mark.parametrize("bypass_csp", [True, False], ids=["escaping-alone", "with-csp"])
-def test_no_payload_runs_on_any_page(server, bypass_csp):
+def test_no_payload_runs_on_any_page(server, bypass_csp, tmp_path):
     with chrome(window="1366,1000", console_logs=True) as browser:
         if bypass_csp:
             browser.execute_cdp_cmd("Page.setBypassCSP", {"enabled": True})
@@ -197,6 +212,7 @@ def test_no_payload_runs_on_any_page(server, bypass_csp):
         assert PAYLOADS[2] in shown and PAYLOADS[9] in shown, "payloads are shown as the text they are"
         add_child_rows_and_submit(browser, server, f"/ledgers/xss_probe/entries/{FOUND['ids'][2]}/edit")
         add_child_rows_and_submit(browser, server, "/ledgers/xss_probe/new")
+        check_an_import(browser, server, tmp_path)
         log = browser.get_log("browser")
         assert opened >= 30
         if not bypass_csp:
