@@ -211,7 +211,8 @@ def test_defusedxml_is_active():
 @pytest.mark.parametrize("key", LEDGERS)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_templates_have_headers_and_an_example_that_imports(api, key, fmt):
-    response = api("viewer").get(f"/ledgers/{key}/template.{fmt}")
+    assert api("viewer").get(f"/ledgers/{key}/template.{fmt}").status_code == 403  # a template is for importing
+    response = api("editor").get(f"/ledgers/{key}/template.{fmt}")
     assert response.status_code == 200 and "导入模板" in response.headers["Content-Disposition"].split("''")[1] \
         or "%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF" in response.headers["Content-Disposition"]
     checked = upload(api, "editor", key, response.get_data(), name=f"t.{fmt}", dry_run="1").get_json()
@@ -238,7 +239,7 @@ def without_example_mark(body: bytes, fmt: str) -> bytes:
 
 
 def test_the_template_example_row_is_never_imported(api, db):
-    body = api("viewer").get("/ledgers/repairs/template.csv").get_data()
+    body = api("editor").get("/ledgers/repairs/template.csv").get_data()
     example = body.decode("utf-8-sig").split("\r\n")[1]
     real = example[len("示例"):]  # the same values, no example mark: a real row
     response = upload(api, "editor", "repairs", body + (real + "\r\n").encode("utf-8"))
