@@ -24,6 +24,12 @@ def text_problem(text: str) -> str | None:
     return f"含有无效的字符（孤立的代理码位 \\u{ord(found.group()):04x}），无法保存"
 
 
+def storable(text: str) -> str:
+    """`text` without what no database column keeps (NUL, lone surrogates): for free text that
+    is only recorded, never shown back as data, such as a login name someone tried."""
+    return "".join(ch for ch in text if ch != "\x00" and not "\ud800" <= ch <= "\udfff")
+
+
 def value_problem(value: Any, limit: int = MAX_NESTING) -> tuple[str, str] | None:
     """(JSON pointer, Chinese message) of the first bad text or too-deep nesting in `value`, or None.
 

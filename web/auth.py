@@ -12,6 +12,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from core import accounts, audit
 from core.errors import LedgerError
 from core.access import Actor
+from core.textcheck import storable
 
 login_manager = LoginManager()
 bp = Blueprint("auth", __name__)
@@ -78,8 +79,9 @@ def login():
     error, name = None, ""
     db = current_app.extensions["ledger_db"]
     if request.method == "POST":
-        name = (request.form.get("name") or "").strip()[:64]
-        address = request.remote_addr or "-"
+        # Recorded in the throttle and the audit trail: nothing PostgreSQL would refuse to store.
+        name = storable(request.form.get("name") or "").strip()[:64]
+        address = storable(request.remote_addr or "-")
         wait = accounts.login_blocked(db, name, address)
         if wait:
             return too_many_attempts(wait)

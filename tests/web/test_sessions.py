@@ -148,3 +148,12 @@ def test_window_passes_and_old_attempts_are_purged(db, users):
         accounts.note_login_attempt(db, "li", "10.0.0.3", False, now=recent)
     wait = accounts.login_blocked(db, "li", "10.0.0.4")
     assert 0 < wait <= 5 * 60 + 1
+
+
+@pytest.mark.parametrize("name", ["ed\x00itor", "\x00"])
+def test_a_login_name_no_column_can_store_is_a_failed_login_not_a_500(db, client, users, name):
+    """The throttle and the audit trail record the name tried; PostgreSQL refuses NUL in text."""
+    assert attempt(client, name, "wrong-password").status_code == 401
+    with db.read() as conn:
+        tried = [r.name for r in conn.execute(login_attempts.select())]
+    assert tried and not any("\x00" in n for n in tried)
