@@ -9,8 +9,11 @@ without --user: data migrated from an older register) may set any state.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
+
+from jsonschema import Draft202012Validator
 
 from .access import ROLE_TITLES, ROLES, Actor
 from .errors import EntryInvalid
@@ -24,6 +27,14 @@ class Step:
     target: str
     label: str
     roles: tuple[str, ...]
+    sets: tuple[tuple[str, Any], ...] = ()  # values the step fills in: `"$today"`, or None to clear
+
+    def values(self, today: dt.date) -> dict:
+        """What taking the step writes besides the state (办结: 进度 100, 办结日期 today)."""
+        return {k: today.isoformat() if v == TODAY else v for k, v in self.sets}
+
+
+TODAY = "$today"
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,8 @@ def workflow_of(definition) -> Workflow | None:
     declared = definition.options.get("workflow")
     if not declared:
         return None
-    steps = tuple(Step(t["from"], t["to"], t.get("label") or t["to"], tuple(t["roles"]))
+    steps = tuple(Step(t["from"], t["to"], t.get("label") or t["to"], tuple(t["roles"]),
+                       tuple((t.get("set") or {}).items()))
                   for t in declared["transitions"])
     return Workflow(declared["field"], tuple(declared["initial"]), steps)
 
@@ -83,10 +95,25 @@ def check_workflow(document: dict, fields: Mapping[str, Any]) -> Iterator[dict]:
         for j, role in enumerate(t["roles"]):
             if role not in ROLES:
                 yield _err(f"{at}/roles/{j}", f"未知角色“{role}”（可用：{'、'.join(ROLES)}）")
+        yield from _check_sets(t.get("set") or {}, fields, f.key, at + "/set")
     reached = _reachable(declared["initial"], declared["transitions"])
     for state in f.choices:
         if state not in reached:
             yield _err(where + "/transitions", f"状态“{state}”无法从初始状态到达")
+
+
+def _check_sets(sets: dict, fields: Mapping[str, Any], state_field: str, where: str) -> Iterator[dict]:
+    """A step's `set`: top-level fields other than the state, each given a value it accepts,
+    `"$today"` (a date field) or null (cleared)."""
+    for key, value in sets.items():
+        target = fields.get(key)
+        if target is None or key == state_field:
+            yield _err(f"{where}/{key}", f"“{key}”不是可由流转填写的字段")
+        elif value == TODAY:
+            if not target.type.is_day:
+                yield _err(f"{where}/{key}", f"“{TODAY}”（当天）只能填入日期字段，“{target.title}”不是")
+        elif value is not None and not Draft202012Validator(target.schema).is_valid(value):
+            yield _err(f"{where}/{key}", f"{value!r} 不是字段“{target.title}”可取的值")
 
 
 def _check_timeline(declared: dict | None, fields: Mapping[str, Any]) -> Iterator[dict]:
@@ -168,6 +195,14 @@ def next_steps(definition, actor: Actor | None, data: dict) -> list[dict]:
     state = data.get(flow.field)
     return [{"to": s.target, "label": s.label} for s in flow.steps
             if s.source == state and (actor.system or actor.role in s.roles)]
+
+
+def step_change(definition, data: dict, target: str, today: dt.date) -> dict:
+    """The partial update that takes the step from the entry's state to `target`: the state and
+    whatever the step fills in (an undeclared step changes the state only, and is refused)."""
+    flow = workflow_of(definition)
+    step = flow.step(data.get(flow.field), target)
+    return {**(step.values(today) if step else {}), flow.field: target}
 
 
 def step_label(definition, changes: dict) -> str | None:

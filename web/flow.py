@@ -27,7 +27,7 @@ def transition(key: str, entry_id: str):
     flow = workflow.workflow_of(definition)
     if flow is None:
         raise NotFound(_("该台帐没有定义办理流程"))
-    change = {flow.field: request.form.get("to", "")}
+    change = workflow.step_change(definition, current["data"], request.form.get("to", ""), local_today())
     return _save(key, current, change, _("已改为“%(s)s”。", s=change[flow.field]))
 
 

@@ -3,6 +3,7 @@ checked when a definition is saved, enforced on every write path, per role, on b
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 
 import pytest
@@ -55,6 +56,16 @@ BAD = [
     ("repeated step", lambda w, d: w["transitions"].append({"from": "立项", "to": "交办", "roles": ["editor"]}),
      "/x-ledger/workflow/transitions/4", "重复"),
     ("no roles", lambda w, d: w["transitions"][0].update(roles=[]), "/x-ledger/workflow/transitions/0/roles", "不能为空"),
+    ("sets an unknown field", lambda w, d: w["transitions"][2]["set"].update(score=1),
+     "/x-ledger/workflow/transitions/2/set/score", "不是可由流转填写的字段"),
+    ("sets the state itself", lambda w, d: w["transitions"][2]["set"].update(status="已办结"),
+     "/x-ledger/workflow/transitions/2/set/status", "不是可由流转填写的字段"),
+    ("today into a number", lambda w, d: w["transitions"][2]["set"].update(progress="$today"),
+     "/x-ledger/workflow/transitions/2/set/progress", "只能填入日期字段"),
+    ("a value the field refuses", lambda w, d: w["transitions"][2]["set"].update(progress=101),
+     "/x-ledger/workflow/transitions/2/set/progress", "不是字段“进度(%)”可取的值"),
+    ("set not an object", lambda w, d: w["transitions"][2].update(set=["progress"]),
+     "/x-ledger/workflow/transitions/2/set", ""),
 ]
 
 
@@ -80,6 +91,10 @@ def test_the_shipped_workflow_is_valid_and_read_as_declared():
     assert flow.field == "status" and flow.initial == ("立项",)
     assert {(s.source, s.target): set(s.roles) for s in flow.steps} == ALLOWED
     assert [s.label for s in flow.steps] == ["交办", "开始办理", "办结", "退回"]
+    day = dt.date(2026, 11, 25)
+    assert flow.step("办理中", "已办结").values(day) == {"progress": 100, "completed_on": "2026-11-25"}
+    assert flow.step("已办结", "办理中").values(day) == {"completed_on": None}
+    assert flow.step("交办", "办理中").values(day) == {}
 
 
 # --- writes ------------------------------------------------------------------------------

@@ -107,3 +107,21 @@ def test_the_list_shows_the_ledger_number(as_role, client, supervision_entry):
     as_role("viewer")
     html = client.get("/ledgers/supervision").text
     assert f'>{entry["number"]}</a>' in html and entry["number"].startswith("督〔")
+
+
+def test_the_done_step_fills_in_what_the_rules_ask_and_sending_back_clears_the_date(
+        as_role, client, post_form, db, supervision_entry):
+    """办结 on an item at 40 % with no completion date: the step sets 进度 100 and 办结日期 today
+    (declared in the transition's `set`), so the ledger's rules accept it; 退回 clears the date."""
+    entry = supervision_entry(status="办理中", progress=40)
+    as_role("editor")
+    url = page_of(entry)
+    response = post_form(url, {"to": "已办结", "_version": "1"}, action=url + "/transition")
+    assert response.status_code == 302, response.text
+    done = query.get_entry(db, SYSTEM, "supervision", entry["id"])["data"]
+    assert (done["status"], done["progress"], done["completed_on"]) == ("已办结", 100, local_today().isoformat())
+    as_role("admin")
+    response = post_form(url, {"to": "办理中", "_version": "2"}, action=url + "/transition")
+    assert response.status_code == 302, response.text
+    back = query.get_entry(db, SYSTEM, "supervision", entry["id"])["data"]
+    assert back["status"] == "办理中" and "completed_on" not in back and back["progress"] == 100
