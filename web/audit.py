@@ -20,7 +20,8 @@ ACTION_TITLES = {
     "user_create": _l("新建用户"), "user_role": _l("修改角色"), "user_unit": _l("修改单位"),
     "user_password": _l("重设密码"), "user_disable": _l("停用用户"), "user_enable": _l("启用用户"),
     "token_issue": _l("生成令牌"), "token_revoke": _l("撤销令牌"), "unit_create": _l("新建单位"),
-    "permissions": _l("修改权限"),
+    "permissions": _l("修改权限"), "archive": _l("归档台帐"), "restore": _l("恢复台帐"),
+    "reorder": _l("调整台帐顺序"),
 }
 
 

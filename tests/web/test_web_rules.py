@@ -2,6 +2,7 @@
 show-when field carries its condition for the script and stays visible without it."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -10,6 +11,7 @@ import pytest
 
 from core import query, store
 from core.access import SYSTEM
+from core.settings import local_today
 from tests.api.test_rules_api import RULED
 
 NEW = "/ledgers/supervision/new"
@@ -75,13 +77,15 @@ def test_the_completion_date_carries_its_show_when_condition(login, client):
 
 
 def test_the_workflow_step_names_what_the_rules_need(login, post_form, db):
-    entry = store.create_entry(db, SYSTEM, "supervision", ITEM)
+    """办结 fills in 进度 100 and 办结日期 today (the step's `set`); an item assigned after today
+    still cannot be done today, and the rule says why, beside nothing stored."""
+    assigned = (local_today() + dt.timedelta(days=30)).isoformat()
+    entry = store.create_entry(db, SYSTEM, "supervision", {**ITEM, "assigned_on": assigned, "deadline": "2099-06-30"})
     login("editor")
     url = f"/ledgers/supervision/entries/{entry['id']}"
     response = post_form(url, {"to": "已办结", "_version": "1"}, action=url + "/transition")
     assert response.status_code == 422
-    text = html.unescape(response.text)
-    assert "状态为“已办结”时，办结日期必填" in text and "状态为“已办结”时，进度应为 100%" in text
+    assert "办结日期不能早于交办日期" in html.unescape(response.text)
     assert query.get_entry(db, SYSTEM, "supervision", entry["id"])["version"] == 1
 
 
