@@ -106,7 +106,9 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
         if previous is None or outcome.rewritten or not indexes.same_plan(previous, definition):
             _reindex(conn, ledger_id, definition)
             counts.rebuild(conn, ledger_id, definition)
-        audit.record(conn, actor, "define", definition.key, filters={"version": version, "affected": affected},
+        # How old entries were met is worth recording only when there were old entries to meet.
+        met = {} if previous is None else {"affected": affected}
+        audit.record(conn, actor, "define", definition.key, filters={"version": version, **met},
                      rows=len(outcome.rewritten))
     return definition.with_version(version)
 
