@@ -78,7 +78,7 @@ def entry(i: int, status: str, **more) -> dict:
             "doc_no": hostile("文号", i + 2), "unit": UNITS[i % len(UNITS)][1],
             "co_units": [UNITS[(i + 1) % len(UNITS)][1], UNITS[(i + 2) % len(UNITS)][1]],
             "leader": hostile("领", i + 3)[:50], "assigned_on": "2026-01-05", "deadline": "2026-02-01",
-            "status": status, "progress": 50, "handling_class": hostile("类", i),
+            "status": status, "progress": 100 if status == "已办结" else 50, "handling_class": hostile("类", i),
             "progress_notes": [{"date": "2026-01-10", "note": hostile("进展", i + 4), "reporter": hostile("人", i + 5)},
                                {"date": "2026-01-20", "note": hostile("进展", i + 6), "reporter": "张三"}],
             "remarks": hostile("备注", i + 7), "link": "javascript:window.__xss='url'"}
