@@ -376,15 +376,14 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
         new = {**old, **data} if partial and isinstance(data, dict) else data
         if partial and isinstance(data, dict):
             new = {k: v for k, v in new.items() if v is not None}
-        # Fields the current definition no longer has are kept as they are: a request may
-        # repeat them unchanged, but not change them or add unknown ones.
-        retired = {k: v for k, v in old.items() if k not in definition.by_key}
-        checked = {k: v for k, v in new.items() if not (k in retired and retired[k] == v)} \
-            if isinstance(new, dict) else new
+        # Fields the current definition no longer has (and sub-fields of its groups) are kept
+        # as they are: a request may repeat them unchanged, but not change them or add unknown ones.
+        retired = retired_values(definition.fields, old)
+        checked = without_retired(definition.fields, new, retired) if isinstance(new, dict) else new
         validate_entry(definition, checked)
         _refuse_outside(definition, sc, checked)
         workflow.check_change(definition, actor, old, checked)
-        new = {**checked, **retired}
+        new = with_retired(definition.fields, checked, retired)
         tally = counts.Tally(definition)
         entry = _write_update(conn, actor, ledger.id, definition, current, new, source, tally)
         tally.apply(conn, ledger.id)
@@ -407,8 +406,47 @@ def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_i
     validate_entry(definition, new)
     _refuse_outside(definition, scope, new)
     workflow.check_change(definition, actor, old, new)
-    new.update((k, v) for k, v in old.items() if k not in definition.by_key)
+    new = with_retired(definition.fields, new, retired_values(definition.fields, old))
     return _write_update(conn, actor, ledger_id, definition, current, new, source, tally)
+
+
+def retired_values(fields: tuple[Field, ...], old: dict) -> dict:
+    """What `old` holds that `fields` no longer declare: a retired field's value under its key;
+    under a group that remains, a dict of that group's retired sub-values."""
+    by_key, out = {f.key: f for f in fields}, {}
+    for k, v in old.items():
+        f = by_key.get(k)
+        if f is None:
+            out[k] = v
+        elif f.type.fieldset and isinstance(v, dict) and (inner := retired_values(f.children, v)):
+            out[k] = inner
+    return out
+
+
+def without_retired(fields: tuple[Field, ...], new: dict, retired: dict) -> dict:
+    """`new` less the retired values it repeats unchanged (the validator knows only current fields)."""
+    by_key, out = {f.key: f for f in fields}, dict(new)
+    for k, v in retired.items():
+        f = by_key.get(k)
+        if f is None:
+            if out.get(k, object()) == v:
+                del out[k]
+        elif isinstance(out.get(k), dict):
+            out[k] = without_retired(f.children, out[k], v)
+    return out
+
+
+def with_retired(fields: tuple[Field, ...], checked: dict, retired: dict) -> dict:
+    """Validated `checked` with the retired values put back where they were."""
+    by_key, out = {f.key: f for f in fields}, dict(checked)
+    for k, v in retired.items():
+        f = by_key.get(k)
+        if f is None:
+            out[k] = v
+        else:
+            group = out.get(k)
+            out[k] = with_retired(f.children, group if isinstance(group, dict) else {}, v)
+    return out
 
 
 def _write_update(conn: Connection, actor: Actor, ledger_id: int, definition: Definition,

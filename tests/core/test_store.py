@@ -207,3 +207,19 @@ def test_an_edit_that_omits_a_retired_field_keeps_its_value(edb, small):
     edited = update_entry(edb, EDITOR, "small", entry["id"], {"name": "乙"}, 1)
     assert edited["data"] == {"name": "乙", "score": 5}
     assert list_revisions(edb, EDITOR, "small", entry["id"])[-1]["changes"] == {"name": ["甲", "乙"]}
+
+
+def test_an_edit_keeps_a_removed_sub_field_of_a_group_that_remains(edb, small):
+    """The form and a PUT send the group with its current sub-fields only: the removed one's
+    value stays stored (shown as an earlier version's field), and repeating it unchanged is no error."""
+    grown = copy.deepcopy(SMALL)
+    grown["properties"]["car"]["properties"]["plate"] = {"type": "string", "title": "车牌"}
+    save_definition(edb, SYSTEM, grown)
+    entry = create_entry(edb, EDITOR, "small", {"name": "甲", "car": {"seats": 5, "plate": "晋A12345"}})
+    save_definition(edb, SYSTEM, SMALL)  # 车牌 removed, 车辆 remains
+    edited = update_entry(edb, EDITOR, "small", entry["id"], {"name": "甲", "car": {"seats": 7}}, 1)
+    assert edited["data"]["car"] == {"seats": 7, "plate": "晋A12345"}
+    again = update_entry(edb, EDITOR, "small", entry["id"], {"name": "乙", "car": {"seats": 7, "plate": "晋A12345"}}, 2)
+    assert again["data"] == {"name": "乙", "car": {"seats": 7, "plate": "晋A12345"}}
+    with pytest.raises(EntryInvalid):  # but not changed: it is no field of this version
+        update_entry(edb, EDITOR, "small", entry["id"], {"name": "乙", "car": {"seats": 7, "plate": "晋B1"}}, 3)
