@@ -378,12 +378,12 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
             new = {k: v for k, v in new.items() if v is not None}
         # Fields the current definition no longer has (and sub-fields of its groups) are kept
         # as they are: a request may repeat them unchanged, but not change them or add unknown ones.
-        retired = retired_values(definition.fields, old)
-        checked = without_retired(definition.fields, new, retired) if isinstance(new, dict) else new
+        retired = _retired_parts(definition.fields, old)
+        checked = _without_retired(definition.fields, new, retired) if isinstance(new, dict) else new
         validate_entry(definition, checked)
         _refuse_outside(definition, sc, checked)
         workflow.check_change(definition, actor, old, checked)
-        new = with_retired(definition.fields, checked, retired)
+        new = _with_retired(definition.fields, checked, retired)
         tally = counts.Tally(definition)
         entry = _write_update(conn, actor, ledger.id, definition, current, new, source, tally)
         tally.apply(conn, ledger.id)
@@ -406,11 +406,11 @@ def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_i
     validate_entry(definition, new)
     _refuse_outside(definition, scope, new)
     workflow.check_change(definition, actor, old, new)
-    new = with_retired(definition.fields, new, retired_values(definition.fields, old))
+    new = _with_retired(definition.fields, new, _retired_parts(definition.fields, old))
     return _write_update(conn, actor, ledger_id, definition, current, new, source, tally)
 
 
-def retired_values(fields: tuple[Field, ...], old: dict) -> dict:
+def _retired_parts(fields: tuple[Field, ...], old: dict) -> dict:
     """What `old` holds that `fields` no longer declare: a retired field's value under its key;
     under a group that remains, a dict of that group's retired sub-values."""
     by_key, out = {f.key: f for f in fields}, {}
@@ -418,12 +418,12 @@ def retired_values(fields: tuple[Field, ...], old: dict) -> dict:
         f = by_key.get(k)
         if f is None:
             out[k] = v
-        elif f.type.fieldset and isinstance(v, dict) and (inner := retired_values(f.children, v)):
+        elif f.type.fieldset and isinstance(v, dict) and (inner := _retired_parts(f.children, v)):
             out[k] = inner
     return out
 
 
-def without_retired(fields: tuple[Field, ...], new: dict, retired: dict) -> dict:
+def _without_retired(fields: tuple[Field, ...], new: dict, retired: dict) -> dict:
     """`new` less the retired values it repeats unchanged (the validator knows only current fields)."""
     by_key, out = {f.key: f for f in fields}, dict(new)
     for k, v in retired.items():
@@ -432,11 +432,11 @@ def without_retired(fields: tuple[Field, ...], new: dict, retired: dict) -> dict
             if out.get(k, object()) == v:
                 del out[k]
         elif isinstance(out.get(k), dict):
-            out[k] = without_retired(f.children, out[k], v)
+            out[k] = _without_retired(f.children, out[k], v)
     return out
 
 
-def with_retired(fields: tuple[Field, ...], checked: dict, retired: dict) -> dict:
+def _with_retired(fields: tuple[Field, ...], checked: dict, retired: dict) -> dict:
     """Validated `checked` with the retired values put back where they were."""
     by_key, out = {f.key: f for f in fields}, dict(checked)
     for k, v in retired.items():
@@ -445,7 +445,7 @@ def with_retired(fields: tuple[Field, ...], checked: dict, retired: dict) -> dic
             out[k] = v
         else:
             group = out.get(k)
-            out[k] = with_retired(f.children, group if isinstance(group, dict) else {}, v)
+            out[k] = _with_retired(f.children, group if isinstance(group, dict) else {}, v)
     return out
 
 

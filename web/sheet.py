@@ -42,7 +42,7 @@ def upload():
     flash(_("已按“%(file)s”的 %(rows)s 行生成草稿（%(fields)s 个字段）。请检查字段后发布，"
             "再在 /ledgers/%(key)s/import 导入同一文件（逐行报告）。",
             file=filename, rows=found["rows"], fields=len(found["fields"]), key=key), "success")
-    return redirect(f"/designer/{key}")  # the designer (designer.edit), built alongside
+    return redirect(url_for("designer.edit", key=key))
 
 
 def _uploaded() -> tuple[bytes, str]:
