@@ -5,6 +5,7 @@ server itself when None, e.g. the command line), and so is every login attempt."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -23,8 +24,18 @@ from .models import units as units_table
 
 NAME_RE = re.compile(r"[\w.@-]{1,64}")  # matched whole (fullmatch): "$" would let "name\n" through
 MIN_PASSWORD = 8
-# Checked against when a name is unknown, so a login takes as long either way.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# Werkzeug's scrypt. The test suite swaps in a cheap method (tests/conftest.py); nothing else may.
+PASSWORD_METHOD = "scrypt"
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when a name is unknown, so a login takes as long either way."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def create_user(db: Database, name: str, role: str, password: str, unit: str | None = None,
@@ -42,7 +53,7 @@ def create_user(db: Database, name: str, role: str, password: str, unit: str | N
             # unit_id only when given: a database at an older revision (upgrade tests) has no column
             extra = {"unit_id": _known_unit(conn, unit)} if unit else {}
             user_id = conn.execute(insert(users).values(
-                name=name, role=role, password_hash=generate_password_hash(password),
+                name=name, role=role, password_hash=_hash(password),
                 active=True, created_at=utcnow(), **extra)).inserted_primary_key[0]
             _record(conn, by, "user_create", name, role=role, unit=unit)
             if not unit:
@@ -117,7 +128,7 @@ def set_password(db: Database, name: str, password: str, by: Actor | None = None
     if len(password or "") < MIN_PASSWORD:
         raise LedgerError(f"密码至少需要 {MIN_PASSWORD} 个字符")
     with db.write() as conn:
-        _change(conn, name, password_hash=generate_password_hash(password))
+        _change(conn, name, password_hash=_hash(password))
         _record(conn, by, "user_password", name)
 
 
@@ -126,7 +137,7 @@ def authenticate(db: Database, name: str, password: str) -> Actor | None:
     with db.read() as conn:
         row = conn.execute(select(users).where(users.c.name == name, users.c.active.is_(True))).first()
     if row is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(PASSWORD_METHOD), password or "")
         return None
     if not check_password_hash(row.password_hash, password or ""):
         return None
@@ -213,7 +224,7 @@ def update_user(db: Database, name: str, changes: dict, by: Actor | None = None)
             _change_active(conn, name, changes["active"])
             done.append(("user_enable" if changes["active"] else "user_disable", {}))
         if "password" in changes:
-            _change(conn, name, password_hash=generate_password_hash(changes["password"]))
+            _change(conn, name, password_hash=_hash(changes["password"]))
             done.append(("user_password", {}))
         for action, details in done:  # the audit lock last (docs/design.md, lock order)
             _record(conn, by, action, name, **details)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import uuid
+from contextlib import closing
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +23,16 @@ from core.models import Database, normalise_url
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+SERVER_PASSWORD_METHOD = accounts.PASSWORD_METHOD  # what the server uses, before the swap below
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """scrypt costs ~0.25 s a hash by design; the suite hashes thousands of passwords. Under test
+    only, one round of PBKDF2 (test_cli checks the server's own method)."""
+    accounts.PASSWORD_METHOD = "pbkdf2:sha256:1"
+    yield
+    accounts.PASSWORD_METHOD = SERVER_PASSWORD_METHOD
 
 
 # Messages psycopg gives when nothing answers at the address: the only failure that is a skip.
@@ -75,15 +87,70 @@ def drop_pg_schema(base: str, schema: str) -> None:
     engine.dispose()
 
 
+APP_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True}
+
+
+def _migrated(url: str) -> None:
+    """Run every migration and load the shipped ledgers into `url`, as the `app` fixture's start would."""
+    create_app({**APP_CONFIG, "DATABASE_URL": url}).extensions["ledger_db"].dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One migrated SQLite database with the shipped ledgers, made once per run: each test gets a
+    copy instead of running every migration again."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _migrated(f"sqlite:///{path}")
+    return path
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API (never a file copy: the WAL may hold pages)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    """One migrated PostgreSQL database with the shipped ledgers; each test's database is made
+    from it with CREATE DATABASE … TEMPLATE (a file copy on the server, ~0.1 s)."""
+    url, schema, base = pg_url_or_skip()  # the same skip-or-fail rules as every PostgreSQL test
+    drop_pg_schema(base, schema)
+    name = "tmpl_" + uuid.uuid4().hex[:12]
+    _admin_sql(base, f"CREATE DATABASE {name}")
+    _migrated(_with_database(base, name))
+    yield base, name
+    _admin_sql(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _with_database(base: str, name: str) -> str:
+    return make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
+
+
+def _admin_sql(base: str, statement: str) -> None:
+    """CREATE/DROP DATABASE cannot run in a transaction: an autocommit connection to the base database."""
+    engine = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
-def database_url(tmp_path):
-    """SQLite in a temporary folder by default; the whole suite on PostgreSQL with TEST_DATABASE=postgres."""
+def database_url(request, tmp_path):
+    """A copy of the migrated template: SQLite in a temporary folder by default, the whole suite on
+    PostgreSQL with TEST_DATABASE=postgres (a database of its own per test)."""
     if os.environ.get("TEST_DATABASE") == "postgres":
-        url, schema, base = pg_url_or_skip()
-        yield url
-        drop_pg_schema(base, schema)
+        base, template = request.getfixturevalue("pg_template")
+        name = "t_" + uuid.uuid4().hex[:12]
+        _admin_sql(base, f"CREATE DATABASE {name} TEMPLATE {template}")
+        yield _with_database(base, name)
+        _admin_sql(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     else:
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        target = tmp_path / "test.db"
+        copy_sqlite(request.getfixturevalue("sqlite_template"), target)
+        yield f"sqlite:///{target}"
 
 
 @pytest.fixture
@@ -96,8 +163,7 @@ def pg_url():
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                      "WTF_CSRF_ENABLED": True})
+    app = create_app({**APP_CONFIG, "DATABASE_URL": database_url})
     app.instance_path = str(tmp_path / "instance")
     yield app
     app.extensions["ledger_db"].dispose()

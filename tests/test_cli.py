@@ -7,6 +7,7 @@ from core import accounts, demo, store
 from core.errors import LedgerError
 from core.query import list_entries
 from core.access import SYSTEM
+from tests.conftest import SERVER_PASSWORD_METHOD
 from tests.core.conftest import SMALL
 
 
@@ -25,7 +26,9 @@ def test_create_user_and_token_then_use_the_api(runner, client):
     assert response.status_code == 200
 
 
-def test_password_is_stored_hashed(runner, db):
+def test_password_is_stored_hashed(runner, db, monkeypatch):
+    assert SERVER_PASSWORD_METHOD == "scrypt"  # the suite's cheap hashing is the suite's alone
+    monkeypatch.setattr(accounts, "PASSWORD_METHOD", SERVER_PASSWORD_METHOD)
     runner.invoke(args=["users", "create", "li", "--role", "viewer", "--password", "plain-text-pw"])
     users = accounts.list_users(db)
     assert users[0]["name"] == "li"
