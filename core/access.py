@@ -68,7 +68,7 @@ SYSTEM = Actor("system", "admin", system=True)
 
 @dataclass(frozen=True)
 class Scope:
-    """Which rows an actor reaches: reach all | unit (units: titles) | own (name)."""
+    """Which rows an actor reaches: reach all | unit (units: titles) | own (name) | none."""
 
     reach: str = "all"
     units: frozenset = frozenset()
@@ -80,6 +80,7 @@ class Scope:
 
 
 ALL = Scope()
+NONE = Scope("none")  # what an action nobody granted reaches
 
 
 class Guarded(dict):
@@ -166,14 +167,16 @@ def require(actor: Actor | None, action: str, ledger: Any = None) -> None:
 
 def scope(actor: Actor | None, ledger: Any = None, action: str = "read") -> Scope:
     """The rows `actor` reaches on `ledger` for `action`: the widest scope of the rules that
-    grant it (all > unit > own). Admins and ledgers without rules: all."""
-    if actor is None or actor.is_admin:
-        return ALL
+    grant it (all > unit > own), NONE when nothing grants it (an action not granted reaches no
+    row, whoever forgets to `require` it first). Admins, and the plain role behaviour of a
+    ledger without rules: all rows for every action the role has."""
+    if actor is None or not can(actor, action, ledger):
+        return NONE
     rules = _rules(ledger)
-    if rules is None:
+    if actor.is_admin or rules is None:
         return ALL
     kinds = {r.get("scope", "all") for r in _matching(actor, rules) if action in (r.get("actions") or ())}
-    if not kinds or "all" in kinds:
+    if "all" in kinds:
         return ALL
     if "unit" in kinds:
         return Scope("unit", frozenset(actor.unit_titles), actor.name)

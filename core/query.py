@@ -45,7 +45,21 @@ class ListQuery:
     due: str = ""                    # overdue | soon | open (deadlines.DUE_FILTERS)
     due_days: int = deadlines.DEFAULT_SOON_DAYS
     today: dt.date = dc_field(default_factory=local_today)
-    scope: Scope = access.ALL       # the rows the caller may reach (core/access.py scope)
+    scope: Scope = access.ALL       # the rows the caller may read (core/access.py scope)
+    also: Scope = access.ALL        # and reach by the surface's own action (an export's), if not read
+
+    @property
+    def limited(self) -> bool:
+        return self.scope.limited or self.also.limited
+
+
+def scoped(q: ListQuery, actor: Actor, ledger: Any, action: str = "read") -> ListQuery:
+    """`q` limited to the rows `actor` may read and, for a surface of another action (export),
+    may also `action`: each surface asks the rules for its own action, and never reaches a row
+    its caller could not read."""
+    q.scope = access.scope(actor, ledger)
+    q.also = access.scope(actor, ledger, action) if action != "read" else access.ALL
+    return q
 
 
 # --- ledgers -----------------------------------------------------------------------------
@@ -176,7 +190,7 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
             items.append(flagged(definition, entry_view(definition, row._mapping, key)))
             if definition.overdue:
                 items[-1]["overdue"] = bool(row._mapping["_overdue"])
-        if not q.filters and not q.search and not q.due and not q.scope.limited:
+        if not q.filters and not q.search and not q.due and not q.limited:
             total = ledger.entry_count
         elif q.page == 1 and len(items) < q.size:
             total = len(items)
@@ -191,7 +205,7 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
 
 def _counted(definition: Definition, q: ListQuery) -> bool:
     """True when the total is kept in entry_counts: one equality filter on a counted choice."""
-    if q.search or q.due or len(q.filters) != 1 or q.scope.limited:
+    if q.search or q.due or len(q.filters) != 1 or q.limited:
         return False
     f, op, value = q.filters[0]
     return op == "eq" and isinstance(value, str) and f in counts.counted_fields(definition)
@@ -200,13 +214,12 @@ def _counted(definition: Definition, q: ListQuery) -> bool:
 def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
                  batch: int = 1000, action: str = "read") -> tuple[Definition, Iterator[dict]]:
     """All matching entries in list order, fetched in batches (for exports: flat memory).
-    `action`: export for the file downloads (also needs read)."""
+    `action`: export for the file downloads (also needs read; rows in both scopes)."""
     with db.read() as conn:
         ledger, definition = readable(conn, actor, key)
         if action != "read":
             require(actor, action, ledger)
-    q = parse_params(definition, params, paged=False)
-    q.scope = access.scope(actor, ledger)
+    q = scoped(parse_params(definition, params, paged=False), actor, ledger, action)
     where = conditions(db.dialect, definition, ledger.id, q)
 
     def rows() -> Iterator[dict]:
@@ -364,16 +377,20 @@ def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuer
         where.append(_any(terms) if terms else true())
     if q.due:
         where.append(deadlines.due_condition(dialect, definition, q.due, q.today, q.due_days))
-    if q.scope.limited:
-        where.append(scope_condition(dialect, definition, q.scope))
+    for sc in (q.scope, q.also):
+        if sc.limited:
+            where.append(scope_condition(dialect, definition, sc))
     return where
 
 
 def scope_condition(dialect: str, definition: Definition, sc: Scope):
     """The rows a scope reaches: the unit field among the unit titles (unit), or the rows the
-    actor created (own; also unit scope on a ledger that names no unit field). None: all."""
+    actor created (own; also unit scope on a ledger that names no unit field), or no row
+    (none). None: all."""
     if not sc.limited:
         return None
+    if sc.reach == "none":
+        return false()
     f = definition.unit_field
     if sc.reach == "unit" and f is not None:
         if not sc.units:

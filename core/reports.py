@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy import Integer, String, case, cast, func, literal, select
 
-from . import access, audit
+from . import audit
 from .access import Actor, require
 from .counts import field_expr
 from .definition import Definition, Field
 from .errors import NotFound, QueryError
 from .models import Database, entries
-from .query import conditions, parse_params, readable
+from .query import conditions, parse_params, readable, scoped
 from .reportspec import (BUCKET_TITLES, COMPARE, DERIVED, EMPTY, SpecError, check_reports, declared_pairs,
                          measure_key, resolve_date)
 
@@ -129,15 +129,15 @@ def filter_clauses(dialect: str, definition: Definition, spec: dict) -> list:
 def run_report(db: Database, actor: Actor, key: str, report_key: str, params: Any = None,
                action: str = "read") -> dict:
     """One report over the live entries matching its filter and the list's `params`, in the
-    actor's read scope. `action`: export for the .csv/.xlsx downloads (also needs read)."""
+    actor's read scope. `action`: export for the .csv/.xlsx downloads (also needs read, and
+    counts only rows in both scopes: a download is an export)."""
     with db.read() as conn:
         ledger, definition = readable(conn, actor, key)
         if action != "read":
             require(actor, action, ledger)
         report = find_report(definition, report_key)
         dialect = db.dialect
-        q = parse_params(definition, params, paged=False)
-        q.scope = access.scope(actor, ledger)
+        q = scoped(parse_params(definition, params, paged=False), actor, ledger, action)
         where = conditions(dialect, definition, ledger.id, q)
         where += filter_clauses(dialect, definition, report.get("filter", {}))
         groups = [_group(definition, spec) for spec in report["group_by"]]

@@ -509,6 +509,8 @@ def in_scope(definition: Definition, sc: access.Scope, row: Any) -> bool:
     """Whether a stored entry row lies inside scope `sc` (the same rule as query.scope_condition)."""
     if not sc.limited:
         return True
+    if sc.reach == "none":
+        return False
     f = definition.unit_field
     if sc.reach == "unit" and f is not None:
         return (row.data or {}).get(f.key) in sc.units
@@ -517,6 +519,8 @@ def in_scope(definition: Definition, sc: access.Scope, row: Any) -> bool:
 
 def out_of_scope(definition: Definition, sc: access.Scope, data: Any) -> str | None:
     """Why entry data may not be written under scope `sc` (its unit lies outside), or None."""
+    if sc.reach == "none":
+        return "没有权限"
     f = definition.unit_field
     if sc.reach != "unit" or f is None or not isinstance(data, dict):
         return None

@@ -19,6 +19,7 @@ DOC = {
     "required": ["code", "name", "unit"],
     "x-ledger": {"key": "scoped", "unit_field": "unit", "business_key": "code",
                  "overdue": {"date": "due", "status": "status", "closed": ["已办结"]},
+                 "bulletin": {"unit": "unit", "content": "name"},
                  "list": {"filters": ["unit", "status"], "search": ["name"], "sort": "code"},
                  "reports": [{"key": "by_unit", "title": "按单位", "group_by": ["unit"],
                               "measures": [{"fn": "count"}, {"fn": "sum", "field": "score"}]}]},

@@ -224,3 +224,96 @@ def test_a_rule_granting_define_lets_an_editor_save_the_definition(db, client):
     permissions.set_permissions(db, SYSTEM, "scoped", {"default": True})
     changed["title"] = "再改"
     assert client.put("/api/v1/ledgers/scoped", json=changed, headers=editor).status_code == 403
+
+
+# --- each surface in the scope of its own action, where read and the others differ ----------
+
+EVERY_CODE = {"A-1", "A-2", "A1-1", "B-1", "B-2", "A-mine"}
+REACH = {"all": EVERY_CODE, "unit": {"A-1", "A-2", "A1-1", "A-mine"}, "own": {"A-mine"}}  # for a_editor
+SPLIT = {  # name: (read scope, export scope)
+    "read all, export own": ("all", "own"),
+    "read all, export unit": ("all", "unit"),
+    "read own, export all": ("own", "all"),
+    "read unit, export own": ("unit", "own"),
+}
+
+
+def split_setup(db, read: str, other: str, action: str = "export"):
+    """The scoped ledger with editors granted read in one scope and `action` in another, and an
+    entry of unit A that a_editor created (A-mine: the only row in its own scope)."""
+    from core import store
+    from core.access import Actor
+    setup(db, [{"role": "editor", "actions": ["read"], "scope": read},
+               {"role": "editor", "actions": [action], "scope": other}])
+    store.create_entry(db, Actor("a_editor", "admin"), "scoped", {"code": "A-mine", "name": "我的事项", "unit": A})
+    return {"Authorization": f"Bearer {accounts.issue_token(db, 'a_editor')}"}
+
+
+def codes_in(text: str) -> set[str]:
+    return {code for code in EVERY_CODE if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text)}
+
+
+def report_count(result_rows: list[list]) -> int:
+    return int(result_rows[-1][1])  # the 合计 line, the count measure
+
+
+@pytest.mark.parametrize("rules", SPLIT)
+def test_every_surface_reaches_the_rows_of_its_own_action(db, client, rules):
+    """Lists, reports and the bulletin are reads; exports and report downloads reach only rows
+    one may both read and export (an export never shows a row its reader could not see)."""
+    import csv
+    read, export = SPLIT[rules]
+    h = split_setup(db, read, export)
+    readable, exportable = REACH[read], REACH[read] & REACH[export]
+    base = "/api/v1/ledgers/scoped"
+    got = {}
+    body = client.get(f"{base}/entries?_size=500", headers=h).get_json()
+    got["list"] = {e["data"]["code"] for e in body["items"]}
+    got["export.csv"] = codes_in(client.get(f"{base}/export.csv", headers=h).data.decode("utf-8-sig"))
+    got["export.xlsx"] = codes_in(xlsx_text(client.get(f"{base}/export.xlsx", headers=h).data))
+    got["report"] = client.get(f"{base}/reports/by_unit", headers=h).get_json()["totals"]["all"]["count"]
+    lines = list(csv.reader(io.StringIO(client.get(f"{base}/reports/by_unit.csv", headers=h).data.decode("utf-8-sig"))))
+    got["report.csv"] = report_count(lines)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/reports/by_unit.xlsx", headers=h).data), read_only=True)
+    got["report.xlsx"] = report_count([list(r) for r in book.worksheets[0].iter_rows(values_only=True)])
+    want = {"list": readable, "export.csv": exportable, "export.xlsx": exportable, "report": len(readable),
+            "report.csv": len(exportable), "report.xlsx": len(exportable)}
+    assert got == want
+    # the bulletin is a page, a read (printing it prints what the reader sees): B-1 is due in
+    # the period, so unit B appears exactly when the read scope reaches it
+    page = client.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"name": "a_editor", "password": "password-a", "csrf_token": csrf})
+    html = client.get("/ledgers/scoped/bulletin?from=1999-01-01&to=2001-12-31").text
+    assert (B in html) == ("B-1" in readable) and (A in html) == ("A-1" in readable)
+
+
+@pytest.mark.parametrize("read, other", [("all", "own"), ("all", "unit"), ("unit", "own")])
+def test_an_upsert_touches_only_rows_in_the_import_scope(db, client, read, other):
+    h = split_setup(db, read, other, action="import")
+    body = "编号,事项,承办单位,分数\n{code},改写,{unit},7\n"
+    outside = sorted(REACH[read] - REACH[other] - {"B-1", "B-2"})[0] if other == "own" else "B-1"
+    unit = A if outside != "B-1" else B
+    r = client.post("/api/v1/ledgers/scoped/import?upsert=1", data=body.format(code=outside, unit=unit).encode(),
+                    headers={**h, "Content-Type": "text/csv"})
+    assert r.status_code in (403, 409, 422), r.text
+    stored = query.list_entries(db, SYSTEM, "scoped", {"code": outside})["items"][0]
+    assert stored["version"] == 1 and stored["data"]["name"] != "改写"
+    r = client.post("/api/v1/ledgers/scoped/import?upsert=1", data=body.format(code="A-mine", unit=A).encode(),
+                    headers={**h, "Content-Type": "text/csv"})
+    assert r.status_code == 200 and r.get_json()["updated"] == 1, r.text
+
+
+@pytest.mark.parametrize("surface", ["/export.csv", "/export.xlsx", "/reports/by_unit.csv", "/reports/by_unit.xlsx",
+                                     "/template.csv", "/import"])
+def test_an_action_no_rule_grants_is_refused(db, client, surface):
+    """Rules grant editors read (all rows) and nothing else: export and import are refused (403)."""
+    setup(db, [{"role": "editor", "actions": ["read"], "scope": "all"}])
+    h = {"Authorization": f"Bearer {accounts.issue_token(db, 'a_editor')}"}
+    if surface == "/import":
+        r = client.post(f"/api/v1/ledgers/scoped{surface}", data="编号,事项,承办单位\nN,n,甲科\n".encode(),
+                        headers={**h, "Content-Type": "text/csv"})
+    else:
+        r = client.get(f"/api/v1/ledgers/scoped{surface}", headers=h)
+    assert r.status_code == 403 and not leaked(r.data.decode("utf-8", "replace"))
+    assert client.get("/api/v1/ledgers/scoped/entries", headers=h).get_json()["total"] == 5

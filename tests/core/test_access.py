@@ -35,6 +35,39 @@ def test_rules_replace_the_role_defaults_and_admins_keep_everything():
     assert access.scope(admin, ledger(rules)) == access.ALL
 
 
+def test_an_action_no_rule_grants_reaches_no_row():
+    """A scope is asked per action: one no rule grants reaches nothing (not all rows), while the
+    plain role behaviour of a ledger without rules stays all rows for what the role may do."""
+    rules = [{"role": "editor", "actions": ["read"], "scope": "all"},
+             {"role": "editor", "actions": ["export"], "scope": "own"}]
+    editor, viewer = Actor("e", "editor"), Actor("v", "viewer")
+    assert access.scope(editor, ledger(rules)) == access.ALL
+    assert access.scope(editor, ledger(rules), "export").reach == "own"
+    for action in ("import", "edit", "create", "delete"):
+        assert access.scope(editor, ledger(rules), action) == access.NONE, action
+    assert access.scope(viewer, ledger(rules)) == access.NONE  # no rule names viewers at all
+    assert access.scope(None, ledger(rules)) == access.NONE
+    assert access.scope(editor, ledger([]), "read") == access.NONE
+    assert access.scope(editor, ledger(None), "export") == access.ALL
+    assert access.scope(viewer, ledger(None), "read") == access.ALL
+    assert access.scope(Actor("a", "admin"), ledger([]), "import") == access.ALL
+
+
+def test_no_scope_matches_no_row(edb):
+    """NONE in the SQL of a read, the check of a stored row and the check of a write."""
+    from sqlalchemy import func, select
+
+    from core.models import entries
+    setup(edb)
+    definition = query.get_ledger(edb, SYSTEM, "scoped")[1]
+    with edb.read() as conn:
+        row = conn.execute(select(entries)).first()
+        matched = conn.execute(select(func.count()).select_from(entries).where(
+            query.scope_condition(edb.dialect, definition, access.NONE))).scalar_one()
+    assert matched == 0 and not store.in_scope(definition, access.NONE, row)
+    assert store.out_of_scope(definition, access.NONE, {"unit": A})
+
+
 def test_a_unit_rule_applies_to_that_unit_and_below_and_the_widest_scope_wins():
     rules = [{"role": "editor", "actions": ["read"], "scope": "unit"},
              {"role": "editor", "actions": ["read", "edit"], "scope": "all", "unit": "a"}]
