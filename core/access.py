@@ -170,7 +170,7 @@ def scope(actor: Actor | None, ledger: Any = None, action: str = "read") -> Scop
     grant it (all > unit > own), NONE when nothing grants it (an action not granted reaches no
     row, whoever forgets to `require` it first). Admins, and the plain role behaviour of a
     ledger without rules: all rows for every action the role has."""
-    if actor is None or not can(actor, action, ledger):
+    if not can(actor, action, ledger):
         return NONE
     rules = _rules(ledger)
     if actor.is_admin or rules is None:

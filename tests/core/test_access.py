@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from core import access, permissions, query, store
 from core.access import SYSTEM, Actor, Guarded
 from core.errors import DefinitionError, Forbidden
+from core.models import entries
 from tests.scoping import A, A1, setup
 
 
@@ -55,9 +57,6 @@ def test_an_action_no_rule_grants_reaches_no_row():
 
 def test_no_scope_matches_no_row(edb):
     """NONE in the SQL of a read, the check of a stored row and the check of a write."""
-    from sqlalchemy import func, select
-
-    from core.models import entries
     setup(edb)
     definition = query.get_ledger(edb, SYSTEM, "scoped")[1]
     with edb.read() as conn:
