@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES") or "",  # e.g. 127.0.0.1: see README.md
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES") or 120),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",

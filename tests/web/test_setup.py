@@ -3,7 +3,8 @@ or from the server's own machine, once; then it is a 404."""
 from __future__ import annotations
 
 from core import accounts, bootstrap
-from tests.web.conftest import csrf_from
+from tests.concurrent import failures, together
+from tests.web.conftest import arrivals, csrf_from
 
 REMOTE = {"REMOTE_ADDR": "192.168.1.20"}
 
@@ -74,3 +75,27 @@ def test_setup_needs_csrf(app, client, db):
 
 def test_404_once_there_are_users(client, users):
     assert client.get("/setup").status_code == 404
+
+
+def test_eight_at_once_make_exactly_one_administrator(both_app, monkeypatch):
+    """Eight browsers post the set-up form at the same moment: one administrator, one 302, and
+    the others a 404 (the check that there are no users yet is inside the write)."""
+    db = both_app.extensions["ledger_db"]
+    url = f"/setup?code={code(both_app)}"
+    pages = []
+    for i in range(8):
+        client = both_app.test_client()
+        pages.append((client, csrf_from(client.get(url, environ_base=REMOTE).text)))
+    arrive, _ = arrivals(8)
+    hash_password = accounts._hash
+    monkeypatch.setattr(accounts, "_hash", lambda password: (arrive(), hash_password(password))[1])
+
+    def post(i, client, token):
+        return lambda: client.post("/setup", data={
+            "code": code(both_app), "name": f"chief{i}", "password": "chief-password",
+            "confirm": "chief-password", "csrf_token": token}, environ_base=REMOTE).status_code
+
+    statuses = together([post(i, c, t) for i, (c, t) in enumerate(pages)])
+    assert not failures(statuses), failures(statuses)
+    assert sorted(statuses) == [302] + [404] * 7
+    assert accounts.user_count(db) == 1
