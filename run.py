@@ -50,11 +50,11 @@ def flask(*args: str) -> None:
 def serve(args: list[str]) -> None:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
-    flask("init")
+    url = server_url(host, port)
+    flask("init", "--url", url)  # prints the set-up address while there are no users
     if "--demo" in args:
         flask("demo")
-    print(f"台帐服务已启动：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}  （Ctrl+C 停止）",
-          flush=True)
+    print(f"台帐服务已启动：{url}  （Ctrl+C 停止）", flush=True)
     if host in ("0.0.0.0", "::"):
         print("注意：已对网络开放（HOST=" + host + "）。未经 HTTPS 时密码与会话以明文传输，"
               "请置于 HTTPS 反向代理之后并设置 SESSION_COOKIE_SECURE=1。", flush=True)
@@ -64,7 +64,28 @@ def serve(args: list[str]) -> None:
                 "--timeout", os.environ.get("TIMEOUT", "120"),
                 "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--access-logfile", "-", "app:create_app()"]
     os.chdir(ROOT)
+    os.environ["SETUP_HINT"] = "0"  # init printed it; the workers need not repeat it
     os.execv(gunicorn[0], gunicorn)
+
+
+def server_url(host: str, port: str) -> str:
+    """Where a browser reaches the server: a listener on every interface at this machine's
+    address on the network (127.0.0.1 when it has none)."""
+    if host in ("0.0.0.0", "::"):
+        host = lan_address() or ("127.0.0.1" if host == "0.0.0.0" else "::1")
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (no packet is sent: a UDP socket only picks a route)."""
+    import socket
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith(("0.", "127.")) else address
 
 
 def test(args: list[str]) -> None:

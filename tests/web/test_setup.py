@@ -2,6 +2,8 @@
 or from the server's own machine, once; then it is a 404."""
 from __future__ import annotations
 
+import pytest
+
 from core import accounts, bootstrap
 from tests.concurrent import failures, together
 from tests.web.conftest import arrivals, csrf_from
@@ -23,10 +25,32 @@ def submit(client, url, environ=REMOTE, **fields):
     return client.post("/setup", data=data, environ_base=environ)
 
 
-def test_console_hint_names_the_setup_address(app, runner):
+def test_console_hint_names_the_setup_address(app, runner, monkeypatch):
+    """One address, whole, ready to paste: the real host and port, printed once."""
+    for name in ("HOST", "PORT"):
+        monkeypatch.delenv(name, raising=False)
     result = runner.invoke(args=["init"])
-    assert f"/setup?code={code(app)}" in result.output
+    assert result.output.count("/setup?code=") == 1
+    assert f"  http://127.0.0.1:8000/setup?code={code(app)}\n" in result.output
+    assert "<" not in result.output and "‹" not in result.output
+    result = runner.invoke(args=["init", "--url", "http://10.0.0.5:8080"])
+    assert f"  http://10.0.0.5:8080/setup?code={code(app)}\n" in result.output
+    monkeypatch.setenv("PORT", "9000")
+    assert "http://127.0.0.1:9000/setup?code=x" in bootstrap.first_admin_hint("x")
     assert "至少8个字符的密码" in bootstrap.first_admin_hint("x")
+
+
+@pytest.mark.parametrize("hint", [True, False])
+def test_a_started_server_logs_the_address_unless_told_not_to(database_url, tmp_path, caplog, hint):
+    """A server started by hand logs the set-up address; run.py serve's workers (SETUP_HINT=0)
+    leave it to `flask init`, which printed it already."""
+    from app import create_app
+    from tests.conftest import APP_CONFIG
+    with caplog.at_level("WARNING"):
+        app = create_app({**APP_CONFIG, "TESTING": False, "DATABASE_URL": database_url, "SETUP_HINT": hint})
+    app.extensions["ledger_db"].dispose()
+    logged = [r.getMessage() for r in caplog.records if "/setup?code=" in r.getMessage()]
+    assert len(logged) == (1 if hint else 0)
 
 
 def test_with_the_code_from_another_machine_once(app, client, db):
