@@ -5,7 +5,8 @@
                            # (HOST=0.0.0.0 for the office network: put HTTPS in front, SESSION_COOKIE_SECURE=1)
     python3 run.py test    # venv + dependencies, then the whole test suite (extra args go to pytest)
 
-Dependencies are installed into .venv once, and again only when pyproject.toml changes.
+Dependencies are installed into .venv once, and again only when pyproject.toml changes; `serve`
+installs what serving needs, `test` the test tools as well.
 """
 from __future__ import annotations
 
@@ -26,21 +27,25 @@ def python() -> str:
     return str(BIN / ("python.exe" if os.name == "nt" else "python"))
 
 
-def bootstrap() -> None:
-    """Create .venv and install the project with its test extras when pyproject.toml changed."""
+def bootstrap(extras: tuple[str, ...] = ()) -> None:
+    """Create .venv and install the project (with `extras`, e.g. ("test",)) when pyproject.toml
+    changed or an extra is missing. The stamp holds the file's hash and the extras installed:
+    serving installs only what serving needs, and a venv made for the tests serves as it is."""
     if sys.version_info < (3, 11):
         sys.exit(f"需要 Python 3.11 或更新版本（当前 {sys.version.split()[0]}）")
     if not BIN.exists():
         print("创建虚拟环境 .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+    stamp = STAMP.read_text().split() if STAMP.exists() else []
+    if stamp[:1] == [wanted] and set(extras) <= set(stamp[1:]):
         return
     print("安装依赖 …", flush=True)
     pip = [python(), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True, cwd=ROOT)
-    STAMP.write_text(wanted)
+    target = f"{ROOT}[{','.join(extras)}]" if extras else str(ROOT)
+    subprocess.run([*pip, "-e", target], check=True, cwd=ROOT)
+    STAMP.write_text(" ".join([wanted, *extras]))
 
 
 def flask(*args: str) -> None:
@@ -97,7 +102,7 @@ def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     if command not in ("serve", "test"):
         sys.exit(__doc__)
-    bootstrap()
+    bootstrap(("test",) if command == "test" else ())  # pytest, selenium, … only for the tests
     serve(rest) if command == "serve" else test(rest)
 
 

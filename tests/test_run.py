@@ -57,3 +57,35 @@ def test_server_url_for_every_interface_is_an_address_a_browser_can_open(monkeyp
     assert run.server_url("0.0.0.0", "8000") == "http://127.0.0.1:8000"
     assert run.server_url("::", "8000") == "http://[::1]:8000"
     assert run.server_url("::1", "8000") == "http://[::1]:8000"
+
+
+@pytest.fixture
+def fake_venv(tmp_path, monkeypatch):
+    """run.py's venv in a temporary folder, pip recorded instead of run."""
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setattr(run, "VENV", tmp_path)
+    monkeypatch.setattr(run, "BIN", tmp_path / "bin")
+    monkeypatch.setattr(run, "STAMP", tmp_path / ".installed")
+    installs = []
+    monkeypatch.setattr(run.subprocess, "run", lambda argv, **kw: installs.append(argv[-1]))
+    return installs
+
+
+def test_serve_installs_no_test_tools_and_test_does(fake_venv, monkeypatch):
+    root = str(run.ROOT)
+    monkeypatch.setattr(run.sys, "argv", ["run.py", "serve"])
+    monkeypatch.setattr(run, "serve", lambda args: None)
+    run.main()
+    assert fake_venv[-1] == root  # `pip install -e .`, not `.[test]`
+    fake_venv.clear()
+    run.bootstrap()
+    assert fake_venv == []  # installed: nothing to do
+    run.bootstrap(("test",))
+    assert fake_venv[-1] == f"{root}[test]"  # the tests need their extras: installed once
+    fake_venv.clear()
+    run.bootstrap(("test",))
+    run.bootstrap()  # a venv made for the tests serves as it is
+    assert fake_venv == []
+    run.STAMP.write_text("0" * 64 + " test")  # pyproject.toml changed
+    run.bootstrap()
+    assert fake_venv[-1] == root
