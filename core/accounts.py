@@ -70,22 +70,23 @@ def _create_user(db: Database, name: str, role: str, password: str, unit: str | 
         raise Conflict(f"用户“{name}”已存在") from None
 
 
-def user_problems(name, role: str, password) -> list[str]:
-    """Every reason the account cannot be made, in the order of the form's fields."""
+def user_problems(name, role: str, password) -> list[dict]:
+    """Every reason the account cannot be made, in the order of the form's fields:
+    [{"field", "message"}]."""
     problems = []
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):
-        problems.append("用户名应为 1-64 个字母、数字或 . @ - _")
+        problems.append({"field": "name", "message": "用户名应为 1-64 个字母、数字或 . @ - _"})
     if role not in ROLES:
-        problems.append(f"角色应为 {' / '.join(ROLES)} 之一")
+        problems.append({"field": "role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
     if len(password or "") < MIN_PASSWORD:
-        problems.append(f"密码至少需要 {MIN_PASSWORD} 个字符")
+        problems.append({"field": "password", "message": f"密码至少需要 {MIN_PASSWORD} 个字符"})
     return problems
 
 
 def check_new_user(name, role: str, password) -> None:
     problems = user_problems(name, role, password)
     if problems:
-        raise LedgerError(problems[0])
+        raise LedgerError(problems[0]["message"])
 
 
 def set_unit(db: Database, name: str, unit: str | None, by: Actor | None = None) -> None:

@@ -184,20 +184,23 @@ def setup():
     code = request.values.get("code")
     if accounts.user_count(db) or not setup_allowed(code):
         abort(404)
-    error, name = None, "admin"
-    if request.method == "POST":
+    errors, name = [], "admin"
+    if request.method == "POST":  # every problem of the form at once, each at its field
         name = (request.form.get("name") or "").strip()[:64]
         password = request.form.get("password") or ""
+        errors = accounts.user_problems(name, "admin", password)
         if password != (request.form.get("confirm") or ""):
-            error = _("两次输入的密码不一致。")
-        else:
+            errors.append({"field": "confirm", "message": _("两次输入的密码不一致。")})
+        if not errors:
             try:
                 accounts.create_first_admin(db, name, password)
             except NotFound:  # another request made the first administrator a moment ago
                 abort(404)
             except LedgerError as exc:
-                error = exc.message
+                errors = [{"field": "name", "message": exc.message}]
             else:
                 flash(_("已创建管理员 %(name)s，请登录。", name=name), "success")
                 return redirect(url_for("auth.login"))
-    return render_template("setup.html", error=error, name=name, code=code if code else None), (400 if error else 200)
+    invalid = {e["field"] for e in errors}
+    return (render_template("setup.html", errors=errors, invalid=invalid, name=name, code=code if code else None),
+            400 if errors else 200)

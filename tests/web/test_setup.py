@@ -2,6 +2,8 @@
 or from the server's own machine, once; then it is a 404."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core import accounts, bootstrap
@@ -88,6 +90,16 @@ def test_errors_in_chinese_and_nothing_created(app, client, db):
     assert mismatch.status_code == 400 and "两次输入的密码不一致" in mismatch.text
     short = submit(client, url, password="short", confirm="short")
     assert short.status_code == 400 and "密码至少需要 8 个字符" in short.text
+    assert accounts.user_count(db) == 0
+
+
+def test_every_error_at_once_each_at_its_field(app, client, db):
+    page = submit(client, f"/setup?code={code(app)}", name="bad name!", password="short", confirm="other")
+    assert page.status_code == 400
+    for message in ("用户名应为 1-64 个字母", "密码至少需要 8 个字符", "两次输入的密码不一致"):
+        assert message in page.text
+    for field in ("name", "password", "confirm"):
+        assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', page.text), field
     assert accounts.user_count(db) == 0
 
 
