@@ -3,6 +3,7 @@ old cookie (and tokens) on the next request; idle sessions expire; logins are th
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
@@ -255,3 +256,39 @@ def test_a_bad_trusted_proxies_setting_is_named(database_url):
     from tests.conftest import APP_CONFIG
     with pytest.raises(RuntimeError, match="TRUSTED_PROXIES"):
         create_app({**APP_CONFIG, "DATABASE_URL": database_url, "TRUSTED_PROXIES": "proxy.local"})
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+           "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+
+
+@pytest.mark.parametrize("download", ["/api/v1/ledgers/supervision/export.xlsx?unit=区住建局",
+                                      "/api/v1/ledgers/supervision/template.csv"])
+def test_an_expired_session_clicking_a_download_goes_to_login_and_back(app, login, download):
+    """导出 and 模板 on a page whose session expired: the login page, then the page the link was
+    on; never raw JSON in the browser."""
+    client = login("admin")
+    with client.session_transaction() as session:
+        session["seen"] -= 3 * 3600
+    page = "/ledgers/supervision?unit=%E5%8C%BA%E4%BD%8F%E5%BB%BA%E5%B1%80"
+    response = client.get(download, headers={**BROWSER, "Referer": f"http://localhost{page}"})
+    assert response.status_code == 302
+    target = urlsplit(response.headers["Location"])
+    assert target.path == "/login" and parse_qs(target.query)["next"] == [page]
+    assert "请先登录" in client.get("/login").text
+    # without a page to return to (typed in, or from elsewhere): back to the download itself
+    response = client.get(download, headers={**BROWSER, "Referer": "http://evil.example/x"})
+    assert parse_qs(urlsplit(response.headers["Location"]).query)["next"] == [unquote(download)]
+    token = csrf_from(client.get("/login").text)
+    signed_in = client.post("/login", data={"name": "admin", "password": "admin-password", "csrf_token": token,
+                                            "next": unquote(download)})
+    assert signed_in.status_code == 302 and unquote(signed_in.headers["Location"]).endswith(unquote(download))
+    assert client.get(download, headers=BROWSER).status_code == 200
+
+
+@pytest.mark.parametrize("headers", [{}, {"Accept": "*/*"}, {"Accept": "application/json"},
+                                     {**BROWSER, "Sec-Fetch-Mode": "cors"},
+                                     {**BROWSER, "Authorization": "Bearer wrong"}])
+def test_api_clients_keep_their_json_401(client, users, headers):
+    response = client.get("/api/v1/ledgers/supervision/export.csv", headers=headers)
+    assert response.status_code == 401 and response.is_json and response.json["error"]
