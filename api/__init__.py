@@ -65,7 +65,7 @@ def page_to_return_to() -> str:
     """The local page the link was on (Referer), else the download itself."""
     referrer = urlsplit(request.referrer or "")
     here = urlsplit(request.host_url)
-    if referrer.netloc == here.netloc and referrer.scheme == here.scheme:
+    if referrer.netloc == here.netloc:  # only its path is used: never a way off this site
         page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
         if page.startswith("/") and not page.startswith(("//", bp.url_prefix)):
             return page  # the login page checks `next` again (web.auth.safe_next)
