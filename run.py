@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 import venv
@@ -83,7 +84,6 @@ def server_url(host: str, port: str) -> str:
 
 def lan_address() -> str | None:
     """This machine's address on its network (no packet is sent: a UDP socket only picks a route)."""
-    import socket
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             probe.connect(("10.255.255.255", 1))

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from app import create_app
 from core import store
 from core.access import SYSTEM
+from tests.conftest import APP_CONFIG
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -62,8 +65,6 @@ def supervision_entry(db):
 def both_app(request, tmp_path):
     """An app on the test database (SQLite by default) and one on PostgreSQL: for the races that
     each database must settle its own way (BEGIN IMMEDIATE, locks)."""
-    from tests.conftest import APP_CONFIG
-    from app import create_app
     url = request.getfixturevalue("database_url" if request.param == "sqlite" else "pg_url")
     app = create_app({**APP_CONFIG, "DATABASE_URL": url})
     app.instance_path = str(tmp_path / "instance")
@@ -76,7 +77,6 @@ def arrivals(total: int):
     (at most 30 s) until `total` have arrived or been turned away (`leave()`), so every racer has
     passed its checks before any goes on: a race that a check outside the write would lose, lost
     every time."""
-    import threading
     state = {"n": 0}
     cond = threading.Condition()
 

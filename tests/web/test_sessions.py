@@ -7,10 +7,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from app import create_app
 from core import accounts
 from core.models import login_attempts
 
 from tests.concurrent import failures, together
+from tests.conftest import APP_CONFIG
 from tests.web.conftest import arrivals, csrf_from
 from web import auth
 
@@ -225,8 +227,6 @@ def test_forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(client, use
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_address(database_url, tmp_path):
-    from app import create_app
-    from tests.conftest import APP_CONFIG
     app = create_app({**APP_CONFIG, "DATABASE_URL": database_url, "TRUSTED_PROXIES": "127.0.0.1, 10.1.0.0/16"})
     app.instance_path = str(tmp_path / "instance")
     db = app.extensions["ledger_db"]
@@ -252,8 +252,6 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address(database_url, tm
 
 
 def test_a_bad_trusted_proxies_setting_is_named(database_url):
-    from app import create_app
-    from tests.conftest import APP_CONFIG
     with pytest.raises(RuntimeError, match="TRUSTED_PROXIES"):
         create_app({**APP_CONFIG, "DATABASE_URL": database_url, "TRUSTED_PROXIES": "proxy.local"})
 

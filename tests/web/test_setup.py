@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from app import create_app
 from core import accounts, bootstrap
 from tests.concurrent import failures, together
+from tests.conftest import APP_CONFIG
 from tests.web.conftest import arrivals, csrf_from
 
 REMOTE = {"REMOTE_ADDR": "192.168.1.20"}
@@ -46,8 +48,6 @@ def test_console_hint_names_the_setup_address(app, runner, monkeypatch):
 def test_a_started_server_logs_the_address_unless_told_not_to(database_url, tmp_path, caplog, hint):
     """A server started by hand logs the set-up address; run.py serve's workers (SETUP_HINT=0)
     leave it to `flask init`, which printed it already."""
-    from app import create_app
-    from tests.conftest import APP_CONFIG
     with caplog.at_level("WARNING"):
         app = create_app({**APP_CONFIG, "TESTING": False, "DATABASE_URL": database_url, "SETUP_HINT": hint})
     app.extensions["ledger_db"].dispose()
