@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
+import click
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -35,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        SETUP_HINT=os.environ.get("SETUP_HINT") != "0",
+        TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES") or "",  # e.g. 127.0.0.1: see README.md
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES") or 120),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
@@ -52,7 +55,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     db = _init_database(app)
     bootstrap.prepare(db, MIGRATIONS, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
-    if not app.testing and accounts.user_count(db) == 0:
+    # The set-up address, once: `flask init` prints it itself (run.py serve runs it, then starts
+    # gunicorn with SETUP_HINT=0, so its workers do not repeat it).
+    command = click.get_current_context(silent=True)
+    if (app.config["SETUP_HINT"] and not app.testing and (command is None or command.info_name == "run")
+            and accounts.user_count(db) == 0):
         app.logger.warning(bootstrap.first_admin_hint(accounts.setup_code(app.config["SECRET_KEY"])))
 
     app.register_blueprint(api_bp)

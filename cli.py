@@ -39,15 +39,16 @@ def clean_errors(command):
 
 
 @click.command("init", help="建立或升级数据库，空库时载入内置台帐（每次启动时自动进行）")
+@click.option("--url", default=None, help="服务的访问地址（尚无用户时打印的设置地址以它开头），默认按 HOST、PORT")
 @with_appcontext
 @clean_errors
-def init_command():
+def init_command(url):
     migrations = current_app.extensions["migrate"].directory
     bootstrap.prepare(db(), migrations, current_app.config["SCHEMAS_DIR"])
     revision = bootstrap.current_revision(db())
     click.echo(f"数据库就绪（结构版本 {revision}）：{len(query.list_ledgers(db(), SYSTEM))} 个台帐")
     if accounts.user_count(db()) == 0:
-        click.echo(bootstrap.first_admin_hint(accounts.setup_code(current_app.config["SECRET_KEY"])))
+        click.echo(bootstrap.first_admin_hint(accounts.setup_code(current_app.config["SECRET_KEY"]), url))
 
 
 @click.command("demo", help="为每个内置台帐填入示例数据（已有记录的台帐跳过，可重复运行）")

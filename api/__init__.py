@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import accounts, audit, evolution, permissions, query, store, units, workflow
@@ -38,8 +40,36 @@ def authenticate() -> None:
         g.actor = current_user.actor
     elif request.endpoint == "api.openapi":
         g.actor = None
+    elif "Authorization" not in request.headers and browser_navigation():
+        # A page's download link (导出, 模板, a report, a file) clicked in a session that has
+        # expired: the login page, then back to the page the link was on. API clients (no
+        # Authorization, no page navigation) keep their JSON 401.
+        flash(_("请先登录。"), "info")
+        return redirect(url_for("auth.login", next=page_to_return_to()))
     else:
         raise ApiError(401, "需要登录：请在 Authorization 头中提供 Bearer 令牌")
+
+
+def browser_navigation() -> bool:
+    """A browser opening the address as a page (a clicked link), not a script or an API client:
+    a GET that the browser marks as a navigation, or that prefers HTML to JSON."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode:
+        return mode == "navigate"
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def page_to_return_to() -> str:
+    """The local page the link was on (Referer), else the download itself."""
+    referrer = urlsplit(request.referrer or "")
+    here = urlsplit(request.host_url)
+    if referrer.netloc == here.netloc:  # only its path is used: never a way off this site
+        page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        if page.startswith("/") and not page.startswith(("//", bp.url_prefix)):
+            return page  # the login page checks `next` again (web.auth.safe_next)
+    return request.full_path if request.query_string else request.path
 
 
 # --- ledgers -----------------------------------------------------------------------------

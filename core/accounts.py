@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,20 +40,27 @@ def _dummy_hash(method: str) -> str:
 
 def create_user(db: Database, name: str, role: str, password: str, unit: str | None = None,
                 by: Actor | None = None) -> Actor:
-    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
-        raise LedgerError("用户名应为 1-64 个字母、数字或 . @ - _")
-    if role not in ROLES:
-        raise LedgerError(f"角色应为 {' / '.join(ROLES)} 之一")
-    if len(password or "") < MIN_PASSWORD:
-        raise LedgerError(f"密码至少需要 {MIN_PASSWORD} 个字符")
+    return _create_user(db, name, role, password, unit, by)
+
+
+def _create_user(db: Database, name: str, role: str, password: str, unit: str | None = None,
+                 by: Actor | None = None, first: bool = False) -> Actor:
+    """A new user; `first`: only while there are no users, checked in the same transaction."""
+    check_new_user(name, role, password)
+    password_hash = _hash(password)  # before the transaction: hashing never holds the write lock
     try:
         with db.write() as conn:
+            if first:
+                if db.dialect == "postgresql":  # inserts wait; so does every other first set-up
+                    conn.execute(text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
+                if conn.execute(select(func.count()).select_from(users)).scalar_one():
+                    raise NotFound("已有用户，设置页面不再可用")
             if conn.execute(select(users.c.id).where(users.c.name == name)).first():
                 raise Conflict(f"用户“{name}”已存在")
             # unit_id only when given: a database at an older revision (upgrade tests) has no column
             extra = {"unit_id": _known_unit(conn, unit)} if unit else {}
             user_id = conn.execute(insert(users).values(
-                name=name, role=role, password_hash=_hash(password),
+                name=name, role=role, password_hash=password_hash,
                 active=True, created_at=utcnow(), **extra)).inserted_primary_key[0]
             _record(conn, by, "user_create", name, role=role, unit=unit)
             if not unit:
@@ -61,6 +68,25 @@ def create_user(db: Database, name: str, role: str, password: str, unit: str | N
             return units.actor_for(conn, conn.execute(select(users).where(users.c.id == user_id)).one())
     except IntegrityError:  # created by another request at the same moment
         raise Conflict(f"用户“{name}”已存在") from None
+
+
+def user_problems(name, role: str, password) -> list[dict]:
+    """Every reason the account cannot be made, in the order of the form's fields:
+    [{"field", "message"}]."""
+    problems = []
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        problems.append({"field": "name", "message": "用户名应为 1-64 个字母、数字或 . @ - _"})
+    if role not in ROLES:
+        problems.append({"field": "role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
+    if len(password or "") < MIN_PASSWORD:
+        problems.append({"field": "password", "message": f"密码至少需要 {MIN_PASSWORD} 个字符"})
+    return problems
+
+
+def check_new_user(name, role: str, password) -> None:
+    problems = user_problems(name, role, password)
+    if problems:
+        raise LedgerError(problems[0]["message"])
 
 
 def set_unit(db: Database, name: str, unit: str | None, by: Actor | None = None) -> None:
@@ -104,10 +130,9 @@ def _keep_an_admin(conn, name: str) -> None:
 
 
 def create_first_admin(db: Database, name: str, password: str) -> Actor:
-    """The first administrator, only while there are no users (the set-up page)."""
-    if user_count(db):
-        raise NotFound("已有用户，设置页面不再可用")
-    return create_user(db, name, "admin", password)
+    """The first administrator, only while there are no users (the set-up page): of several
+    at once exactly one is made, the others get NotFound."""
+    return _create_user(db, name, "admin", password, first=True)
 
 
 def set_role(db: Database, name: str, role: str, by: Actor | None = None) -> None:
@@ -324,50 +349,104 @@ def _digest(token: str) -> str:
 
 
 # --- login throttling (in the database: every worker sees the same attempts) -------------------
+#
+# Failures count per account name, never per address alone: behind a proxy that is not
+# configured (TRUSTED_PROXIES) every request has the proxy's address, and failures for names
+# that are not accounts must not lock real users out. An attempt is claimed (counted as a
+# failure) before its password is checked, in one transaction serialised per name, so parallel
+# tries cannot all slip past the limit; a correct password turns the claim into a success.
 
 @dataclass(frozen=True)
 class Throttle:
-    account_failures: int = 5     # per account name, since its last success, within the window
-    address_failures: int = 20    # per client address, within the window
+    pair_failures: int = 5        # per (account name, client address), since that pair's last success
+    account_failures: int = 10    # per account name from every address, since its last success;
+                                  # not applied at an address where the account signed in lately
     window_minutes: int = 15
-    keep_hours: int = 24          # older attempts are purged
+    keep_hours: int = 24          # older attempts are purged; "lately" is within this
+
+
+_THROTTLE_LOCK_KEY = 0x6C6F6769  # "logi": with schema and name, serialises the attempts at one name
+_THROTTLE_LOCK = text("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema() || '/' || :name))")
+
+
+def _blocked_for(conn, name: str, address: str, rule: Throttle, now: dt.datetime) -> int:
+    since = now - dt.timedelta(minutes=rule.window_minutes)
+    a = login_attempts.c
+
+    def last_ok(*where):
+        value = conn.execute(select(func.max(a.at)).where(a.name == name, a.ok.is_(True), a.at >= since,
+                                                          *where)).scalar()
+        return _aware(value)
+
+    def failures(after, *where):
+        condition = a.at > after if after else a.at >= since
+        return conn.execute(select(func.count(), func.min(a.at)).where(
+            a.name == name, a.ok.is_(False), condition, *where)).one()
+
+    counts = [(failures(last_ok(a.address == address), a.address == address), rule.pair_failures)]
+    known_here = conn.execute(select(a.id).where(
+        a.name == name, a.address == address, a.ok.is_(True),
+        a.at >= now - dt.timedelta(hours=rule.keep_hours)).limit(1)).first()
+    if known_here is None:
+        counts.append((failures(last_ok()), rule.account_failures))
+    wait = 0
+    for (count, first), limit in counts:
+        if count >= limit and first is not None:
+            wait = max(wait, int((_aware(first) + dt.timedelta(minutes=rule.window_minutes) - now)
+                                 .total_seconds()) + 1)
+    return max(wait, 0)
 
 
 def login_blocked(db: Database, name: str, address: str, rule: Throttle = Throttle(),
                   now: dt.datetime | None = None) -> int:
     """Seconds to wait before `name` may try again from `address`, or 0 when allowed."""
-    now = now or utcnow()
-    since = now - dt.timedelta(minutes=rule.window_minutes)
-    name, address = name[:64], address[:64]
     with db.read() as conn:
-        last_ok = conn.execute(select(func.max(login_attempts.c.at)).where(
-            login_attempts.c.name == name, login_attempts.c.ok.is_(True), login_attempts.c.at >= since)).scalar()
-        counted_from = max(since, _aware(last_ok)) if last_ok else since  # a success starts afresh
-        account = conn.execute(select(func.count(), func.min(login_attempts.c.at)).where(
-            login_attempts.c.name == name, login_attempts.c.ok.is_(False),
-            login_attempts.c.at > counted_from if last_ok else login_attempts.c.at >= since)).one()
-        by_address = conn.execute(select(func.count(), func.min(login_attempts.c.at)).where(
-            login_attempts.c.address == address, login_attempts.c.ok.is_(False),
-            login_attempts.c.at >= since)).one()
-    wait = 0
-    for (count, first), limit in ((account, rule.account_failures), (by_address, rule.address_failures)):
-        if count >= limit and first is not None:
-            wait = max(wait, int((_aware(first) + dt.timedelta(minutes=rule.window_minutes) - now)
-                                 .total_seconds()) + 1)
-    return max(wait, 0) if wait else 0
+        return _blocked_for(conn, name[:64], address[:64], rule, now or utcnow())
+
+
+def claim_login_attempt(db: Database, name: str, address: str, rule: Throttle = Throttle(),
+                        now: dt.datetime | None = None) -> tuple[int, int | None]:
+    """Count an attempt before its password is checked: (0, attempt id) when it may go on (the
+    attempt is stored as a failure until `finish_login_attempt` says otherwise), or (seconds to
+    wait, None) when the limit is reached (nothing stored). Check and count are one transaction,
+    serialised per name (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL)."""
+    now = now or utcnow()
+    name, address = name[:64], address[:64]
+    with db.write() as conn:
+        if db.dialect == "postgresql":
+            conn.execute(_THROTTLE_LOCK, {"k": _THROTTLE_LOCK_KEY, "name": name})
+        wait = _blocked_for(conn, name, address, rule, now)
+        if wait:
+            return wait, None
+        attempt = conn.execute(insert(login_attempts).values(
+            name=name, address=address, at=now, ok=False)).inserted_primary_key[0]
+    return 0, attempt
+
+
+def finish_login_attempt(db: Database, attempt: int, name: str, address: str, ok: bool,
+                         rule: Throttle = Throttle(), now: dt.datetime | None = None) -> None:
+    """The outcome of a claimed attempt: a success clears its failure mark; either way the
+    attempt is logged in the audit trail (the name tried and the address; the password never)."""
+    now = now or utcnow()
+    with db.write() as conn:
+        if ok:
+            conn.execute(update(login_attempts).where(login_attempts.c.id == attempt).values(ok=True, at=now))
+        _log_attempt(conn, name, address, ok, rule, now)
 
 
 def note_login_attempt(db: Database, name: str, address: str, ok: bool, rule: Throttle = Throttle(),
                        now: dt.datetime | None = None) -> None:
-    """Count the attempt for throttling and log it in the audit trail (the name tried and the
-    address; the password never)."""
+    """Count a finished attempt for throttling and log it in the audit trail."""
     now = now or utcnow()
     with db.write() as conn:
         conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=bool(ok)))
-        conn.execute(delete(login_attempts).where(
-            login_attempts.c.at < now - dt.timedelta(hours=rule.keep_hours)))
-        audit.record(conn, audit.clean(name)[:64], "login" if ok else "login_failed",
-                     filters={"address": address[:64]})
+        _log_attempt(conn, name, address, ok, rule, now)
+
+
+def _log_attempt(conn, name: str, address: str, ok: bool, rule: Throttle, now: dt.datetime) -> None:
+    conn.execute(delete(login_attempts).where(login_attempts.c.at < now - dt.timedelta(hours=rule.keep_hours)))
+    audit.record(conn, audit.clean(name)[:64], "login" if ok else "login_failed",
+                 filters={"address": address[:64]})
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -3,6 +3,7 @@ shipped ledgers. Also: load more definitions from files."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,11 +35,20 @@ FIRST_ADMIN_HINT = ("尚无任何用户。请先创建第一个管理员：\n"
                     "  flask --app app users create admin --role admin --password '至少8个字符的密码'")
 
 
-def first_admin_hint(code: str) -> str:
-    """What the console says while there are no users: the one-time set-up address."""
+def server_url(host: str | None = None, port: str | None = None) -> str:
+    """The address the server answers at, as HOST and PORT say (run.py's defaults): a listener on
+    every interface is reached from this machine at 127.0.0.1."""
+    host = host or "127.0.0.1"
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://{f'[{host}]' if ':' in host else host}:{port or 8000}"
+
+
+def first_admin_hint(code: str, url: str | None = None) -> str:
+    """What the console says while there are no users: the one-time set-up address, whole (`url`:
+    where the server answers; by default as HOST and PORT say)."""
+    url = (url or server_url(os.environ.get("HOST"), os.environ.get("PORT"))).rstrip("/")
     return ("尚无任何用户。请在浏览器中打开下面的设置地址，创建第一个管理员（创建后此地址即失效）：\n"
-            f"  http://<本服务器地址>:<端口>/setup?code={code}\n"
-            "在服务器本机上打开 http://127.0.0.1:<端口>/setup 无需代码。\n"
+            f"  {url}/setup?code={code}\n"
             "也可以用命令创建：flask --app app users create admin --role admin --password '至少8个字符的密码'")
 
 

@@ -14,7 +14,7 @@ from core.errors import LedgerError
 from forms.builder import show_when_attrs, template_row
 
 from . import display
-from .auth import init_login
+from .auth import init_login, init_proxies
 from .auth import bp as auth_bp
 from .imports import init_imports
 from .audit import bp as audit_bp
@@ -40,6 +40,7 @@ def init_web(app: Flask) -> None:
     csrf.exempt(api_bp)  # token-authenticated; a browser session may only read there
     babel.init_app(app, locale_selector=select_locale)
     init_login(app)
+    init_proxies(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(reports_bp)

@@ -1,6 +1,7 @@
 """Login and logout with Flask-Login; the session user wraps the engine's Actor."""
 from __future__ import annotations
 
+import ipaddress
 import time
 from urllib.parse import urlsplit
 
@@ -8,9 +9,10 @@ from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirec
                    request, session, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import accounts, audit
-from core.errors import LedgerError
+from core.errors import LedgerError, NotFound
 from core.access import Actor
 from core.textcheck import storable
 
@@ -61,6 +63,40 @@ def init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+class TrustedProxies:
+    """WSGI middleware: a request from one of `proxies` (addresses or networks) is read through
+    Werkzeug's ProxyFix, one hop: the client address is the last X-Forwarded-For entry and the
+    scheme X-Forwarded-Proto. From anyone else those headers change nothing (they are the
+    client's own words). Off unless TRUSTED_PROXIES names the proxies."""
+
+    def __init__(self, app, proxies: str):
+        self.app, self.fixed = app, ProxyFix(app, x_for=1, x_proto=1)
+        self.networks = [ipaddress.ip_network(p.strip(), strict=False) for p in proxies.split(",") if p.strip()]
+
+    def trusted(self, address: str | None) -> bool:
+        try:
+            ip = ipaddress.ip_address((address or "").split("%")[0])
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def __call__(self, environ, start_response):
+        if self.trusted(environ.get("REMOTE_ADDR")):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def init_proxies(app: Flask) -> None:
+    """TRUSTED_PROXIES="127.0.0.1" (comma-separated addresses or networks): behind that reverse
+    proxy, logins are throttled per real client address, not per proxy."""
+    proxies = (app.config.get("TRUSTED_PROXIES") or "").strip()
+    if proxies:
+        try:
+            app.wsgi_app = TrustedProxies(app.wsgi_app, proxies)
+        except ValueError as exc:
+            raise RuntimeError(f"TRUSTED_PROXIES 应为逗号分隔的地址或网段：{exc}") from None
+
+
 def safe_next(target: str | None) -> str | None:
     """`target` if it is a path on this site ('/ledgers/x'), else None: no open redirects."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -82,11 +118,11 @@ def login():
         # Recorded in the throttle and the audit trail: nothing PostgreSQL would refuse to store.
         name = storable(request.form.get("name") or "").strip()[:64]
         address = storable(request.remote_addr or "-")
-        wait = accounts.login_blocked(db, name, address)
+        wait, attempt = accounts.claim_login_attempt(db, name, address)  # counted before the check
         if wait:
             return too_many_attempts(wait)
         actor = accounts.authenticate(db, name, (request.form.get("password") or "")[:1024])
-        accounts.note_login_attempt(db, name, address, actor is not None)
+        accounts.finish_login_attempt(db, attempt, name, address, actor is not None)
         if actor is not None:
             lang = session.get("lang")
             session.clear()  # a fresh session (and CSRF token) for the signed-in user
@@ -148,18 +184,23 @@ def setup():
     code = request.values.get("code")
     if accounts.user_count(db) or not setup_allowed(code):
         abort(404)
-    error, name = None, "admin"
-    if request.method == "POST":
+    errors, name = [], "admin"
+    if request.method == "POST":  # every problem of the form at once, each at its field
         name = (request.form.get("name") or "").strip()[:64]
         password = request.form.get("password") or ""
+        errors = accounts.user_problems(name, "admin", password)
         if password != (request.form.get("confirm") or ""):
-            error = _("两次输入的密码不一致。")
-        else:
+            errors.append({"field": "confirm", "message": _("两次输入的密码不一致。")})
+        if not errors:
             try:
                 accounts.create_first_admin(db, name, password)
+            except NotFound:  # another request made the first administrator a moment ago
+                abort(404)
             except LedgerError as exc:
-                error = exc.message
+                errors = [{"field": "name", "message": exc.message}]
             else:
                 flash(_("已创建管理员 %(name)s，请登录。", name=name), "success")
                 return redirect(url_for("auth.login"))
-    return render_template("setup.html", error=error, name=name, code=code if code else None), (400 if error else 200)
+    invalid = {e["field"] for e in errors}
+    return (render_template("setup.html", errors=errors, invalid=invalid, name=name, code=code if code else None),
+            400 if errors else 200)

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from app import create_app
 from core import store
 from core.access import SYSTEM
+from tests.conftest import APP_CONFIG
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -56,3 +59,35 @@ def supervision_entry(db):
                     "completed_on": overrides.get("completed_on", data["deadline"])}
         return store.create_entry(db, SYSTEM, "supervision", {k: v for k, v in data.items() if v is not None})
     return make
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def both_app(request, tmp_path):
+    """An app on the test database (SQLite by default) and one on PostgreSQL: for the races that
+    each database must settle its own way (BEGIN IMMEDIATE, locks)."""
+    url = request.getfixturevalue("database_url" if request.param == "sqlite" else "pg_url")
+    app = create_app({**APP_CONFIG, "DATABASE_URL": url})
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    app.extensions["ledger_db"].dispose()
+
+
+def arrivals(total: int):
+    """A gate for racing requests: `arrive()` notes one request at the point under test and waits
+    (at most 30 s) until `total` have arrived or been turned away (`leave()`), so every racer has
+    passed its checks before any goes on: a race that a check outside the write would lose, lost
+    every time."""
+    state = {"n": 0}
+    cond = threading.Condition()
+
+    def note():
+        with cond:
+            state["n"] += 1
+            cond.notify_all()
+
+    def arrive():
+        note()
+        with cond:
+            cond.wait_for(lambda: state["n"] >= total, timeout=30)
+
+    return arrive, note
