@@ -113,3 +113,15 @@ def test_the_stored_spelling_is_one_per_moment(shanghai):
     assert f.type.stored(f, "2026-03-31T23:00:00Z") == "2026-04-01T07:00:00+08:00"
     assert f.type.stored(f, "不是时间") == "不是时间"          # validation names it; never guessed
     assert f.type.stored(f, "2026-12-31T23:59:60Z") == "2026-12-31T23:59:60Z"  # a leap second stays
+
+
+def test_a_text_field_made_a_date_time_is_respelt_on_publish(edb, shanghai):
+    """Its values were text, compared as typed; as date-times they are stored in local time."""
+    as_text = {**DUTY, "properties": {**DUTY["properties"], "at": {"type": "string", "title": "时间", "maxLength": 40}},
+               "x-ledger": {**DUTY["x-ledger"], "reports": []}}
+    store.save_definition(edb, SYSTEM, as_text)
+    made = store.create_entry(edb, SYSTEM, "duty", {"name": "早班", "at": "2026-03-31T23:00:00Z"})
+    assert made["data"]["at"] == "2026-03-31T23:00:00Z"  # text is kept as typed
+    store.save_definition(edb, SYSTEM, DUTY)
+    assert get_entry(edb, SYSTEM, "duty", made["id"])["data"]["at"] == "2026-04-01T07:00:00+08:00"
+    assert names(edb, at__gte="2026-04-01T00:00+08:00") == ["早班"]
