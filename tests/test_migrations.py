@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, select, text
 
 from app import MIGRATIONS, create_app
-from core import accounts, bootstrap, counts, demo, query, store
+from core import accounts, bootstrap, counts, demo, query, settings, store
 from core.access import SYSTEM
 from core.definition import load_definition
 from core.models import Base, Database
@@ -393,4 +393,26 @@ def test_0008_stores_every_date_time_in_the_office_zone(url):
     found = query.list_entries(db, SYSTEM, "duty", {"at__gte": "2026-04-01T00:00+08:00",
                                                    "at__lt": "2026-05-01"})["items"]
     assert [e["data"]["name"] for e in found] == ["早班"]
+    db.dispose()
+
+
+def test_0008_run_again_follows_a_changed_time_zone(tmp_path):
+    """The documented way after changing TIMEZONE: `db downgrade 0007` (which changes nothing),
+    then an upgrade respells the stored date-times in the new zone."""
+    db = Database(f"sqlite:///{tmp_path / 'm.db'}")
+    bootstrap.upgrade_schema(db, MIGRATIONS)
+    store.save_definition(db, SYSTEM, TIMES)
+    made = store.create_entry(db, SYSTEM, "duty", {"name": "早班", "at": "2026-03-31T23:00:00Z"})
+    assert made["data"]["at"] == "2026-04-01T07:00:00+08:00"
+    config = bootstrap.alembic_config(MIGRATIONS)
+    try:
+        settings.set_timezone("Asia/Tokyo")
+        with bootstrap.schema_transaction(db) as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0007")
+        assert query.get_entry(db, SYSTEM, "duty", made["id"])["data"]["at"] == "2026-04-01T07:00:00+08:00"
+        bootstrap.upgrade_schema(db, MIGRATIONS)
+        assert query.get_entry(db, SYSTEM, "duty", made["id"])["data"]["at"] == "2026-04-01T08:00:00+09:00"
+    finally:
+        settings.set_timezone(settings.DEFAULT_TIMEZONE)
     db.dispose()
