@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 from .access import Actor, require
 from .errors import QueryError
 from .models import Database, audit_log, utcnow
+from .settings import local_zone
 
 ACTIONS = ("create", "update", "delete", "import", "define", "archive", "restore", "reorder", "list", "export", "report",
            "login", "login_failed", "logout",
@@ -166,7 +167,7 @@ def view(row: dict) -> dict:
 
 def list_records(db: Database, actor: Actor, params: Any = None) -> dict:
     """The trail, newest first, for administrators: {items, total, page, size}; filters
-    `user`, `ledger`, `action`, `from`, `to` (dates, both included), `_page`, `_size`."""
+    `user`, `ledger`, `action`, `from`, `to` (local dates, both included), `_page`, `_size`."""
     require(actor, "manage_users")
     get = (params or {}).get
     where = []
@@ -177,10 +178,9 @@ def list_records(db: Database, actor: Actor, params: Any = None) -> dict:
             where.append(column == value[:200])
     start, end = _day(get("from"), "起始日期"), _day(get("to"), "截止日期")
     if start:
-        where.append(audit_log.c.at >= dt.datetime.combine(start, dt.time(), dt.timezone.utc))
+        where.append(audit_log.c.at >= _midnight(start))
     if end:
-        where.append(audit_log.c.at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(),
-                                                          dt.timezone.utc))
+        where.append(audit_log.c.at < _midnight(end + dt.timedelta(days=1)))
     page = _int(get("_page"), "_page", 1, 1, 1_000_000)
     size = _int(get("_size"), "_size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
     with db.read() as conn:
@@ -189,6 +189,11 @@ def list_records(db: Database, actor: Actor, params: Any = None) -> dict:
                             .limit(size).offset((page - 1) * size))
         items = [view(dict(r._mapping)) for r in rows]
     return {"items": items, "total": total, "page": page, "size": size}
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The start of a local day (the TIMEZONE setting's), in UTC as `at` is stored."""
+    return dt.datetime.combine(day, dt.time(), local_zone()).astimezone(dt.timezone.utc)
 
 
 def _day(value: Any, title: str) -> dt.date | None:

@@ -18,6 +18,7 @@ from . import access, audit, counts, indexes, numbering, versions, workflow
 from .access import Actor, require
 from .definition import KEY_RE, Definition, Field, load_definition
 from .errors import ChangeRefused, Conflict, EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
+from .kinds import stored_object
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
 from .settings import INT64
 from .validation import validate_entry
@@ -160,6 +161,7 @@ def _rewrite(conn: Connection, actor: Actor, definition: Definition, rewritten: 
     version is a valid one (`query.flagged` checks only the others)."""
     now = utcnow()
     for row, data in rewritten:
+        data = stored_object(definition.fields, data)
         valid = not versions.entry_errors(definition, data)
         result = conn.execute(update(entries).where(
             entries.c.id == row.id, entries.c.version == row.version, entries.c.deleted_at.is_(None)).values(
@@ -304,7 +306,7 @@ def _insert_rows(conn: Connection, actor: Actor, ledger_id: int, definition: Def
                  valid: list[dict], source: str, chunk: int, tally: counts.Tally) -> list[dict]:
     now, out = utcnow(), []
     for start in range(0, len(valid), chunk):
-        batch = valid[start:start + chunk]
+        batch = [stored_object(definition.fields, data) for data in valid[start:start + chunk]]
         # Numbers after the ledger row lock the caller took, before the entry rows: lock order.
         numbers = numbering.assign(conn, ledger_id, definition.options, len(batch))
         params = [{"ledger_id": ledger_id, "def_version": definition.version, "data": data,
@@ -453,6 +455,7 @@ def _write_update(conn: Connection, actor: Actor, ledger_id: int, definition: De
                   current: Any, new: dict, source: str, tally: counts.Tally) -> dict:
     """Store validated `new` data over `current` if its row version is still the stored one."""
     now, version = utcnow(), current.version + 1
+    new = stored_object(definition.fields, new)
     result = conn.execute(update(entries).where(
         entries.c.id == current.id, entries.c.version == current.version,
         entries.c.deleted_at.is_(None)).values(

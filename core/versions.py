@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from .definition import Definition, Field
 from .errors import DefinitionError, EntryInvalid
+from .kinds import stored_object
 from .validation import validate_entry
 
 EXAMPLES = 5
@@ -280,7 +281,7 @@ def assess(old: Definition, new: Definition, rows: Iterable[Any], migrate: dict 
     out = Outcome()
     for row in rows:
         data = row.data if isinstance(row.data, dict) else {}
-        moved = renamed(plan, data)
+        moved = stored_object(new.fields, renamed(plan, data))  # text made a date-time is respelt
         out.overwrites += _overwrites(plan, row, data)
         for key, spec in migrate.items():
             value = _migrated_value(spec, moved.get(key))

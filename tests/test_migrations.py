@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, select, text
 
 from app import MIGRATIONS, create_app
-from core import accounts, bootstrap, counts, demo, query, store
+from core import accounts, bootstrap, counts, demo, query, settings, store
 from core.access import SYSTEM
 from core.definition import load_definition
 from core.models import Base, Database
@@ -332,4 +332,87 @@ def test_0003_numbers_the_entries_of_each_ledger_in_id_order(url):
     assert counters == {"supervision": 7, "repairs": 3}
     made = store.create_entry(db, SYSTEM, "repairs", demo.demo_entries("repairs")[3])
     assert made["seq"] == 4
+    db.dispose()
+
+
+TIMES = {
+    "title": "值班记录", "type": "object",
+    "$defs": {"moment": {"type": "string", "format": "date-time"}},
+    "properties": {
+        "name": {"type": "string", "title": "事项", "maxLength": 50},
+        "at": {"type": "string", "title": "时间", "format": "date-time"},
+        "back": {"$ref": "#/$defs/moment", "title": "返回时间"},
+        "note": {"type": "string", "title": "备注"},
+        "calls": {"type": "array", "title": "来电", "items": {"type": "object", "properties": {
+            "when": {"type": "string", "title": "来电时间", "format": "date-time"}}}},
+        "trip": {"type": "object", "title": "出车", "properties": {
+            "left": {"type": "string", "title": "出发时间", "format": "date-time"}}},
+    },
+    "required": ["name"],
+    "x-ledger": {"key": "duty", "list": {"filters": ["at"], "sort": "at"}},
+}
+
+
+def test_0008_stores_every_date_time_in_the_office_zone(url):
+    """Values typed in any offset, at the top, behind a $ref, in a child table and a group, in a
+    live and a deleted entry, become local time; other text and the revisions stay as typed."""
+    db = at_baseline(url, revision="0007")
+    define_as_before(db, TIMES)
+    typed = [{"name": "早班", "at": "2026-03-31T23:00:00Z", "back": "2026-04-01T01:00:00.5-02:00",
+              "note": "2026-03-31T23:00:00Z", "calls": [{"when": "2026-03-31T23:05:00z"}, {}],
+              "trip": {"left": "2026-04-01T07:10:00+08:00"}},
+             {"name": "夜班", "at": "2026-03-31T23:30:00+08:00"},
+             {"name": "旧记录", "at": "昨天晚上"},
+             {"name": "已删除", "at": "2026-01-01T00:00:00Z"}]
+    at = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    with db.write() as conn:
+        ledger_id = conn.execute(text("SELECT id FROM ledgers WHERE key = 'duty'")).scalar_one()
+        for row in typed:
+            conn.execute(text("INSERT INTO entries (ledger_id, def_version, data, version, created_at, created_by, "
+                              "updated_at, updated_by) VALUES (:l, 1, :d, 1, :t, 'system', :t, 'system')"),
+                         {"l": ledger_id, "d": json.dumps(row, ensure_ascii=False), "t": at})
+        ids = list(conn.execute(text("SELECT id FROM entries ORDER BY id")).scalars())
+        conn.execute(text("INSERT INTO revisions (entry_id, action, entry_version, changes, at, by, source) "
+                          "VALUES (:e, 'update', 2, :c, :t, 'system', 'api')"),
+                     {"e": ids[0], "t": at, "c": json.dumps({"at": ["2026-03-30T23:00:00Z", "2026-03-31T23:00:00Z"]})})
+        conn.execute(text("UPDATE entries SET deleted_at = :t WHERE id = :e"), {"t": at, "e": ids[3]})
+        conn.execute(text("UPDATE ledgers SET entry_count = 3 WHERE id = :l"), {"l": ledger_id})
+    bootstrap.upgrade_schema(db, MIGRATIONS)
+    assert bootstrap.current_revision(db) == HEAD
+    with db.read() as conn:
+        stored = [json.loads(d) if isinstance(d, str) else d
+                  for d in conn.execute(text("SELECT data FROM entries ORDER BY id")).scalars()]
+        changes = conn.execute(text("SELECT changes FROM revisions")).scalar_one()
+    assert stored[0] == {"name": "早班", "at": "2026-04-01T07:00:00+08:00", "back": "2026-04-01T11:00:00.500000+08:00",
+                         "note": "2026-03-31T23:00:00Z", "calls": [{"when": "2026-04-01T07:05:00+08:00"}, {}],
+                         "trip": {"left": "2026-04-01T07:10:00+08:00"}}
+    assert stored[1]["at"] == "2026-03-31T23:30:00+08:00" and stored[2]["at"] == "昨天晚上"
+    assert stored[3]["at"] == "2026-01-01T08:00:00+08:00"
+    assert (json.loads(changes) if isinstance(changes, str) else changes) == {
+        "at": ["2026-03-30T23:00:00Z", "2026-03-31T23:00:00Z"]}  # history as it was recorded
+    found = query.list_entries(db, SYSTEM, "duty", {"at__gte": "2026-04-01T00:00+08:00",
+                                                   "at__lt": "2026-05-01"})["items"]
+    assert [e["data"]["name"] for e in found] == ["早班"]
+    db.dispose()
+
+
+def test_0008_run_again_follows_a_changed_time_zone(tmp_path):
+    """The documented way after changing TIMEZONE: `db downgrade 0007` (which changes nothing),
+    then an upgrade respells the stored date-times in the new zone."""
+    db = Database(f"sqlite:///{tmp_path / 'm.db'}")
+    bootstrap.upgrade_schema(db, MIGRATIONS)
+    store.save_definition(db, SYSTEM, TIMES)
+    made = store.create_entry(db, SYSTEM, "duty", {"name": "早班", "at": "2026-03-31T23:00:00Z"})
+    assert made["data"]["at"] == "2026-04-01T07:00:00+08:00"
+    config = bootstrap.alembic_config(MIGRATIONS)
+    try:
+        settings.set_timezone("Asia/Tokyo")
+        with bootstrap.schema_transaction(db) as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0007")
+        assert query.get_entry(db, SYSTEM, "duty", made["id"])["data"]["at"] == "2026-04-01T07:00:00+08:00"
+        bootstrap.upgrade_schema(db, MIGRATIONS)
+        assert query.get_entry(db, SYSTEM, "duty", made["id"])["data"]["at"] == "2026-04-01T08:00:00+09:00"
+    finally:
+        settings.set_timezone(settings.DEFAULT_TIMEZONE)
     db.dispose()

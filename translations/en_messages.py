@@ -98,7 +98,7 @@ EN = {
 # The audit trail page (web/audit.py, templates/audit.html).
 EN.update({
     "审计记录": "Audit trail", "用户": "User", "台帐标识": "Ledger key", "起始日期": "From", "截止日期": "To",
-    "共 %(n)s 条": "%(n)s records", "时间（UTC）": "Time (UTC)", "记录": "Entry", "条件": "Filter",
+    "共 %(n)s 条": "%(n)s records", "时间": "Time", "记录": "Entry", "条件": "Filter",
     "行数": "Rows", "哈希": "Hash",
     "每次修改与整本台帐的查看、导出、报表都留有记录；每条记录带前一条的哈希，可用命令 flask --app app audit verify 核验是否被改动或删除。":
         "Every change and every read of a whole ledger (list, export, report) is recorded; each record carries "
@@ -372,7 +372,7 @@ EN.update({
 EN.update({  # audit trail: the ledger catalogue's actions
     "归档台帐": "Archive ledger",
     "恢复台帐": "Restore ledger",
-    "调整台帐顺序": "Reorder ledgers",
+    "调整台帐顺序": "Reorder ledgers", "随定义迁移": "migrated with the definition",
 })
 
 

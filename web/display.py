@@ -12,14 +12,26 @@ from core.workflow import step_label
 from core.settings import local_text
 from forms.convert import short_message
 
-ACTIONS = {"create": _l("新建"), "update": _l("修改"), "delete": _l("删除")}
+# What each recorded action is called: an entry's history (create, update, delete) and the
+# audit trail (every name in core.audit.ACTIONS) read this one table; `migrate` is an entry's only.
+ACTIONS = {
+    "create": _l("新建"), "update": _l("修改"), "delete": _l("删除"), "import": _l("导入"),
+    "define": _l("修改定义"), "list": _l("查看列表"), "export": _l("导出"), "report": _l("报表"),
+    "login": _l("登录"), "login_failed": _l("登录失败"), "logout": _l("退出"),
+    "user_create": _l("新建用户"), "user_role": _l("修改角色"), "user_unit": _l("修改单位"),
+    "user_password": _l("重设密码"), "user_disable": _l("停用用户"), "user_enable": _l("启用用户"),
+    "token_issue": _l("生成令牌"), "token_revoke": _l("撤销令牌"), "unit_create": _l("新建单位"),
+    "permissions": _l("修改权限"), "archive": _l("归档台帐"), "restore": _l("恢复台帐"),
+    "reorder": _l("调整台帐顺序"), "migrate": _l("随定义迁移"),
+}
 ROLES = {"admin": _l("管理员"), "editor": _l("编辑"), "viewer": _l("只读")}
 SOURCES = {"web": _l("网页"), "api": _l("接口"), "import": _l("导入"), "cli": _l("命令行")}
 
 
-def local_time(value: str | None) -> str:
-    """'2026-03-05T01:30:00Z' -> '2026-03-05 09:30' (the TIMEZONE setting)."""
-    return local_text(value, "%Y-%m-%d %H:%M")
+def local_time(value: str | None, seconds: bool = False) -> str:
+    """'2026-03-05T01:30:00Z' -> '2026-03-05 09:30' (the TIMEZONE setting); with `seconds`,
+    '2026-03-05 09:30:00' (the audit trail)."""
+    return local_text(value, "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def chinese_date(value: Any) -> str:

@@ -5,10 +5,10 @@ string, a form, a spreadsheet cell) becomes a value, how a value is shown and ex
 and which form widget it gets. Adding a kind touches this package and its tests only.
 """
 from .base import (KINDS, OPS, UNKNOWN, Kind, ParseError, example_object, is_blank, kind_of,
-                   neutralise, say, show, unneutralise)
+                   neutralise, say, show, stored_object, unneutralise)
 from . import scalar, compound  # noqa: F401  (registers the kinds)
 from .compound import table_text
 from .scalar import FALSE_WORDS, TRUE_WORDS
 
 __all__ = ["KINDS", "OPS", "UNKNOWN", "Kind", "ParseError", "example_object", "is_blank", "kind_of",
-           "neutralise", "say", "show", "unneutralise", "table_text", "TRUE_WORDS", "FALSE_WORDS"]
+           "neutralise", "say", "show", "stored_object", "unneutralise", "table_text", "TRUE_WORDS", "FALSE_WORDS"]

@@ -189,6 +189,11 @@ class Kind:
     def from_native(self, f: "Field", value: Any) -> Any:
         return self.parse(f, cell_text(value))
 
+    def stored(self, f: "Field", value: Any) -> Any:
+        """A valid value in the one spelling it is stored in (date-times in the local zone),
+        so SQL comparing stored text compares values; `value` itself when nothing changes."""
+        return value
+
     # --- values out -----------------------------------------------------------------------
     def comparable(self, f: "Field", value: Any) -> Any:
         """A stored value as rules compare it (dates as dates, numbers as Decimals); None when
@@ -257,6 +262,21 @@ def cell_text(value: Any) -> str:
 def show(f: "Field", value: Any, tr: Translate = say) -> str:
     """A value as one line of text; nothing for None or ''."""
     return "" if value is None or value == "" else f.type.display(f, value, tr)
+
+
+def stored_object(fields: "tuple[Field, ...]", data: dict) -> dict:
+    """`data` with each field's value in its stored spelling (`Kind.stored`), inside groups and
+    child tables too; keys no field declares as they are; `data` itself when nothing changes."""
+    out = data
+    for f in fields:
+        value = data.get(f.key)
+        if value is None:
+            continue
+        spelt = f.type.stored(f, value)
+        if spelt is not value:
+            out = dict(data) if out is data else out
+            out[f.key] = spelt
+    return out
 
 
 def example_object(fields: "tuple[Field, ...]", full: bool = True) -> dict:

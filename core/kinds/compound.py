@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from ..models import entries
 from ..textcheck import MAX_NESTING, nesting_depth_exceeds
-from .base import Kind, ParseError, Translate, example_object, register, say, short, show
+from .base import Kind, ParseError, Translate, example_object, register, say, short, show, stored_object
 from .scalar import canonical_choice
 
 if TYPE_CHECKING:
@@ -139,6 +139,9 @@ class Group(_Nested):
             return _json(f, text, dict)
         raise ParseError(f"{f.title}：无法从单元格读取")
 
+    def stored(self, f: "Field", value: Any) -> Any:
+        return stored_object(f.children, value) if isinstance(value, dict) else value
+
     def form_value(self, f: "Field", value: Any) -> Any:
         if value is None:
             return None
@@ -204,6 +207,12 @@ class Table(_Nested):
             if cell is not None:
                 row[child.key] = cell
         return row
+
+    def stored(self, f: "Field", value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        rows = [stored_object(f.children, row) if isinstance(row, dict) else row for row in value]
+        return value if all(a is b for a, b in zip(rows, value)) else rows
 
     def form_value(self, f: "Field", value: Any) -> Any:
         if value is None:

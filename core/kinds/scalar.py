@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean as SqlBoolean, Numeric
 
-from ..settings import MAX_NUMBER, local_text, local_zone, to_local
+from ..settings import MAX_NUMBER, local_iso, local_text, local_zone, stored_time, to_local
 from .base import Kind, ParseError, Translate, is_blank, is_number, register, say, short
 
 if TYPE_CHECKING:
@@ -226,7 +226,8 @@ class DateTime(Kind):
         return _string(schema, "date-time")
 
     def parse(self, f: "Field", text: str) -> Any:
-        """A moment; one without a zone is local time (the TIMEZONE setting)."""
+        """A moment as stored (`stored`); one typed without a zone is local time (the TIMEZONE
+        setting), one with a zone is the same moment in local time."""
         text = unicodedata.normalize("NFKC", text).strip()
         if not text:
             return None
@@ -234,23 +235,30 @@ class DateTime(Kind):
         if match and not _ZONE_SUFFIX.search(text[10:]):
             year, month, day, hour, minute, second = (int(p or 0) for p in match.groups())
             try:
-                return dt.datetime(year, month, day, hour, minute, second, tzinfo=local_zone()).isoformat()
+                return local_iso(dt.datetime(year, month, day, hour, minute, second))
             except ValueError:
                 pass
         try:
-            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = dt.datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
         except ValueError:
             raise ParseError(f"{f.title}：无法识别的日期时间“{short(text)}”，应如 2026-03-05 09:30") from None
-        return text if moment.tzinfo else moment.replace(tzinfo=local_zone()).isoformat()
+        return local_iso(moment)
+
+    def stored(self, f: "Field", value: Any) -> Any:
+        """'2026-03-31T23:00:00Z' -> '2026-04-01T07:00:00+08:00': one zone for every stored
+        value, so the text order is the time order and its first 7 characters its local month."""
+        if not isinstance(value, str):
+            return value
+        spelt = stored_time(value)
+        return value if spelt == value else spelt
 
     def from_native(self, f: "Field", value: Any) -> Any:
         if is_number(value):
             value = excel_serial(f, value)
         if isinstance(value, dt.datetime):
-            moment = value if value.tzinfo else value.replace(tzinfo=local_zone())
-            return moment.isoformat(timespec="seconds")
+            return local_iso(value.replace(microsecond=0))
         if isinstance(value, dt.date):
-            return dt.datetime.combine(value, dt.time(), local_zone()).isoformat(timespec="seconds")
+            return local_iso(dt.datetime.combine(value, dt.time()))
         return super().from_native(f, value)
 
     def comparable(self, f: "Field", value: Any) -> Any:

@@ -37,7 +37,7 @@ def test_admin_filters_the_trail(server, browser):
     browser.find_element(By.CSS_SELECTOR, "#a-user").send_keys("clerk")
     wait_new_page(browser, lambda: browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click())
     rows = browser.find_elements(By.CSS_SELECTOR, "table.audit-trail tbody tr")
-    assert len(rows) == 1 and "list" in rows[0].text and "onerror" in rows[0].text
+    assert len(rows) == 1 and "查看列表" in rows[0].text and "onerror" in rows[0].text
     assert not browser.find_elements(By.CSS_SELECTOR, "table.audit-trail img")  # shown, not run
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
     assert not errors, errors

@@ -77,7 +77,7 @@ def test_a_datetime_cell_is_local_time():
     assert kind.from_cell(f, dt.datetime(2026, 3, 5, 9, 30)) == "2026-03-05T09:30:00+08:00"
     assert kind.from_cell(f, dt.date(2026, 3, 5)) == "2026-03-05T00:00:00+08:00"
     assert kind.from_cell(f, 46086.5) == "2026-03-05T12:00:00+08:00"
-    assert kind.parse(f, "2026-03-05T09:30:00+00:00") == "2026-03-05T09:30:00+00:00"
+    assert kind.parse(f, "2026-03-05T09:30:00+00:00") == "2026-03-05T17:30:00+08:00"
     assert kind.parse(f, " ") is None
 
 
@@ -188,7 +188,7 @@ def test_datetime_text_keeps_seconds_and_gets_the_local_zone():
 def test_datetime_cells_that_are_not_moments():
     kind, f = KINDS["datetime"], F["datetime"]
     aware = dt.datetime(2026, 3, 5, 1, 30, tzinfo=dt.timezone.utc)
-    assert kind.from_cell(f, aware) == "2026-03-05T01:30:00+00:00"
+    assert kind.from_cell(f, aware) == "2026-03-05T09:30:00+08:00"  # the moment, in local time
     with pytest.raises(ParseError, match="时间：无法识别的日期“0”"):
         kind.from_cell(f, 0)
     with pytest.raises(ParseError, match="时间：无法识别的日期时间“是”"):
