@@ -480,11 +480,6 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
             if outside:
                 errors.append({"row": row_no, "field": definition.unit_field.key,
                                "column": definition.unit_field.title, "message": outside})
-        if target is None and not errors:  # a new entry starts in an initial workflow state
-            try:
-                workflow.check_create(definition, actor, data)
-            except EntryInvalid as exc:
-                errors += _row_errors(definition, row_no, exc)
         if errors:
             _reject(report, row_no, cells, errors)
             continue
@@ -497,7 +492,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         if target is not None:
             keep = {f.key for f in definition.fields} - {c.path[0] for c in mapped if c is not None}
             try:
-                update_valid(conn, actor, definition, target[0], target[1], data, keep, "import", tally, sc)
+                update_valid(conn, actor, definition, target[0], target[1], data, keep, workflow.IMPORTED, tally, sc)
             except EntryInvalid as exc:
                 _reject(report, row_no, cells, _row_errors(definition, row_no, exc))
                 continue
@@ -505,11 +500,11 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         else:
             pending.append(data)
             if len(pending) >= CHUNK:
-                insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK, tally)
+                insert_valid(conn, actor, ledger_id, definition, pending, workflow.IMPORTED, CHUNK, tally)
                 report.created += len(pending)
                 pending = []
     if writing and report.ok and pending:
-        insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK, tally)
+        insert_valid(conn, actor, ledger_id, definition, pending, workflow.IMPORTED, CHUNK, tally)
         report.created += len(pending)
 
 
