@@ -1,6 +1,7 @@
 """Import CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) and XLSX into a ledger: all or nothing.
 
-The file is read row by row (never twice into memory); headers match by title or key;
+The file is read row by row by core/sheets.py (the header found among the first rows, title and
+totals rows skipped, merged cells filled); headers match by title or key (width-normalised);
 every cell is coerced from what spreadsheets produce and every row validated like a form
 entry. Rows are written inside one transaction while they are all good; the first bad row
 stops the writing, the rest are still checked, and the transaction is rolled back, so the
@@ -8,50 +9,32 @@ report lists every bad row and nothing is stored. A dry run only checks.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import zipfile
+import unicodedata
 from dataclasses import dataclass, field as dc_field
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
-import openpyxl
 from sqlalchemy import select
 
 from . import access
 from .access import Actor, require
 from .coerce import CellError, from_cell, is_blank, neutralise
 from .definition import Definition
-from .errors import EntryInvalid, LedgerError, QueryError
+from .errors import EntryInvalid, QueryError
 from .models import Database, entries
 from .counts import Tally, field_expr
 from .query import scope_condition
+from .sheets import HEADER_ROWS, MAX_ROWS, Pick, Sheet, first_filled, open_sheet
+from .sheets import FileTooLarge, UnsupportedFile  # noqa: F401 - raised from here, as importer.FileTooLarge
 from .store import definition_of, insert_valid, lock_ledger, out_of_scope, unique_keys, update_valid
 from .tabular import (EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, RETIRED_SUFFIX,
                       TITLE_SEPARATOR, Column, field_columns)
 from .validation import validate_entry
 from . import audit, workflow
 
-# An import runs inside the request: it must end well within the server's worker timeout
-# (run.py: gunicorn --timeout 120). Validated import measured ~5,400-7,000 rows/s on this
-# machine (bench/README.md), XLSX reading slower: 50,000 rows take ~10-25 s. Larger files are
-# split; imports as background jobs with progress are not built yet (issue 11, item 7).
-MAX_ROWS = 50_000
-MAX_COLUMNS = 1_000
-MAX_XLSX_UNCOMPRESSED = 400 * 1024 * 1024
-MAX_ZIP_RATIO = 200
 CHUNK = 2_000
 REPORT_ERRORS = 2_000  # errors kept in a report; the counts stay exact beyond it
-
-
-class UnsupportedFile(LedgerError):
-    """Neither CSV nor XLSX (or a text encoding we cannot read)."""
-
-    status = 415
-
-
-class FileTooLarge(LedgerError):
-    status = 413
 
 
 @dataclass
@@ -108,179 +91,34 @@ class _Rollback(Exception):
     """Raised inside the write transaction when a row is bad: nothing is kept."""
 
 
-# --- reading files -----------------------------------------------------------------------
-
-@dataclass
-class Sheet:
-    headers: list[str]
-    rows: Iterator[tuple[int, list]]      # (spreadsheet row number, cells)
-    children: dict[str, "Sheet"]          # further XLSX sheets by name
-    csv: bool
-
-
-def open_sheet(stream: IO[bytes], filename: str = "", max_rows: int = MAX_ROWS) -> Sheet:
-    """Recognise the file by its content (not its name) and read its first row as headers."""
-    head = stream.read(8)
-    stream.seek(0)
-    if head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(stream, max_rows)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnsupportedFile("不支持旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后再导入")
-    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z")):
-        raise UnsupportedFile("文件既不是 CSV 也不是 XLSX")
-    return _open_csv(stream, max_rows)
-
-
-def detect_encoding(stream: IO[bytes], block: int = 1 << 16) -> str:
-    """utf-8-sig if the whole file decodes strictly as UTF-8, else gb18030, else 415."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)("strict")
-        stream.seek(0)
-        try:
-            while chunk := stream.read(block):
-                if b"\x00" in chunk:
-                    raise UnsupportedFile("文件含有二进制内容，既不是 CSV 也不是 XLSX")
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            if encoding == "utf-8-sig":
-                _refuse_mostly_utf8(stream)
-            continue
-        stream.seek(0)
-        return encoding
-    raise UnsupportedFile("无法识别文件编码：CSV 应为 UTF-8 或 GB18030/GBK 编码")
-
-
-def _refuse_mostly_utf8(stream: IO[bytes]) -> None:
-    """A file that is UTF-8 but for a stray byte or two would decode whole as GB18030 into mojibake:
-    when more of its non-ASCII lines are valid UTF-8 than not, refuse it, naming the first bad line."""
-    stream.seek(0)
-    good = bad = 0
-    first_bad = None
-    for number, line in enumerate(stream, start=1):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad += 1
-            first_bad = first_bad or number
-        else:
-            good += 1
-    stream.seek(0)
-    if first_bad is not None and good > bad:
-        raise UnsupportedFile(f"第 {first_bad} 行不是有效的 UTF-8 编码：文件其余部分是 UTF-8，"
-                              "请检查该行的字符后以 UTF-8 重新保存")
-
-
-def _open_csv(stream: IO[bytes], max_rows: int) -> Sheet:
-    encoding = detect_encoding(stream)
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    sample = text.read(4096)
-    text.seek(0)
-    dialect = _dialect(sample)
-    reader = csv.reader(text, dialect)
-    try:
-        headers = next(reader, [])
-    except csv.Error as exc:
-        raise QueryError(f"CSV 格式有误：{exc}") from None
-    if len(headers) > MAX_COLUMNS:
-        raise FileTooLarge(f"列数过多（上限 {MAX_COLUMNS} 列）")
-
-    def rows() -> Iterator[tuple[int, list]]:
-        count = 0
-        try:
-            for cells in reader:
-                count += 1
-                if count > max_rows:
-                    raise FileTooLarge(f"行数超过上限（{max_rows} 行）：导入须在服务器时限内完成，请把文件拆分为每份不超过 {max_rows} 行后分批导入")
-                yield reader.line_num, cells
-        except csv.Error as exc:
-            raise QueryError(f"CSV 第 {reader.line_num} 行格式有误：{exc}") from None
-
-    return Sheet(headers, rows(), {}, csv=True)
-
-
-def _dialect(sample: str):
-    """Comma by default; a tab- or semicolon-separated export is recognised too."""
-    first = sample.splitlines()[0] if sample else ""
-    for delimiter in (",", "\t", ";"):
-        if delimiter in first:
-            class Dialect(csv.excel):
-                pass
-            Dialect.delimiter = delimiter
-            return Dialect
-    return csv.excel
-
-
-def _open_xlsx(stream: IO[bytes], max_rows: int) -> Sheet:
-    try:
-        archive = zipfile.ZipFile(stream)
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnsupportedFile("文件已损坏或不是 XLSX 文件") from None
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_ZIP_RATIO:
-        raise FileTooLarge("XLSX 解压后过大，疑似异常文件，已拒绝")
-    if "xl/workbook.xml" not in {i.filename for i in infos}:
-        raise UnsupportedFile("文件既不是 CSV 也不是 XLSX（压缩包中没有 Excel 工作簿）")
-    stream.seek(0)
-    try:
-        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise UnsupportedFile(f"无法读取 XLSX 文件：{str(exc)[:100]}") from None
-    sheets = {ws.title: _xlsx_sheet(ws, max_rows) for ws in book.worksheets}
-    if not sheets:
-        raise QueryError("XLSX 文件中没有工作表")
-    first = next(iter(sheets))
-    main = sheets.pop(first)
-    main.children = sheets
-    return main
-
-
-def _xlsx_sheet(ws, max_rows: int) -> Sheet:
-    ws.reset_dimensions()  # the stored dimensions may lie; read what is there
-    header_row = next(ws.iter_rows(max_row=1, values_only=True), ())
-    headers = [_header_text(v) for v in header_row]
-    while headers and not headers[-1]:
-        headers.pop()
-    if len(headers) > MAX_COLUMNS:
-        raise FileTooLarge(f"列数过多（上限 {MAX_COLUMNS} 列）")
-    width = max(len(headers), 1)
-
-    def rows() -> Iterator[tuple[int, list]]:
-        for number, cells in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
-            if number - 1 > max_rows:
-                raise FileTooLarge(f"行数超过上限（{max_rows} 行）：导入须在服务器时限内完成，请把文件拆分为每份不超过 {max_rows} 行后分批导入")
-            yield number, list(cells)
-
-    return Sheet(headers, rows(), {}, csv=False)
-
-
-def _header_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
-
-
 # --- headers -----------------------------------------------------------------------------
 
 def _normal(name: str) -> str:
-    name = name.replace("\ufeff", "").strip()
+    """A header as it is matched: width-normalised (NFKC: 进度（%） is 进度(%)), spaces collapsed."""
+    name = unicodedata.normalize("NFKC", name.replace("\ufeff", "")).strip()
     if name.startswith("'") and len(name) > 1:
         name = name[1:]
     return " ".join(name.split()).casefold()
 
 
-def map_headers(definition: Definition, headers: list[str], report: ImportReport) -> list[Column | None]:
-    """The column each header names (by title or key), or None for one to ignore."""
-    columns = list(field_columns(definition.fields))
+def header_pick(definition: Definition) -> Pick:
+    """Which of the first rows is the header: the one naming the most fields (the first of
+    equals); when none names any, the first row with text, for map_headers to refuse."""
+    names = _header_names(definition)
+
+    def pick(head: list[tuple[int, list[str]]]) -> int:
+        scores = [len({c.key for c in (names.get(_normal(h)) for h in cells) if c is not None and c.key != ID_KEY})
+                  for _, cells in head]
+        best = max(scores, default=0)
+        return scores.index(best) if best else first_filled(head)
+    return pick
+
+
+def _header_names(definition: Definition) -> dict[str, Column | None]:
+    """Every normalised header text the ledger's columns answer to: None for a column to ignore."""
     names: dict[str, Column | None] = {}
     leaf_titles: dict[str, list[Column]] = {}
-    for column in columns:
+    for column in field_columns(definition.fields):
         for name in (column.key, column.title, column.title.replace(TITLE_SEPARATOR, "."),
                      column.title.replace(TITLE_SEPARATOR, "-")):
             names.setdefault(_normal(name), column)
@@ -295,6 +133,13 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
         names[_normal(key)] = names[_normal(title)] = None
     for name in (NUMBER_KEY, NUMBER_TITLE):  # assigned by the server; a field of that title wins
         names.setdefault(_normal(name), None)
+    return names
+
+
+def map_headers(definition: Definition, headers: list[str], report: ImportReport) -> list[Column | None]:
+    """The column each header names (by title or key), or None for one to ignore."""
+    columns = list(field_columns(definition.fields))
+    names = _header_names(definition)
 
     mapped: list[Column | None] = []
     seen: dict[str, str] = {}
@@ -314,7 +159,7 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
             seen[column.key] = header
         mapped.append(column)
     if not any(c is not None and c.key != ID_KEY for c in mapped):
-        raise QueryError("第一行应为表头：未找到与台帐字段标题或字段名相符的列")
+        raise QueryError(f"未找到表头：前 {HEADER_ROWS} 行中没有一行的列标题与台帐字段的标题或字段名相符")
     if ignored:
         report.warnings.append("以下列不是当前台帐的字段，已忽略：" + "、".join(ignored[:20]))
     if retired:
@@ -396,6 +241,7 @@ def _child_rows(definition: Definition, sheet: Sheet, report: ImportReport) -> d
                 report.warnings.append(f"工作表“{f.title}”第 {row_no} 行：" + "；".join(errors))
             by_ref.setdefault(_ref(cells[0]), []).append(row)
         out[f.key] = by_ref
+        report.warnings.extend(f"工作表“{f.title}”：{note}" for note in child_sheet.notes())
         report.warnings.append(f"子表“{f.title}”取自同名工作表（按{ID_TITLE}对应）")
     return out
 
@@ -414,7 +260,7 @@ def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
     options.scope = access.scope(actor, ledger_row_, "import")
     if options.upsert and not definition.business_key:
         raise QueryError("该台帐未声明业务主键（x-ledger.business_key），不能按主键更新")
-    sheet = open_sheet(stream, options.filename, options.max_rows)
+    sheet = open_sheet(stream, options.filename, options.max_rows, header_pick(definition))
     report = ImportReport(dry_run=options.dry_run, headers=list(sheet.headers))
     mapped = map_headers(definition, sheet.headers, report)
     children = _child_rows(definition, sheet, report) if not sheet.csv else {}
@@ -480,11 +326,6 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
             if outside:
                 errors.append({"row": row_no, "field": definition.unit_field.key,
                                "column": definition.unit_field.title, "message": outside})
-        if target is None and not errors:  # a new entry starts in an initial workflow state
-            try:
-                workflow.check_create(definition, actor, data)
-            except EntryInvalid as exc:
-                errors += _row_errors(definition, row_no, exc)
         if errors:
             _reject(report, row_no, cells, errors)
             continue
@@ -497,7 +338,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         if target is not None:
             keep = {f.key for f in definition.fields} - {c.path[0] for c in mapped if c is not None}
             try:
-                update_valid(conn, actor, definition, target[0], target[1], data, keep, "import", tally, sc)
+                update_valid(conn, actor, definition, target[0], target[1], data, keep, workflow.IMPORTED, tally, sc)
             except EntryInvalid as exc:
                 _reject(report, row_no, cells, _row_errors(definition, row_no, exc))
                 continue
@@ -505,12 +346,13 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         else:
             pending.append(data)
             if len(pending) >= CHUNK:
-                insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK, tally)
+                insert_valid(conn, actor, ledger_id, definition, pending, workflow.IMPORTED, CHUNK, tally)
                 report.created += len(pending)
                 pending = []
     if writing and report.ok and pending:
-        insert_valid(conn, actor, ledger_id, definition, pending, "import", CHUNK, tally)
+        insert_valid(conn, actor, ledger_id, definition, pending, workflow.IMPORTED, CHUNK, tally)
         report.created += len(pending)
+    report.warnings.extend(sheet.notes())  # title rows above the header, totals rows below
 
 
 def _row_errors(definition: Definition, row_no: int, exc: EntryInvalid) -> list[dict]:

@@ -1,7 +1,9 @@
 """A ledger definition proposed from last year's spreadsheet: one field per column.
 
-The file is read by the importer's own reader (core/importer.py: content sniffing, UTF-8 or
-GB18030, stray bytes refused, row and size caps, XLSX through defusedxml), and a column's
+The file is read by the importer's own reader (core/sheets.py: content sniffing, UTF-8 or
+GB18030, stray bytes refused, row and size caps, XLSX through defusedxml, title rows above the
+header and a 合计 row below the data skipped with a warning, cells merged down rows filled,
+percentages read as shown), and a column's
 kind is the first candidate whose own cell reader (core/kinds, the one the import uses)
 reads every non-empty cell. The proposal is then checked row by row with the validator of
 the import, and a field some row would not pass falls back to text, so importing the same
@@ -86,8 +88,9 @@ def propose(filename: str, data: bytes, title: str | None = None, key: str | Non
 def _read(filename: str, data: bytes) -> tuple[list[Column], int, bool, list[str]]:
     """The sheet's columns with their cells, the number of data rows, whether it is CSV, warnings."""
     try:
-        sheet = importer.open_sheet(io.BytesIO(data), filename or "", importer.MAX_ROWS)
-        columns, warnings = _columns(sheet.headers)
+        sheet = importer.open_sheet(io.BytesIO(data), filename or "", importer.MAX_ROWS, header_pick)
+        at = _row_name(sheet.header_row)
+        columns, warnings = _columns(sheet.headers, at)
         rows = 0
         for _, cells in sheet.rows:
             if all(is_blank(c) for c in cells):
@@ -101,16 +104,28 @@ def _read(filename: str, data: bytes) -> tuple[list[Column], int, bool, list[str
     columns = [c for c in columns if c not in blank_tail]
     for column in columns:
         if not column.title:
-            raise SheetError(f"第 {column.index + 1} 列有数据但表头为空：请在第一行填写列标题")
+            raise SheetError(f"第 {column.index + 1} 列有数据但表头为空：请在{at}（表头）填写列标题")
     if not columns:
-        raise SheetError("第一行应为表头（各列的标题），但它是空的")
-    return columns, rows, sheet.csv, warnings
+        raise SheetError(f"{at}应为表头（各列的标题），但它是空的")
+    return columns, rows, sheet.csv, warnings + sheet.notes()
 
 
-def _columns(headers: list) -> tuple[list[Column], list[str]]:
+def header_pick(head: list[tuple[int, list[str]]]) -> int:
+    """The header among the first rows: the first filled across more than half the widest row
+    (a title row above it fills one merged cell, or two); the first row when none is."""
+    counts = [sum(1 for c in cells if c.strip()) for _, cells in head]
+    widest = max(counts, default=0)
+    return next((i for i, n in enumerate(counts) if n and n * 2 > widest), 0)
+
+
+def _row_name(number: int) -> str:
+    return "第一行" if number == 1 else f"第 {number} 行"
+
+
+def _columns(headers: list, at: str = "第一行") -> tuple[list[Column], list[str]]:
     """Columns for the header row; duplicate headers, data in the header row: a SheetError."""
     if not any(str(h).strip() for h in headers):
-        raise SheetError("第一行应为表头（各列的标题），但它是空的")
+        raise SheetError(f"{at}应为表头（各列的标题），但它是空的")
     columns, seen, warnings = [], {}, []
     for i, header in enumerate(headers):
         text = " ".join(str(header).replace("\ufeff", "").split())
@@ -132,7 +147,7 @@ def _columns(headers: list) -> tuple[list[Column], list[str]]:
     numbers = [c for c in titled if _reads_as("number", c.title)]
     if dates or len(numbers) * 2 > len(titled):
         first = (dates or numbers)[0]
-        raise SheetError(f"第一行应为表头：第 {first.index + 1} 列的“{first.title}”像是数据而不是列标题，"
+        raise SheetError(f"{at}应为表头：第 {first.index + 1} 列的“{first.title}”像是数据而不是列标题，"
                          "请在数据上方加一行列标题")
     return columns, warnings
 

@@ -290,8 +290,8 @@ def insert_valid(conn: Connection, actor: Actor, ledger_id: int, definition: Def
 
     Count changes go to `tally` when given (the caller applies it last), else are applied here.
     """
-    for data in valid:
-        workflow.check_create(definition, actor, data)
+    for data in valid:  # an import brings entries in any declared state (core/workflow.py)
+        workflow.check_create(definition, actor, data, imported=source == workflow.IMPORTED)
     conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
         entry_count=ledgers.c.entry_count + len(valid)))
     own = tally is None
@@ -407,7 +407,7 @@ def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_i
     new = {**{k: old[k] for k in keep if k in old}, **data}
     validate_entry(definition, new)
     _refuse_outside(definition, scope, new)
-    workflow.check_change(definition, actor, old, new)
+    workflow.check_change(definition, actor, old, new, imported=source == workflow.IMPORTED)
     new = _with_retired(definition.fields, new, _retired_parts(definition.fields, old))
     return _write_update(conn, actor, ledger_id, definition, current, new, source, tally)
 

@@ -42,6 +42,8 @@ def upload():
     flash(_("已按“%(file)s”的 %(rows)s 行生成草稿（%(fields)s 个字段）。请检查字段后发布，"
             "再在 /ledgers/%(key)s/import 导入同一文件（逐行报告）。",
             file=filename, rows=found["rows"], fields=len(found["fields"]), key=key), "success")
+    for warning in found["warnings"]:  # title and totals rows skipped, reserved columns left out
+        flash(warning, "warning")
     return redirect(url_for("designer.edit", key=key))
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from core.definition import check_definition, load_definition
 from core.importer import FileTooLarge, UnsupportedFile
-from core.proposal import SheetError, propose, unique_keys
+from core.proposal import MAX_CHOICES, MIN_ROWS_PER_CHOICE, SheetError, propose, unique_keys
 
 UNITS = ["区财政局", "区住建局", "区教育局"]
 
@@ -200,3 +200,20 @@ def test_a_value_the_guess_would_refuse_makes_the_field_text():
     rows = [["编号"]] + [[f"A{i % 13}"] for i in range(30)]
     found = propose("a.csv", csv_bytes(rows))
     assert found["fields"][0]["kind"] == "text"
+
+
+@pytest.mark.parametrize("distinct, kind", [
+    (MAX_CHOICES - 1, "choice"), (MAX_CHOICES, "choice"), (MAX_CHOICES + 1, "text")])
+def test_the_choice_threshold_is_inclusive(distinct, kind):
+    """Exactly MAX_CHOICES distinct values, each repeated enough, is still a choice; one more is not."""
+    rows = [["类别"]] + [[f"类{i % distinct}"] for i in range(distinct * MIN_ROWS_PER_CHOICE)]
+    found = propose("a.csv", csv_bytes(rows))
+    assert found["fields"][0]["kind"] == kind, found["fields"][0]["reason"]
+
+
+@pytest.mark.parametrize("rows_per_value, kind", [(MIN_ROWS_PER_CHOICE, "choice"), (MIN_ROWS_PER_CHOICE - 0.5, "text")])
+def test_a_choice_needs_its_values_repeated_enough(rows_per_value, kind):
+    """4 values over 8 rows (2 each on average) is a choice; over 6 rows it is not."""
+    rows = [["类别"]] + [[f"类{i % 4}"] for i in range(int(4 * rows_per_value))]
+    found = propose("a.csv", csv_bytes(rows))
+    assert found["fields"][0]["kind"] == kind, found["fields"][0]["reason"]

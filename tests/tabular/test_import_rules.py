@@ -3,8 +3,9 @@ the rule's message, and nothing is stored."""
 from __future__ import annotations
 
 import io
+import json
 
-from core import importer, query, store
+from core import importer, query, store, workflow
 from core.access import SYSTEM
 from tests.api.test_rules_api import RULED
 
@@ -76,3 +77,63 @@ def test_every_rule_kind_in_one_import_report(api, db):
         (7, "发票号", "填写了费用时，发票号必填"),
         (8, "审批人", "用途为“接待”时，审批人必填")]
     assert query.get_ledger(db, SYSTEM, "car_trips")[0]["entry_count"] == 0
+
+
+SUPERVISION = "工作内容,来源,文号/编号,承办单位,交办日期,完成时限,状态,进度(%),办结日期"
+
+
+def supervision_csv(*rows: str) -> str:
+    return "\r\n".join([SUPERVISION, *rows]) + "\r\n"
+
+
+def test_an_editor_brings_last_years_items_in_their_states(api, db):
+    """An import may bring any declared state; the rules still apply; the history says so; the
+    workflow governs every change after that."""
+    text = supervision_csv("甲,专题会议纪要,督1,区财政局,2025-03-01,2025-06-01,立项,0,",
+                           "乙,专题会议纪要,督2,区财政局,2025-03-01,2025-06-01,办理中,40,",
+                           "丙,专题会议纪要,督3,区财政局,2025-03-01,2025-06-01,已办结,100,2025-05-30")
+    response = upload(api, "supervision", text)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["created"] == 3
+    items = {e["data"]["content"]: e for e in query.list_entries(db, SYSTEM, "supervision")["items"]}
+    assert {k: e["data"]["status"] for k, e in items.items()} == {"甲": "立项", "乙": "办理中", "丙": "已办结"}
+    done = items["丙"]
+    history = api("editor").get(f"/ledgers/supervision/entries/{done['id']}/revisions").get_json()["items"]
+    assert [(r["action"], r["source"], r["changes"]["status"]) for r in history] == [("create", "import", [None, "已办结"])]
+    _, definition = query.get_ledger(db, SYSTEM, "supervision")
+    assert workflow.step_label(definition, history[0]["changes"], history[0]["source"]) == "状态“已办结”随导入带入"
+    # after the import, the workflow governs: an editor may not reopen a closed item
+    refused = api("editor").patch(f"/ledgers/supervision/entries/{done['id']}", json={"status": "立项"},
+                                  headers={"If-Match": str(done["version"])})
+    assert refused.status_code == 422
+    assert "不能从“已办结”直接改为“立项”" in refused.get_json()["errors"][0]["message"]
+
+
+def test_an_imported_closed_item_still_meets_the_done_rules(api, db):
+    text = supervision_csv("甲,专题会议纪要,督1,区财政局,2025-03-01,2025-06-01,已办结,40,",
+                           "乙,专题会议纪要,督2,区财政局,2025-03-01,2025-06-01,结案,100,2025-05-30")
+    response = upload(api, "supervision", text)
+    assert response.status_code == 422
+    assert [(e["row"], e["field"]) for e in response.get_json()["errors"]] == [
+        (2, "progress"), (2, "completed_on"), (3, "status")]  # 结案 is no declared state
+    assert query.get_ledger(db, SYSTEM, "supervision")[0]["entry_count"] == 0
+
+
+def test_an_upsert_brings_the_new_state_and_the_history_says_so(api, db):
+    document = json.loads(json.dumps(query.get_ledger(db, SYSTEM, "supervision")[1].schema))
+    document["x-ledger"].update(key="supervision_keyed", business_key="doc_no")
+    document["required"] = [*document["required"], "doc_no"]
+    store.save_definition(db, SYSTEM, document)
+    first = upload(api, "supervision_keyed", supervision_csv(
+        "甲,专题会议纪要,督1,区财政局,2025-03-01,2025-06-01,交办,0,"))
+    assert first.status_code == 201, first.get_json()
+    again = upload(api, "supervision_keyed", supervision_csv(
+        "甲,专题会议纪要,督1,区财政局,2025-03-01,2025-06-01,已办结,100,2025-05-30"), upsert="1")
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json()["updated"] == 1
+    entry = query.list_entries(db, SYSTEM, "supervision_keyed")["items"][0]
+    assert entry["data"]["status"] == "已办结"
+    history = query.list_revisions(db, SYSTEM, "supervision_keyed", entry["id"])
+    _, definition = query.get_ledger(db, SYSTEM, "supervision_keyed")
+    assert [workflow.step_label(definition, r["changes"], r["source"]) for r in history] == [
+        "状态“交办”随导入带入", "交办 → 已办结（随导入带入）"]

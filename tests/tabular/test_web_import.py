@@ -62,3 +62,16 @@ def test_not_a_spreadsheet_is_415(page):
     client, token, _ = page
     response = post(client, token, b"%PDF-1.4", dry_run="1")
     assert response.status_code == 415 and response.get_json()["error"]
+
+
+def test_the_entry_history_says_the_state_came_with_the_import(page, db):
+    client, token, _ = page
+    text = ("工作内容,来源,承办单位,交办日期,完成时限,状态,进度(%),办结日期\r\n"
+            "旧年事项,专题会议纪要,区财政局,2025-03-01,2025-06-01,已办结,100,2025-05-30\r\n")
+    data = {"csrf_token": token, "file": (io.BytesIO(text.encode()), "去年.csv"), "dry_run": "0"}
+    response = client.post("/ledgers/supervision/import", data=data, content_type="multipart/form-data",
+                           headers={"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"})
+    assert response.status_code == 201, response.get_json()
+    entry = query.list_entries(db, SYSTEM, "supervision")["items"][0]
+    html = client.get(f"/ledgers/supervision/entries/{entry['id']}").text
+    assert '<p class="rev-step">状态“已办结”随导入带入</p>' in html

@@ -10,6 +10,7 @@ import pytest
 from core import drafts
 from core.access import SYSTEM
 from tests.core.test_proposal import csv_bytes, sample_rows
+from tests.tabular.test_office_sheets import HEADERS as OFFICE_HEADERS, office_xlsx
 from tests.web.conftest import csrf_from
 
 
@@ -115,3 +116,14 @@ def _index_titles(client):
 
 def _key_of(client, title):
     return re.search(r'<h2><a href="/ledgers/([a-z0-9_]+)">' + re.escape(title), client.get("/").text).group(1)
+
+
+def test_an_office_sheet_proposes_from_its_real_header_and_names_what_it_skipped(login, client, post_form, db):
+    """A merged title row above the headers and a 合计 row below: the page says it skipped them."""
+    login("admin")
+    response = upload(post_form, office_xlsx(), name="督查台帐.xlsx", key="office_items")
+    assert response.status_code == 302
+    draft = drafts.get_draft(db, SYSTEM, "office_items")
+    assert [p["title"] for p in draft["document"]["properties"].values()] == OFFICE_HEADERS
+    page = client.get(response.headers["Location"]).text
+    assert "表头在第 2 行，其上的标题行已跳过" in page and "第 7 行是合计行（“合计”），已跳过，未导入" in page
