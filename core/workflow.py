@@ -254,7 +254,7 @@ def with_note(definition, data: dict, day: str, note: str, by: str) -> dict:
 
 def _refuse(definition, flow: Workflow, message: str) -> None:
     f = definition.by_key[flow.field]
-    raise EntryInvalid([{"field": f.key, "path": f.key, "keyword": "workflow",
+    raise EntryInvalid([{"field": f.key, "path": "/" + f.key, "keyword": "workflow",
                          "message": f"{f.title}：{message}"}])
 
 

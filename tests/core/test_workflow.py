@@ -198,3 +198,21 @@ def test_the_progress_log_reads_newest_first_and_appends_in_stored_order(supervi
     added = workflow.with_note(supervision, data, "2030-01-01", "丁", "wang")["progress_notes"]
     assert added[:3] == data["progress_notes"]
     assert added[3] == {"date": "2030-01-01", "note": "丁", "reporter": "wang"}
+
+
+@pytest.mark.parametrize("write", ["create", "skip", "role", "no state yet"])
+def test_workflow_errors_point_at_the_field_as_every_other_error_does(edb, supervision, write):
+    """`path` is a JSON pointer ("/status") in workflow refusals, as in validation errors."""
+    with pytest.raises(EntryInvalid) as caught:
+        if write == "create":
+            create_entry(edb, EDITOR, "supervision", item("交办"))
+        elif write == "no state yet":  # an entry saved before the workflow was declared
+            workflow.check_change(supervision, EDITOR, {}, item("交办"))
+        else:
+            entry = at(edb, "立项")
+            update_entry(edb, EDITOR, "supervision", entry["id"], {"status": "已办结" if write == "skip" else "交办"},
+                         1, partial=True)
+    assert [(e["field"], e["path"], e["keyword"]) for e in caught.value.errors] == [("status", "/status", "workflow")]
+    with pytest.raises(EntryInvalid) as invalid:
+        create_entry(edb, EDITOR, "supervision", {**item("立项"), "status": "草稿"})
+    assert {e["path"] for e in invalid.value.errors} == {"/status"}  # the same field, the same pointer
