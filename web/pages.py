@@ -46,9 +46,9 @@ def index():
 def entries(key: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
     args = filters.list_args(request.args)
-    sort = args.get("_sort") or (query.DUE_SORT if definition.overdue else definition.default_sort) or ""
+    sort = args.get("_sort") or definition.default_sort or ""  # the API's and the exports' default too
     params = args.copy()
-    if sort and "_sort" not in params:  # a ledger with an overdue rule opens on what needs attention
+    if sort and "_sort" not in params:
         params["_sort"] = sort
     page = query.list_entries(db(), actor(), key, params)
     pages = max(1, math.ceil(page["total"] / page["size"]))
