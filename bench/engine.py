@@ -208,7 +208,7 @@ class EngineSide:
         return query.list_entries(self.db, ACTOR, KEY, {"unit": unit, "_sort": "-deadline", "_size": size})
 
     def scan(self, limit: int | None = None) -> int:
-        _, rows = query.iter_entries(self.db, ACTOR, KEY)
+        _, rows = query.iter_entries(self.db, ACTOR, KEY, {"_sort": "-deadline"})  # the baseline's order
         count = 0
         for _row in rows:
             count += 1

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
 from .kinds import KINDS, Kind, kind_of
-from .options import check_options
+from .options import DUE_SORT, check_options
 from .patterns import every_pattern, pattern_problem
 from .textcheck import value_problem
 from .refs import check_refs, escape, resolve
@@ -134,7 +134,15 @@ class Definition:
 
     @property
     def default_sort(self) -> str | None:
-        return self.options.get("list", {}).get("sort")
+        """The one order of the list page, the API and the exports when the caller names none:
+        the declared `list.sort`, else the overdue rule's (`_due`) when there is one."""
+        return self.options.get("list", {}).get("sort") or (DUE_SORT if self.overdue else None)
+
+    @property
+    def sort_field(self) -> "Field | None":
+        """The field the default order sorts by (the overdue rule's date for `_due`): indexed."""
+        key = self.overdue["date"] if self.default_sort == DUE_SORT else (self.default_sort or "").lstrip("-")
+        return self.by_key.get(key)
 
     @property
     def reports(self) -> list[dict]:

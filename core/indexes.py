@@ -38,8 +38,7 @@ def ledger_clause(ledger_id: int):
 
 def plan(ledger_id: int, definition: Definition) -> list[IndexSpec]:
     """The indexes a definition asks for: sort; each filter (then sort); the business key, unique."""
-    sort_key = (definition.default_sort or "").lstrip("-")
-    sort = definition.by_key.get(sort_key)
+    sort = definition.sort_field
     sort = sort if sort is not None and sort.scalar else None
     groups: list[tuple[Field, ...]] = [(sort,)] if sort else []
     for f in definition.filters:

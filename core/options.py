@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the field model imports this module, not the other way roun
     from .definition import Field
 
 MAX_INDEXED_LENGTH = 500  # 500 Chinese characters are 1,500 bytes in UTF-8
+DUE_SORT = "_due"  # the overdue rule's order, a `list.sort` of its own: open first, nearest date first
 
 
 def check_options(options: Any, fields: dict[str, "Field"]) -> list[dict]:
@@ -20,7 +21,7 @@ def check_options(options: Any, fields: dict[str, "Field"]) -> list[dict]:
     if not isinstance(options, dict):
         return []
     names = _Names(fields)
-    _check_list(names, options.get("list"))
+    _check_list(names, options.get("list"), isinstance(options.get("overdue"), dict))
     _check_keys(names, options)
     _check_bulletin(names, options)
     names.problems.extend(check_reports(options.get("reports"), fields))
@@ -65,7 +66,7 @@ class _Names:
             self.add(path, f"用于筛选或排序的文本字段“{f.title}”需设置 maxLength（不超过 {MAX_INDEXED_LENGTH}）")
 
 
-def _check_list(names: _Names, listing: Any) -> None:
+def _check_list(names: _Names, listing: Any, overdue: bool) -> None:
     if not isinstance(listing, dict):
         return
     for i, key in _each(listing.get("columns")):
@@ -77,7 +78,10 @@ def _check_list(names: _Names, listing: Any) -> None:
         if f is not None and not f.type.searchable:
             names.add(f"/x-ledger/list/search/{i}", f"字段“{f.title}”不是文本，不能用于搜索")
     sort = listing.get("sort")
-    if isinstance(sort, str):
+    if sort == DUE_SORT:
+        if not overdue:
+            names.add("/x-ledger/list/sort", "按期限排序（_due）需要先设置超期规则（x-ledger.overdue）")
+    elif isinstance(sort, str):
         f = names.known(sort.lstrip("-"), "/x-ledger/list/sort")
         if f is not None and not f.scalar:
             names.add("/x-ledger/list/sort", f"字段“{f.title}”不能用于排序")

@@ -20,6 +20,7 @@ from .definition import Definition, Field
 from .errors import NotFound, QueryError
 from .kinds import OPS, ParseError
 from .models import Database, entries, ledger_versions, ledgers, revisions
+from .options import DUE_SORT  # the sort term of the overdue rule: open first, nearest deadline first
 from . import audit, counts, deadlines
 from .counts import field_expr
 from .indexes import ledger_clause
@@ -30,7 +31,6 @@ from .versions import entry_errors
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
-DUE_SORT = "_due"  # the sort term of the overdue rule: open first, nearest deadline first
 
 
 @dataclass

@@ -30,6 +30,8 @@ class Step:
     label: str
     roles: tuple[str, ...]
     sets: tuple[tuple[str, Any], ...] = ()  # values the step fills in: `"$today"`, or None to clear
+    back: bool = False     # to a state nearer the start (退回)
+    confirm: bool = False  # back, or into a final state (办结): the pages ask before taking it
 
     def values(self, today: dt.date) -> dict:
         """What taking the step writes besides the state (办结: 进度 100, 办结日期 today)."""
@@ -55,10 +57,34 @@ def workflow_of(definition) -> Workflow | None:
     declared = definition.options.get("workflow")
     if not declared:
         return None
+    transitions = declared["transitions"]
+    rank = _ranks(declared["initial"], transitions)
     steps = tuple(Step(t["from"], t["to"], t.get("label") or t["to"], tuple(t["roles"]),
-                       tuple((t.get("set") or {}).items()))
-                  for t in declared["transitions"])
+                       tuple((t.get("set") or {}).items()), _back(t, rank), _asks(t, transitions, rank))
+                  for t in transitions)
     return Workflow(declared["field"], tuple(declared["initial"]), steps)
+
+
+def _ranks(initial: list, transitions: list) -> dict:
+    """Each state's distance from an initial state (breadth first): what "back" means."""
+    rank, frontier = {s: 0 for s in initial}, list(initial)
+    while frontier:
+        state = frontier.pop(0)
+        for t in transitions:
+            if t["from"] == state and t["to"] not in rank:
+                rank[t["to"]] = rank[state] + 1
+                frontier.append(t["to"])
+    return rank
+
+
+def _back(step: dict, rank: dict) -> bool:
+    return rank.get(step["to"], 0) <= rank.get(step["from"], 0)
+
+
+def _asks(step: dict, transitions: list, rank: dict) -> bool:
+    """A step back or into a final state (one left only by going back, as 已办结 is by 退回) is
+    confirmed before it is taken."""
+    return _back(step, rank) or all(_back(t, rank) for t in transitions if t["from"] == step["to"])
 
 
 # --- checking a definition ---------------------------------------------------------------
@@ -202,6 +228,62 @@ def next_steps(definition, actor: Actor | None, data: dict) -> list[dict]:
             if s.source == state and (actor.system or actor.role in s.roles)]
 
 
+def offered_states(definition, actor: Actor, data: dict | None) -> list[str] | None:
+    """The states a form offers `actor` for the workflow field: an initial state for a new
+    entry (`data` None), else the current state and the targets of the steps `actor` may take
+    (what `check_create` and `check_change` will accept). None without a workflow."""
+    flow = workflow_of(definition)
+    if flow is None:
+        return None
+    choices = definition.by_key[flow.field].choices
+    state = None if data is None else data.get(flow.field)
+    if actor.system:
+        return list(choices)
+    if state is None or state not in choices:
+        return [s for s in choices if s in flow.initial] + ([state] if state is not None else [])
+    targets = {s["to"] for s in next_steps(definition, actor, data)}
+    return [s for s in choices if s == state or s in targets]
+
+
+def waiting_for(definition, data: dict | None) -> str | None:
+    """Who takes the entry's next step, e.g. 「待管理员交办」 (steps back are not next steps);
+    None without a workflow or once no step leads on."""
+    flow = workflow_of(definition)
+    if flow is None:
+        return None
+    state = flow.initial[0] if data is None or data.get(flow.field) is None else data.get(flow.field)
+    ahead = [s for s in flow.steps if s.source == state and not s.back]
+    if not ahead:
+        return None
+    return "，或".join("待" + "或".join(ROLE_TITLES.get(r, r) for r in s.roles) + s.label for s in ahead)
+
+
+def confirmation(definition, old: dict, new: dict) -> Step | None:
+    """The step that changing `old` into `new` takes, when it is one to confirm first (办结, 退回)."""
+    flow = workflow_of(definition)
+    if flow is None or old.get(flow.field) == new.get(flow.field):
+        return None
+    step = flow.step(old.get(flow.field), new.get(flow.field))
+    return step if step is not None and step.confirm else None
+
+
+def with_step(definition, old: dict, new: dict, today: dt.date) -> dict:
+    """`new` with what the step from `old`'s state to `new`'s fills in (办结: 进度 100, 办结日期
+    today), for each such field the writer left as it was: a form's step does what its button does."""
+    flow = workflow_of(definition)
+    step = flow.step(old.get(flow.field), new.get(flow.field)) if flow is not None else None
+    if step is None:
+        return new
+    out = dict(new)
+    for key, value in step.values(today).items():
+        if out.get(key) == old.get(key):
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = value
+    return out
+
+
 def step_change(definition, data: dict, target: str, today: dt.date) -> dict:
     """The partial update that takes the step from the entry's state to `target`: the state and
     whatever the step fills in (an undeclared step changes the state only, and is refused)."""
@@ -263,7 +345,7 @@ def with_note(definition, data: dict, day: str, note: str, by: str) -> dict:
 
 def _refuse(definition, flow: Workflow, message: str) -> None:
     f = definition.by_key[flow.field]
-    raise EntryInvalid([{"field": f.key, "path": f.key, "keyword": "workflow",
+    raise EntryInvalid([{"field": f.key, "path": "/" + f.key, "keyword": "workflow",
                          "message": f"{f.title}：{message}"}])
 
 

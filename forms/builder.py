@@ -184,6 +184,14 @@ def form_class(definition: Definition) -> type[DefinedForm]:
     return cls
 
 
+def offer_choices(bound, values: list[str]) -> None:
+    """Limit one bound choice field (of one request's form, never the shared class) to `values`:
+    the workflow's states this user may choose. A select keeps its 请选择; radios read `offered`."""
+    bound.offered = list(values)
+    blank = [_choice_of("", _l("请选择"))] if not isinstance(bound, wf.RadioField) else []
+    bound.choices = blank + [_choice_of(v, v) for v in values]
+
+
 def show_when_attrs(definition: Definition, f: Field) -> dict:
     """`data-show-when` for a field's wrapper when the definition shows it only under a condition
     (x-show-when): static/js/showwhen.js reads it; without JavaScript the field stays visible."""

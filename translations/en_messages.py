@@ -376,6 +376,25 @@ EN.update({  # audit trail: the ledger catalogue's actions
 })
 
 
+# The workflow in the entry form and on the entry page: offered states, who acts next, confirmations.
+EN.update({
+    "保存后：%(who)s": "After saving: %(who)s", "下一步：%(who)s": "Next: %(who)s",
+    "确认“%(step)s”？": "Confirm “%(step)s”?", "确认“%(step)s”": "Confirm “%(step)s”",
+    "确认“%(step)s”：%(number)s？": "Confirm “%(step)s”: %(number)s?",
+    "确认%(step)s并保存": "Confirm %(step)s and save", "确认%(step)s": "Confirm %(step)s",
+    "状态将由“%(from)s”改为“%(to)s”。": "The state changes from “%(from)s” to “%(to)s”.",
+    "状态将由“%(from)s”改为“%(to)s”。本次修改尚未保存，确认后一并保存；如不要这一步，请改回状态后再保存。":
+        "The state changes from “%(from)s” to “%(to)s”. Nothing is saved yet: confirm to save it with your other "
+        "changes, or set the state back and save.",
+    "这一步同时：%(what)s。": "This step also: %(what)s.",
+    "这一步同时：%(what)s（本次已改动的字段以您填写的为准）。":
+        "This step also: %(what)s (a field you changed keeps what you typed).",
+    "%(field)s 清空": "clears %(field)s", "%(field)s 填为今天": "sets %(field)s to today",
+    "%(field)s 填为 %(value)s": "sets %(field)s to %(value)s",
+    "按期限（超期在前，已办结在后）": "By deadline (overdue first, closed last)",
+})
+
+
 def main() -> None:
     from pathlib import Path
 

@@ -13,21 +13,35 @@ from core import query, store, workflow
 from core.errors import EntryInvalid, NotFound, StaleEntry
 from core.settings import local_today
 
-from .pages import actor, db, entry_context
+from .pages import actor, db, entry_context, step_effects
 
 bp = Blueprint("flow", __name__)
 
 
-@bp.post("/ledgers/<key>/entries/<entry_id>/transition")
+@bp.route("/ledgers/<key>/entries/<entry_id>/transition", methods=["GET", "POST"])
 @login_required
 def transition(key: str, entry_id: str):
-    definition = query.get_ledger(db(), actor(), key)[1]
+    """Take a step (POST). A step to confirm (办结, 退回) shows its confirmation page first (GET,
+    or a POST without `_confirm`), like 删除: nothing is written until it is confirmed."""
+    ledger, definition = query.get_ledger(db(), actor(), key)
     current = query.get_entry(db(), actor(), key, entry_id)
     query.check(db(), actor(), key, "edit")
     flow = workflow.workflow_of(definition)
     if flow is None:
         raise NotFound(_("该台帐没有定义办理流程"))
-    change = workflow.step_change(definition, current["data"], request.form.get("to", ""), local_today())
+    target = request.values.get("to", "")
+    change = workflow.step_change(definition, current["data"], target, local_today())
+    step = workflow.confirmation(definition, current["data"], change)
+    if request.method == "GET" or (step is not None and request.form.get("_confirm") != target):
+        if step is None:
+            return redirect(url_for("web.entry", key=key, entry_id=current["id"]))
+        try:  # a step this user may not take is refused here already, not after confirming
+            workflow.check_change(definition, actor(), current["data"], change)
+        except EntryInvalid as exc:
+            return _refused(key, current, [e["message"] for e in exc.errors])
+        return render_template("entries/step.html", ledger=ledger, definition=definition, entry=current,
+                               step=step, effects=step_effects(definition, step),
+                               version=request.values.get("_version") or current["version"])
     return _save(key, current, change, _("已改为“%(s)s”。", s=change[flow.field]))
 
 

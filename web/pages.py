@@ -16,7 +16,7 @@ from core.definition import Definition, Field
 from core.errors import EntryInvalid, LedgerError, QueryError, StaleEntry
 from core.models import Database
 from core.settings import local_today
-from forms import entry_data, field_errors, form_class, form_values
+from forms import entry_data, field_errors, form_class, form_values, offer_choices
 
 from . import filters
 
@@ -46,9 +46,9 @@ def index():
 def entries(key: str):
     ledger, definition = query.get_ledger(db(), actor(), key)
     args = filters.list_args(request.args)
-    sort = args.get("_sort") or (query.DUE_SORT if definition.overdue else definition.default_sort) or ""
+    sort = args.get("_sort") or definition.default_sort or ""  # the API's and the exports' default too
     params = args.copy()
-    if sort and "_sort" not in params:  # a ledger with an overdue rule opens on what needs attention
+    if sort and "_sort" not in params:
         params["_sort"] = sort
     page = query.list_entries(db(), actor(), key, params)
     pages = max(1, math.ceil(page["total"] / page["size"]))
@@ -77,9 +77,11 @@ def entry_context(key: str, found: dict) -> dict:
     revisions = query.list_revisions(db(), actor(), key, found["id"])
     writable = query.may(db(), actor(), key, "edit")
     log = workflow.timeline_of(definition)
+    steps = workflow.next_steps(definition, actor(), found["data"]) if writable else []
     return {"ledger": ledger, "definition": definition, "entry": found,
             "revisions": list(reversed(revisions)), "extra": evolution.retired_values(db(), actor(), key, found["data"]),
-            "steps": workflow.next_steps(definition, actor(), found["data"]) if writable else [],
+            "steps": [{**s, "confirm": step_to(definition, found["data"], s["to"]) is not None} for s in steps],
+            "waiting": workflow.waiting_for(definition, found["data"]),
             "timeline": log, "notes": workflow.timeline_rows(definition, found["data"]),
             "today": local_today().isoformat()}
 
@@ -161,6 +163,12 @@ def entry_edit(key: str, entry_id: str):
         return render_form(ledger, definition, form, entry=current, version=current["version"])
     form = form_cls(request.form)
     data, names = entry_data(form, definition.fields, existing=current["data"])
+    step = workflow.confirmation(definition, current["data"], data)
+    if step is not None and step.target not in request.form.getlist("_confirm"):
+        # 办结 or 退回 chosen in the form: ask first, with everything typed kept in the form
+        return render_form(ledger, definition, form, entry=current, version=request.form.get("_version"),
+                           confirm=step)
+    data = workflow.with_step(definition, current["data"], data, local_today())
     try:
         saved = store.update_entry(db(), actor(), key, current["id"], data,
                                    request.form.get("_version"), source="web")
@@ -174,6 +182,26 @@ def entry_edit(key: str, entry_id: str):
                            conflict=conflict_rows(definition, data, exc.current)), 409
     flash(_("已保存。"), "success")
     return redirect(url_for("web.entry", key=key, entry_id=saved["id"]))
+
+
+def step_to(definition: Definition, data: dict, target: str):
+    """The workflow step from `data`'s state to `target` when it is one to confirm, else None."""
+    flow = workflow.workflow_of(definition)
+    return workflow.confirmation(definition, data, {flow.field: target}) if flow else None
+
+
+def step_effects(definition: Definition, step) -> list[str]:
+    """What a step fills in besides the state, in words: 「进度(%) 填为 100」「办结日期 清空」."""
+    out = []
+    for key, value in step.sets:
+        title = definition.by_key[key].title
+        if value is None:
+            out.append(_("%(field)s 清空", field=title))
+        elif value == workflow.TODAY:
+            out.append(_("%(field)s 填为今天", field=title))
+        else:
+            out.append(_("%(field)s 填为 %(value)s", field=title, value=value))
+    return out
 
 
 def conflict_rows(definition: Definition, mine: dict, current: dict) -> list[dict]:
@@ -201,9 +229,19 @@ def entry_delete(key: str, entry_id: str):
 
 
 def render_form(ledger: dict, definition: Definition, form, entry: dict | None = None,
-                version=None, errors: dict | None = None, conflict: list | None = None) -> str:
+                version=None, errors: dict | None = None, conflict: list | None = None,
+                confirm=None) -> str:
+    """The entry form; its workflow field offers only the states this user may choose from the
+    stored state (`entry`), and `confirm` (a step to confirm) turns 保存 into 确认…并保存."""
+    data = entry["data"] if entry else None
+    states = workflow.offered_states(definition, actor(), data)
+    if states is not None:
+        offer_choices(form[workflow.workflow_of(definition).field], states)
+    confirmed = [] if confirm else request.form.getlist("_confirm")
     return render_template("entries/form.html", ledger=ledger, definition=definition, form=form,
-                           entry=entry, version=version, errors=errors or {}, conflict=conflict)
+                           entry=entry, version=version, errors=errors or {}, conflict=conflict,
+                           confirm=confirm, effects=step_effects(definition, confirm) if confirm else [],
+                           confirmed=confirmed, waiting=workflow.waiting_for(definition, data))
 
 
 def with_blank_rows(form):

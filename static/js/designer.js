@@ -665,7 +665,7 @@
     var sort = typeof (o.list || {}).sort === "string" ? o.list.sort : "";
     var sortKey = sort.replace(/^-/, ""), descending = sort.charAt(0) === "-";
     function writeSort() {
-      setOrDelete(listOptions(), "sort", sortKey ? (descending ? "-" : "") + sortKey : null);
+      setOrDelete(listOptions(), "sort", sortKey ? (descending && sortKey !== "_due" ? "-" : "") + sortKey : null);
       if (!Object.keys(listOptions()).length) { delete options().list; }
       changed();
     }
@@ -683,7 +683,8 @@
       keyChecks(_("筛选条件"), "filters", fieldChoices(filterable)),
       keyChecks(_("搜索范围（关键字搜索这些字段）"), "search", fieldChoices(texts)),
       el("div", {"class": "d-grid"}, [
-        labelled(_("默认排序"), select([["", _("（按录入顺序）")]].concat(fieldChoices(scalar)), sortKey, function (v) { sortKey = v; writeSort(); },
+        labelled(_("默认排序"), select([["", _("（按录入顺序）")]].concat(isObject(o.overdue) || sortKey === "_due" ? [["_due", _("按期限（超期在前，已办结在后）")]] : [])
+                                  .concat(fieldChoices(scalar)), sortKey, function (v) { sortKey = v; writeSort(); },
                                   {"data-sort-field": true})),
         checkbox(_("降序（新的在前）"), descending, function (on) { descending = on; writeSort(); }),
         labelled(_("业务主键"), select([["", _("（无）")]].concat(fieldChoices(scalar)), o.business_key || "", function (v) {

@@ -192,3 +192,14 @@ def test_an_entry_carries_its_ledger_number_and_the_callers_next_steps(api):
     assert refused.status_code == 422
     assert refused.get_json()["errors"][0] == {"field": "status", "message": "状态：只有管理员可以“交办”"} or \
         refused.get_json()["errors"][0]["message"] == "状态：只有管理员可以“交办”"
+
+
+def test_workflow_refusals_carry_the_same_json_pointer_as_validation_errors(api):
+    entry = post_item(api).get_json()
+    path = f"/ledgers/supervision/entries/{entry['id']}"
+    refused = api("editor").patch(path, json={"status": "交办"}, headers={"If-Match": "1"})
+    invalid = api("editor").patch(path, json={"status": "草稿"}, headers={"If-Match": "1"})
+    created = api("editor").post("/ledgers/supervision/entries", json={**ITEM, "status": "办理中"})
+    assert [r.status_code for r in (refused, invalid, created)] == [422, 422, 422]
+    for response in (refused, invalid, created):
+        assert [(e["field"], e["path"]) for e in response.get_json()["errors"]] == [("status", "/status")]

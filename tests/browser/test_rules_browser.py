@@ -52,7 +52,13 @@ def test_a_rule_message_appears_beside_its_field(server, browser):
     find(browser, "input[name=status][value=已办结]").click()
     WebDriverWait(browser, 5).until(completion_shown)
     browser.execute_script("arguments[0].value = '2026-02-01'", find(browser, "#completed_on"))
+    find(browser, "#progress").clear()
+    find(browser, "#progress").send_keys("90")
     wait_new_page(browser, lambda: find(browser, ".entry-form button[type=submit]").click())
+    # 办结 asks first, everything typed still in the form; confirming saves it (or shows why not)
+    assert "确认“办结”？" in find(browser, "#confirm-step").text
+    assert find(browser, "#progress").get_attribute("value") == "90"
+    wait_new_page(browser, lambda: find(browser, ".entry-form button[name=_confirm]").click())
     assert find(browser, "#completed_on-error").text == "办结日期不能早于交办日期"
     assert find(browser, "#progress-error").text == "状态为“已办结”时，进度应为 100%"
     assert completion_shown(browser)  # the typed status holds, and a field with a message never hides

@@ -96,6 +96,31 @@ def test_the_declared_default_sort_stays_without_a_sort(tasks):
     assert names(tasks) == names(tasks, _sort="-due") != names(tasks, _sort="_due")
 
 
+def test_the_overdue_order_may_be_declared_and_is_the_default_without_a_sort(tasks):
+    """`list.sort: "_due"` (the shipped supervision ledger's) or no declared sort with an overdue
+    rule: the default order of every surface is the rule's; its date field gets the sort index."""
+    from core.definition import load_definition
+    from core.indexes import plan
+    for listing in ({"filters": ["state", "due"], "sort": "_due"}, {"filters": ["state", "due"]}):
+        document = {**TASKS, "x-ledger": {**TASKS["x-ledger"], "list": listing}}
+        save_definition(tasks, SYSTEM, document)
+        assert names(tasks) == names(tasks, _sort="_due") != names(tasks, _sort="-due")
+        assert [tuple(f.key for f in spec.fields) for spec in plan(1, load_definition(document))] == \
+            [("due",), ("state", "due")]
+
+
+@pytest.mark.parametrize("listing,message", [
+    ({"sort": "_due"}, "按期限排序（_due）需要先设置超期规则"),
+    ({"sort": "-_due"}, "/x-ledger/list/sort"),
+])
+def test_the_overdue_order_needs_a_rule_and_has_one_direction(listing, message):
+    from core.definition import check_definition
+    document = {**SMALL, "x-ledger": {**SMALL["x-ledger"], "list": listing}}
+    problems = list(check_definition(document))
+    assert {p["path"] for p in problems} == {"/x-ledger/list/sort"}
+    assert message in " ".join(p["path"] + p["message"] for p in problems)
+
+
 @pytest.mark.parametrize("params,message", [
     ({"_due": "late"}, "_due"),
     ({"_due": "soon", "_due_days": "x"}, "_due_days"),

@@ -201,3 +201,64 @@ def test_the_progress_log_reads_newest_first_and_appends_in_stored_order(supervi
     added = workflow.with_note(supervision, data, "2030-01-01", "丁", "wang")["progress_notes"]
     assert added[:3] == data["progress_notes"]
     assert added[3] == {"date": "2030-01-01", "note": "丁", "reporter": "wang"}
+
+
+@pytest.mark.parametrize("write", ["create", "skip", "role", "no state yet"])
+def test_workflow_errors_point_at_the_field_as_every_other_error_does(edb, supervision, write):
+    """`path` is a JSON pointer ("/status") in workflow refusals, as in validation errors."""
+    with pytest.raises(EntryInvalid) as caught:
+        if write == "create":
+            create_entry(edb, EDITOR, "supervision", item("交办"))
+        elif write == "no state yet":  # an entry saved before the workflow was declared
+            workflow.check_change(supervision, EDITOR, {}, item("交办"))
+        else:
+            entry = at(edb, "立项")
+            update_entry(edb, EDITOR, "supervision", entry["id"], {"status": "已办结" if write == "skip" else "交办"},
+                         1, partial=True)
+    assert [(e["field"], e["path"], e["keyword"]) for e in caught.value.errors] == [("status", "/status", "workflow")]
+    with pytest.raises(EntryInvalid) as invalid:
+        create_entry(edb, EDITOR, "supervision", {**item("立项"), "status": "草稿"})
+    assert {e["path"] for e in invalid.value.errors} == {"/status"}  # the same field, the same pointer
+
+
+# --- what the forms offer and say --------------------------------------------------------
+
+@pytest.mark.parametrize("actor,state,offered", [
+    (EDITOR, None, ["立项"]), (ADMIN, None, ["立项"]), (SYSTEM, None, STATES),
+    (EDITOR, "立项", ["立项"]), (ADMIN, "立项", ["立项", "交办"]),
+    (EDITOR, "交办", ["交办", "办理中"]), (EDITOR, "办理中", ["办理中", "已办结"]),
+    (EDITOR, "已办结", ["已办结"]), (ADMIN, "已办结", ["办理中", "已办结"]), (VIEWER, "交办", ["交办"]),
+])
+def test_a_form_offers_the_current_state_and_the_steps_its_user_may_take(supervision, actor, state, offered):
+    data = None if state is None else item(state)
+    assert workflow.offered_states(supervision, actor, data) == offered
+    for target in offered:  # exactly what the store will accept
+        if data is None:
+            workflow.check_create(supervision, actor, item(target))
+        else:
+            workflow.check_change(supervision, actor, data, item(target))
+
+
+def test_who_takes_the_next_step_and_which_steps_ask_first(supervision):
+    assert workflow.waiting_for(supervision, None) == "待管理员交办"
+    assert workflow.waiting_for(supervision, item("立项")) == "待管理员交办"
+    assert workflow.waiting_for(supervision, item("交办")) == "待管理员或编辑开始办理"
+    assert workflow.waiting_for(supervision, item("办理中")) == "待管理员或编辑办结"
+    assert workflow.waiting_for(supervision, item("已办结")) is None  # only 退回 leads out: no next step
+    steps = {s.label: (s.back, s.confirm) for s in workflow.workflow_of(supervision).steps}
+    assert steps == {"交办": (False, False), "开始办理": (False, False), "办结": (False, True), "退回": (True, True)}
+    assert workflow.confirmation(supervision, item("办理中"), item("已办结")).label == "办结"
+    assert workflow.confirmation(supervision, item("交办"), item("办理中")) is None
+    assert workflow.confirmation(supervision, item("已办结"), item("已办结")) is None
+
+
+def test_a_step_chosen_in_a_form_fills_in_what_its_button_does_unless_typed(supervision):
+    today = dt.date(2030, 5, 6)
+    old = item("办理中", progress=40)
+    done = workflow.with_step(supervision, old, {**old, "status": "已办结"}, today)
+    assert (done["progress"], done["completed_on"]) == (100, "2030-05-06")
+    typed = workflow.with_step(supervision, old, {**old, "status": "已办结", "completed_on": "2030-05-01"}, today)
+    assert typed["completed_on"] == "2030-05-01"
+    back = workflow.with_step(supervision, item("已办结"), {**item("已办结"), "status": "办理中"}, today)
+    assert "completed_on" not in back and back["progress"] == 100
+    assert workflow.with_step(supervision, old, {**old, "content": "改"}, today) == {**old, "content": "改"}

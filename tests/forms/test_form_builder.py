@@ -1,6 +1,8 @@
 """forms/: one form class per ledger version, a widget for every field kind, form <-> JSON."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -145,3 +147,19 @@ def test_an_example_is_a_placeholder_marked_as_an_example(ctx):
     html = str(form["phone"]())
     assert 'placeholder="例：0571-88886666"' in html
     assert "placeholder" not in str(form["plain"]())
+
+
+def test_offered_choices_limit_one_requests_field_and_never_the_shared_class(app):
+    """The workflow's states this user may choose: a select keeps 请选择 and shows only those."""
+    from forms import offer_choices
+    document = {"title": "流程", "type": "object", "required": ["state"],
+                "properties": {"state": {"type": "string", "title": "状态", "enum": ["立项", "交办", "办结"]}},
+                "x-ledger": {"key": "flow_select"}}
+    cls = form_class(load_definition(document))
+    with app.test_request_context():
+        limited, untouched = cls(data={"state": "交办"}), cls()
+        offer_choices(limited["state"], ["交办", "办结"])
+        html = limited["state"]()
+        assert [v for v in ("立项", "交办", "办结") if f'value="{v}"' in html] == ["交办", "办结"]
+        assert 'value=""' in html and re.search(r'<option (selected value="交办"|value="交办" selected)', html)
+        assert all(f'value="{v}"' in untouched["state"]() for v in ("立项", "交办", "办结"))

@@ -2,6 +2,7 @@
 multi-value choice filters, both export formats, out-of-range pages and the viewer's import."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
 import io
@@ -115,3 +116,34 @@ def test_a_viewer_gets_the_403_page_on_import_and_no_link(login, client, csrf):
     xhr = client.post("/ledgers/repairs/import", data=body, content_type="multipart/form-data",
                       headers={"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"})
     assert xhr.status_code == 403 and xhr.get_json()["error"] == "没有权限导入"
+
+
+def test_the_page_the_api_and_the_export_open_on_one_default_order(login, client, supervision_entry):
+    """No sort chosen: the definition's one default (the shipped supervision ledger declares
+    `list.sort = "_due"`: overdue first) is the list page's, the API's and the export's order."""
+    fill(supervision_entry)
+    login("viewer")
+    names = ("超期甲", "超期乙", "将到期丁", "远期戊", "已办结丙")
+    page = [name for r in rows(client.get("/ledgers/supervision").text) for name in names if name in r]
+    api = [e["data"]["content"] for e in client.get("/api/v1/ledgers/supervision/entries").get_json()["items"]]
+    export = [r["content"] for r in
+              csv.DictReader(io.StringIO(client.get("/api/v1/ledgers/supervision/export.csv?header=key").text))]
+    assert page == api == export == ["超期甲", "超期乙", "将到期丁", "远期戊", "已办结丙"]
+
+
+def test_a_declared_field_sort_is_the_default_of_the_page_and_the_api_alike(login, client, db,
+                                                                          supervision_entry):
+    from core import store
+    from core.access import SYSTEM
+    from tests.conftest import shipped
+    document = shipped("supervision")
+    document["x-ledger"]["list"]["sort"] = "-deadline"
+    store.save_definition(db, SYSTEM, document)
+    fill(supervision_entry)
+    login("viewer")
+    names = ("超期甲", "超期乙", "将到期丁", "远期戊", "已办结丙")
+    page_html = client.get("/ledgers/supervision").text
+    page = [name for r in rows(page_html) for name in names if name in r]
+    api = [e["data"]["content"] for e in client.get("/api/v1/ledgers/supervision/entries").get_json()["items"]]
+    assert page == api == ["远期戊", "将到期丁", "超期乙", "超期甲", "已办结丙"]
+    assert "按期限排序" not in page_html

@@ -38,18 +38,23 @@ def test_a_rule_message_appears_beside_its_field_and_nothing_is_stored(login, po
     assert query.list_entries(db, SYSTEM, "supervision")["total"] == 0
 
 
-def test_done_at_40_percent_without_a_date_is_refused_on_both_fields(login, post_form, db):
+def test_done_at_90_percent_typed_is_refused_beside_the_progress(login, post_form, db):
+    """办结 in the form asks first; confirmed, the step fills in what was left as it was (办结日期
+    today) but not what was typed (进度 90), which the rules then refuse beside its field."""
     entry = store.create_entry(db, SYSTEM, "supervision", ITEM)
     login("editor")
     url = f"/ledgers/supervision/entries/{entry['id']}/edit"
-    response = post_form(url, form(status="已办结", _version="1"))
+    asked = post_form(url, form(status="已办结", progress="90", _version="1"))
+    assert asked.status_code == 200 and "确认“办结”？" in asked.text
+    response = post_form(url, form(status="已办结", progress="90", _version="1", _confirm="已办结"))
     assert response.status_code == 422
     assert beside(response.text, "progress") == "状态为“已办结”时，进度应为 100%"
-    assert beside(response.text, "completed_on") == "状态为“已办结”时，办结日期必填"
-    assert 'aria-describedby="completed_on-error"' in response.text
+    assert beside(response.text, "completed_on") == ""
+    assert 'aria-describedby="progress-error"' in response.text
     stored = query.get_entry(db, SYSTEM, "supervision", entry["id"])
     assert (stored["version"], stored["data"]["status"]) == (1, "办理中")
-    done = post_form(url, form(status="已办结", progress="100", completed_on="2026-06-01", _version="1"))
+    done = post_form(url, form(status="已办结", progress="100", completed_on="2026-06-01", _version="1",
+                               _confirm="已办结"))
     assert done.status_code == 302
     assert query.get_entry(db, SYSTEM, "supervision", entry["id"])["data"]["completed_on"] == "2026-06-01"
 
@@ -58,7 +63,8 @@ def test_a_completion_date_before_assignment_is_refused(login, post_form, db):
     entry = store.create_entry(db, SYSTEM, "supervision", ITEM)
     login("editor")
     url = f"/ledgers/supervision/entries/{entry['id']}/edit"
-    response = post_form(url, form(status="已办结", progress="100", completed_on="2026-02-01", _version="1"))
+    response = post_form(url, form(status="已办结", progress="100", completed_on="2026-02-01", _version="1",
+                                   _confirm="已办结"))
     assert response.status_code == 422
     assert beside(response.text, "completed_on") == "办结日期不能早于交办日期"
 
@@ -83,7 +89,7 @@ def test_the_workflow_step_names_what_the_rules_need(login, post_form, db):
     entry = store.create_entry(db, SYSTEM, "supervision", {**ITEM, "assigned_on": assigned, "deadline": "2099-06-30"})
     login("editor")
     url = f"/ledgers/supervision/entries/{entry['id']}"
-    response = post_form(url, {"to": "已办结", "_version": "1"}, action=url + "/transition")
+    response = post_form(url, {"to": "已办结", "_version": "1", "_confirm": "已办结"}, action=url + "/transition")
     assert response.status_code == 422
     assert "办结日期不能早于交办日期" in html.unescape(response.text)
     assert query.get_entry(db, SYSTEM, "supervision", entry["id"])["version"] == 1
