@@ -407,7 +407,7 @@ def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_i
     new = {**{k: old[k] for k in keep if k in old}, **data}
     validate_entry(definition, new)
     _refuse_outside(definition, scope, new)
-    workflow.check_change(definition, actor, old, new, imported=source == workflow.IMPORTED)
+    workflow.check_change(definition, actor, old, new)
     new = _with_retired(definition.fields, new, _retired_parts(definition.fields, old))
     return _write_update(conn, actor, ledger_id, definition, current, new, source, tally)
 

@@ -5,9 +5,10 @@ The definition declares it in `x-ledger.workflow`; it is checked once when the d
 saved (`check_workflow`) and enforced by the store on every write (`check_create`,
 `check_change`): a form, the API, an import and an upsert all pass through the same two calls.
 An unchanged status is always allowed. The system actor (the CLI's demo data and imports run
-without --user: data migrated from an older register) may set any state, and so may an import
-(`imported`): an office moving in brings its items in the states they had; the ledger's rules
-still apply, and the history says the state came with the import (`step_label`).
+without --user: data migrated from an older register) may set any state, and so may an
+import's new entries (`imported`): an office moving in brings its items in the states they had;
+the ledger's rules still apply, and the history says the state came with the import
+(`step_label`). Once stored, an entry's state changes only by steps, through an upsert too.
 """
 from __future__ import annotations
 
@@ -197,11 +198,11 @@ def check_create(definition, actor: Actor, data: Any, imported: bool = False) ->
         _refuse(definition, flow, f"新建记录的状态只能是{starts}，不能直接设为“{state}”")
 
 
-def check_change(definition, actor: Actor, old: dict, new: Any, imported: bool = False) -> None:
-    """A changed state must be a declared step the actor's role may take (an upsert's import
-    may bring any declared state, like a creating one)."""
+def check_change(definition, actor: Actor, old: dict, new: Any) -> None:
+    """A changed state must be a declared step the actor's role may take, whichever path the
+    change comes by (an upsert's rows that update stored entries included)."""
     flow = workflow_of(definition)
-    if flow is None or actor.system or imported or not isinstance(new, dict):
+    if flow is None or actor.system or not isinstance(new, dict):
         return
     before, after = old.get(flow.field), new.get(flow.field)
     if before == after:
@@ -294,14 +295,13 @@ def step_change(definition, data: dict, target: str, today: dt.date) -> dict:
 
 def step_label(definition, changes: dict, source: str | None = None) -> str | None:
     """「交办 → 办理中（开始办理）」 for a revision whose changes moved the workflow's state;
-    「状态“已办结”随导入带入」 for an imported one (an import takes no step: it brings the state)."""
+    「状态“已办结”随导入带入」 for an imported new entry (it takes no step: it brings the state)."""
     flow = workflow_of(definition)
     if flow is None or flow.field not in changes:
         return None
     before, after = changes[flow.field]
-    if source == IMPORTED and after is not None:
-        title = definition.by_key[flow.field].title
-        return f"{title}“{after}”随导入带入" if before is None else f"{before} → {after}（随导入带入）"
+    if source == IMPORTED and before is None and after is not None:
+        return f"{definition.by_key[flow.field].title}“{after}”随导入带入"
     step = flow.step(before, after)
     if before is None or after is None:
         return None

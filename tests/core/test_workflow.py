@@ -174,14 +174,18 @@ def test_an_import_brings_any_declared_state_and_the_rules_still_apply(edb, supe
         create_entry(edb, EDITOR, "supervision", item("已办结"))
 
 
-def test_an_upsert_import_brings_the_state_of_its_rows(edb):
+def test_an_upsert_changes_stored_states_only_by_the_importers_steps(edb):
     document = copy.deepcopy(shipped("supervision"))
     document["x-ledger"]["business_key"] = "doc_no"
     save_definition(edb, SYSTEM, document)
     import_file(edb, SYSTEM, "supervision", csv_of(("A1", "交办"), ("A2", "已办结")))
     upsert = ImportOptions(upsert=True)
     report = import_file(edb, EDITOR, "supervision", csv_of(("A1", "办理中"), ("A2", "办理中")), upsert)
-    assert report.ok and report.updated == 2  # 已办结 -> 办理中 is 退回 (admins) in the form, not here
+    assert not report.ok and report.updated == 0  # 已办结 -> 办理中 is 退回: administrators only
+    assert [(e["row"], e["field"]) for e in report.errors] == [(3, "status")]
+    assert "只有管理员可以“退回”" in report.errors[0]["message"]
+    report = import_file(edb, EDITOR, "supervision", csv_of(("A1", "办理中"), ("A2", "已办结")), upsert)
+    assert report.ok  # 交办 -> 办理中 is 开始办理, an editor's step; A2 keeps its state
 
 
 def test_next_steps_per_role_and_the_history_label(supervision):

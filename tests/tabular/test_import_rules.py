@@ -119,7 +119,9 @@ def test_an_imported_closed_item_still_meets_the_done_rules(api, db):
     assert query.get_ledger(db, SYSTEM, "supervision")[0]["entry_count"] == 0
 
 
-def test_an_upsert_brings_the_new_state_and_the_history_says_so(api, db):
+def test_an_upsert_moves_a_stored_entry_only_by_a_step(api, db):
+    """New rows bring their states; a row that updates a stored entry changes its state by a
+    step the importer may take, and the history names the step."""
     document = json.loads(json.dumps(query.get_ledger(db, SYSTEM, "supervision")[1].schema))
     document["x-ledger"].update(key="supervision_keyed", business_key="doc_no")
     document["required"] = [*document["required"], "doc_no"]
@@ -127,13 +129,18 @@ def test_an_upsert_brings_the_new_state_and_the_history_says_so(api, db):
     first = upload(api, "supervision_keyed", supervision_csv(
         "甲,专题会议纪要,督1,区财政局,2025-03-01,2025-06-01,交办,0,"))
     assert first.status_code == 201, first.get_json()
-    again = upload(api, "supervision_keyed", supervision_csv(
+    jump = upload(api, "supervision_keyed", supervision_csv(
         "甲,专题会议纪要,督1,区财政局,2025-03-01,2025-06-01,已办结,100,2025-05-30"), upsert="1")
+    assert jump.status_code == 422
+    assert [(e["row"], e["field"]) for e in jump.get_json()["errors"]] == [(2, "status")]
+    assert "不能从“交办”直接改为“已办结”" in jump.get_json()["errors"][0]["message"]
+    again = upload(api, "supervision_keyed", supervision_csv(
+        "甲,专题会议纪要,督1,区财政局,2025-03-01,2025-06-01,办理中,30,"), upsert="1")
     assert again.status_code == 200, again.get_json()
     assert again.get_json()["updated"] == 1
     entry = query.list_entries(db, SYSTEM, "supervision_keyed")["items"][0]
-    assert entry["data"]["status"] == "已办结"
+    assert entry["data"]["status"] == "办理中"
     history = query.list_revisions(db, SYSTEM, "supervision_keyed", entry["id"])
     _, definition = query.get_ledger(db, SYSTEM, "supervision_keyed")
     assert [workflow.step_label(definition, r["changes"], r["source"]) for r in history] == [
-        "状态“交办”随导入带入", "交办 → 已办结（随导入带入）"]
+        "状态“交办”随导入带入", "交办 → 办理中（开始办理）"]
