@@ -93,7 +93,7 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
         else:
             ledger_id, version = row.id, row.current_version + 1
             current = _definition_row(conn, ledger_id, row.current_version)
-            if current.definition == definition.schema:
+            if versions.same_definition(current.definition, definition.schema):
                 return _cached(conn, ledger_id, row.current_version, current.definition)
             previous = load_definition(current.definition)
             outcome = _entries_after(conn, ledger_id, previous, definition, affected, migrate or {})

@@ -82,7 +82,8 @@ def pairs(old: Iterable[Field], new: Iterable[Field], old_prefix: tuple[str, ...
 
 def changes(old: Definition, new: Definition) -> list[dict]:
     """What differs between two versions: one change per field and aspect, each with a Chinese
-    message. Kinds: added, removed, renamed, retitled, retyped, limits, choices, required, rules."""
+    message. Kinds: added, removed, renamed, retitled, retyped, limits, choices, required,
+    reordered, rules."""
     out: list[dict] = []
     if old.title != new.title:
         out.append(_change("retitled", "", new.title, f"台帐名称由“{old.title}”改为“{new.title}”",
@@ -96,8 +97,46 @@ def changes(old: Definition, new: Definition) -> list[dict]:
                                f"删除字段“{p.label}”（已有记录的值保留，显示为旧版字段）"))
         else:
             out += _field_changes(p)
+    out += _order_changes(old.fields, new.fields)
     out += _rule_changes(old, new)
     return out
+
+
+def _order_changes(old: Iterable[Field], new: Iterable[Field], place: tuple[str, ...] = (),
+                   titles: tuple[str, ...] = ()) -> list[dict]:
+    """A change where the fields both versions have (renamed ones too) stand in another order:
+    the order of `properties` is the form's, the list's and the export's."""
+    old, new = list(old), list(new)
+    kept = [(p.old, p.new) for p in pairs(old, new) if p.old is not None and p.new is not None
+            and len(p.new_path) == 1]
+    out = []
+    before = [f.key for f in old if f.key in {o.key for o, _ in kept}]
+    if [o.key for o, _ in kept] != before:
+        shown = "、".join(n.title for _, n in kept)
+        where = f"“{'·'.join(titles)}”的子字段" if titles else "字段"
+        out.append(_change("reordered", "/".join(place), titles[-1] if titles else "",
+                           f"{where}顺序调整为：{shown}",
+                           before=before, after=[n.key for _, n in kept]))
+    for o, n in kept:
+        if o.children and n.children:
+            out += _order_changes(o.children, n.children, (*place, n.key), (*titles, n.title))
+    return out
+
+
+def same_definition(a: Any, b: Any) -> bool:
+    """Equal documents with their `properties` in the same order (dict equality ignores order)."""
+    return a == b and list(_property_orders(a)) == list(_property_orders(b))
+
+
+def _property_orders(node: Any) -> Iterator[tuple[str, ...]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                yield tuple(value)
+            yield from _property_orders(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _property_orders(value)
 
 
 def _change(kind: str, place: str, title: str, message: str, **more: Any) -> dict:
