@@ -291,9 +291,49 @@ class Outcome:
     broken: list[dict] = dc_field(default_factory=list)    # values a type change would not survive
     overwrites: list[dict] = dc_field(default_factory=list)  # renames onto a key the entry holds
 
+    marks: list[frozenset] = dc_field(default_factory=list)  # per refused entry: (place, keyword)
+
     def plan(self, changes: list[dict]) -> dict:
-        return {"affected": self.affected, "examples": self.invalid[:EXAMPLES], "changes": changes,
+        """The publish plan: each change with the entries it leaves invalid (`affected`, and
+        `examples` with only that change's errors), and under `other` those no change explains
+        (a condition, or entries already invalid before)."""
+        explained = [False] * len(self.marks)
+        out = []
+        for change in changes:
+            hits = [i for i, marks in enumerate(self.marks) if any(_explains(change, m) for m in marks)]
+            for i in hits:
+                explained[i] = True
+            examples = [{**self.invalid[i], "errors": [e for e in self.invalid[i]["errors"]
+                                                      if _explains(change, _mark(e))]}
+                        for i in hits[:EXAMPLES] if i < len(self.invalid)]
+            out.append({**change, "affected": len(hits), "examples": examples})
+        rest = [i for i, done in enumerate(explained) if not done]
+        return {"affected": self.affected, "examples": self.invalid[:EXAMPLES], "changes": out,
+                "other": {"affected": len(rest), "examples": [self.invalid[i] for i in rest[:EXAMPLES]
+                                                               if i < len(self.invalid)]},
                 "broken": len(self.broken), "broken_examples": self.broken[:EXAMPLES]}
+
+
+# Which errors a change can cause: (kind) -> the keywords of its errors (None: any) at its field.
+_CAUSES = {"added": None, "required": {"required"}, "choices": {"enum"}, "retyped": None}
+
+
+def _mark(error: dict) -> tuple[str, str]:
+    """An entry error as (field place, keyword): "visits.0.on" is the place "visits/on"."""
+    field = str(error.get("field") or "")
+    return "/".join(p for p in field.split(".") if p and not p.isdigit()), str(error.get("keyword") or "")
+
+
+def _explains(change: dict, mark: tuple[str, str]) -> bool:
+    place, keyword = mark
+    kind = change["kind"]
+    if kind == "rules":
+        return keyword == "rule" and "added" in change
+    if kind == "limits":
+        return place == change["field"] and keyword in change.get("limits", {})
+    if kind not in _CAUSES or place != change["field"]:
+        return False
+    return _CAUSES[kind] is None or keyword in _CAUSES[kind]
 
 
 def needs_entries(old: Definition, new: Definition, migrate: dict) -> bool:
@@ -333,9 +373,10 @@ def assess(old: Definition, new: Definition, rows: Iterable[Any], migrate: dict 
                         "message": f"记录 {row.number or row.id} 的“{p.label}”值 {_text(v)[:50]} 不是{p.new.type.label}"}
                        for p in retyped for v in values_at(moved, p.new_path) if not p.new.type.holds(p.new, v)]
         if validate:
-            errors = entry_errors(new, moved)
+            errors = _errors(new, moved)
             if errors:
                 out.affected += 1
+                out.marks.append(frozenset(_mark(e) for e in errors))
                 if len(out.invalid) < 1000:
                     out.invalid.append({"id": row.id, "number": row.number, "errors": errors})
     return out
@@ -362,6 +403,11 @@ def values_at(data: Any, path: tuple[str, ...]) -> Iterator[Any]:
 
 
 def entry_errors(definition: Definition, data: Any) -> list[dict]:
+    """The problems `data` has under `definition` as [{field, message}] ([] when it is valid)."""
+    return [{"field": e["field"], "message": e["message"]} for e in _errors(definition, data)]
+
+
+def _errors(definition: Definition, data: Any) -> list[dict]:
     """The problems `data` has under `definition` ([] when it is valid). Values of fields the
     definition no longer has are kept, not judged: they are an earlier version's."""
     if isinstance(data, dict):
@@ -369,5 +415,6 @@ def entry_errors(definition: Definition, data: Any) -> list[dict]:
     try:
         validate_entry(definition, data)
     except EntryInvalid as invalid:
-        return [{"field": e["field"], "message": e["message"]} for e in invalid.errors]
+        return [{"field": e["field"], "message": e["message"], "keyword": e.get("keyword")}
+                for e in invalid.errors]
     return []

@@ -326,3 +326,25 @@ def test_field_order_survives_reopening_reordering_and_publishing(server, browse
         body = json.loads(answer.read())
     assert body["version"] == 2 and list(body["definition"]["properties"]) == reordered
     no_console_errors(browser)
+
+
+def test_the_publish_dialog_counts_each_change_with_its_own_examples(server, browser):
+    """After the field-order test: one 值班 entry exists; a tighter limit affects it, a new title not."""
+    as_user(browser, server, "admin")
+    browser.get(server + "/designer/duty")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
+    find(browser, '[data-card="/properties/person"] summary').click()
+    type_into(find(browser, '[data-limit="maxLength"][data-for="person"]'), "1")
+    find(browser, '[data-card="/properties/notes"] summary').click()
+    type_into(find(browser, '[data-field-title="notes"]'), "交接备注")
+    preview_settled(browser)
+    find(browser, '[data-action="publish"]').click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-changes] [data-change]"))
+    limits = find(browser, '[data-changes] [data-change="limits"]')
+    assert limits.find_element(By.CSS_SELECTOR, "[data-change-affected]").get_attribute("data-change-affected") == "1"
+    assert "值班人" in limits.find_element(By.CSS_SELECTOR, ".d-examples").text
+    retitled = find(browser, '[data-changes] [data-change="retitled"]')
+    assert not retitled.find_elements(By.CSS_SELECTOR, "[data-change-affected]")
+    assert find(browser, "[data-affected]").get_attribute("data-affected") == "1"
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-other-affected]")
+    find(browser, '[data-action="cancel-publish"]').click()

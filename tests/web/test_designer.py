@@ -283,7 +283,7 @@ def test_the_script_gets_its_messages_in_the_pages_language(client, login, app):
     assert state["messages"] == {}  # Chinese: the msgids themselves
     with app.test_request_context():
         ids = script_msgids()
-    assert "添加字段" in ids and "有 %(n)s 条已有记录不符合新的定义，例如：" in ids
+    assert "添加字段" in ids and "（影响 %(n)s 条已有记录，例如：）" in ids
     state = json.loads(client.get("/designer/supervision?lang=en").text.split('id="designer-state">')[1]
                        .split("</script>")[0])
     assert all(k in ids and v != k for k, v in state["messages"].items())
