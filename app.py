@@ -52,6 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     settings.set_timezone(app.config["TIMEZONE"])  # naive input and every shown time; one per process
     app.json.sort_keys = False  # field order is the definition's order, everywhere
     app.json.ensure_ascii = False
+    # Jinja's `tojson` passes sort_keys=True unless told otherwise (the designer's embedded state)
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
     db = _init_database(app)
     bootstrap.prepare(db, MIGRATIONS, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)

@@ -1,7 +1,8 @@
 """Draft routes of /api/v1 (the `define` permission): what the designer's drafts do, by API.
 
 GET / PUT / DELETE /ledgers/<key>/draft and POST /ledgers/<key>/draft/publish, which
-publishes like PUT /ledgers/<key> (`?affected=keep|migrate`, `"x-migrate"` in the body).
+publishes the stored draft like PUT /ledgers/<key> (`?affected=keep|migrate`, `"x-migrate"`
+in the body, refused without affected=migrate) and drops it in the same transaction.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import Blueprint, g, jsonify, request
 from core import drafts
 from core.errors import QueryError
 from core.models import Database
+from core.versions import MIGRATE
 
 
 def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> None:
@@ -32,15 +34,15 @@ def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> 
         return "", 204
 
     def publish(key: str):
-        document = drafts.get_draft(db(), g.actor, key)["document"]
+        drafts.get_draft(db(), g.actor, key)  # no draft: a 404, whatever the body says
         affected = request.args.get("affected", "keep")
         migrate = None
         if request.content_length:
             body = json_body()
             if not isinstance(body, dict):
                 raise QueryError("请求体应为对象：{\"x-migrate\": {...}}")
-            migrate = body.get("x-migrate")
-        definition, created = drafts.publish(db(), g.actor, key, document, affected, migrate)
+            migrate = body.get(MIGRATE)
+        definition, created = drafts.publish(db(), g.actor, key, None, affected, migrate)
         return jsonify({"key": key, "version": definition.version, "created": created}), 201 if created else 200
 
     bp.add_url_rule("/ledgers/<key>/draft", "draft_show", show, methods=["GET"])

@@ -154,8 +154,8 @@ def openapi_document() -> dict:
                 "delete": _op("放弃草稿", [KEY], ok="204"),
             },
             "/ledgers/{key}/draft/publish": {"post": _op(
-                "发布草稿：台帐不存在时新建，否则保存为新版本（affected、x-migrate 同 PUT /ledgers/{key}）；"
-                "发布后草稿删除；定义有误时 422，不做任何修改",
+                "发布已保存的草稿：台帐不存在时新建，否则保存为新版本（affected、x-migrate 同 PUT /ledgers/{key}）；"
+                "发布与删除草稿在同一事务中；定义有误时 422，不做任何修改",
                 [KEY, {"name": "affected", "in": "query", "schema": {"enum": ["keep", "migrate"], "default": "keep"},
                        "description": "keep：旧记录保留在原版本下（标记）；migrate：按请求体的 x-migrate 迁移旧记录"}],
                 errors=("400", "401", "403", "404", "409", "413", "415", "422"))},
@@ -248,7 +248,9 @@ def openapi_document() -> dict:
                     "examples": {"type": "array", "items": {"type": "object", "properties": {
                         "id": {"type": "integer"}, "number": {"type": ["string", "null"]},
                         "errors": {"type": "array", "items": {"type": "object"}}}}},
-                    "changes": {"type": "array", "items": {"type": "object"}},
+                    "changes": {"type": "array", "description": "每项修改及其导致不符合的记录数（affected）与示例（examples）",
+                                "items": {"type": "object"}},
+                    "other": {"type": "object", "description": "不由某一项修改引起的不符合记录：{affected, examples}"},
                     "broken": {"type": "integer", "description": "类型变更后无法保留的现有值个数（不迁移则拒绝发布，409）"},
                     "broken_examples": {"type": "array", "items": {"type": "object"}}}},
                 "Changes": {"type": "object", "properties": {

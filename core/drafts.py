@@ -2,15 +2,20 @@
 
 One draft per ledger key (also for a ledger that does not exist yet). A draft may be invalid:
 that is what a draft is for; its problems are reported, never stored into a ledger.
-Publishing goes through store.save_definition like any new version, then drops the draft.
+Who may keep a ledger's draft is who may define it (`store.require_define`: the ledger's
+rules, which may grant `define` to an editor; the role for a new ledger), as for
+`PUT /ledgers/<key>`. Publishing publishes the draft through store.save_definition like any
+new version and drops it in the same transaction.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
 
-from .access import Actor, require
+from . import access, store
+from .access import Actor
 from .definition import Definition, check_definition
 from .errors import DefinitionError, NotFound, QueryError
 from .models import Database, ledger_drafts, ledgers, utcnow
@@ -21,7 +26,7 @@ KEY_LIMIT = 64
 
 def save_draft(db: Database, actor: Actor, key: str, document: Any) -> dict:
     """Store (or replace) the draft of ledger `key`; returns it as get_draft does."""
-    require(actor, "define")
+    store.require_define(db, actor, key)
     if not isinstance(key, str) or not 0 < len(key) <= KEY_LIMIT:
         raise QueryError("草稿的台帐标识无效")
     if value_problem(document) is not None:
@@ -37,7 +42,7 @@ def save_draft(db: Database, actor: Actor, key: str, document: Any) -> dict:
 
 
 def get_draft(db: Database, actor: Actor, key: str) -> dict:
-    require(actor, "define")
+    store.require_define(db, actor, key)
     with db.read() as conn:
         row = conn.execute(select(ledger_drafts).where(ledger_drafts.c.key == key)).first()
     if row is None:
@@ -46,15 +51,18 @@ def get_draft(db: Database, actor: Actor, key: str) -> dict:
 
 
 def list_drafts(db: Database, actor: Actor) -> list[dict]:
-    require(actor, "define")
+    """The drafts `actor` may define, newest first (an editor: those of ledgers a rule gives it)."""
     with db.read() as conn:
-        rows = conn.execute(select(ledger_drafts).order_by(ledger_drafts.c.updated_at.desc()))
-        return [dict(r._mapping) for r in rows]
+        rows = [dict(r._mapping) for r in
+                conn.execute(select(ledger_drafts).order_by(ledger_drafts.c.updated_at.desc()))]
+        found = {r.key: access.with_rules(conn, r) for r in conn.execute(
+            select(ledgers).where(ledgers.c.key.in_([d["key"] for d in rows])))} if rows else {}
+    return [d for d in rows if access.can(actor, "define", found.get(d["key"]))]
 
 
 def delete_draft(db: Database, actor: Actor, key: str) -> bool:
     """Drop the draft of `key`; whether there was one."""
-    require(actor, "define")
+    store.require_define(db, actor, key)
     with db.write() as conn:
         return bool(conn.execute(delete(ledger_drafts).where(ledger_drafts.c.key == key)).rowcount)
 
@@ -64,26 +72,35 @@ def ledger_exists(db: Database, key: str) -> bool:
         return conn.execute(select(ledgers.c.id).where(ledgers.c.key == key)).first() is not None
 
 
-def publish(db: Database, actor: Actor, key: str, document: Any, affected: str = "keep",
+def publish(db: Database, actor: Actor, key: str, document: Any = None, affected: str = "keep",
             migrate: dict | None = None) -> tuple[Definition, bool]:
-    """Publish `document` as the next version of ledger `key` (or create the ledger), then drop
-    the draft. Returns (the stored definition, whether the ledger is new). A bad document or a
-    key other than `key` raises DefinitionError and changes nothing, the draft included."""
-    from . import store  # store does not know about drafts; drafts publish through it
-
-    require(actor, "define", key)
+    """Publish the draft of ledger `key` as its next version (or create the ledger) and drop
+    the draft, in one transaction. The draft is the stored one (the API), or `document` when
+    given: the designer's page, which is the draft being edited (saved and published at once).
+    Returns (the stored definition, whether the ledger is new). A bad document, a key other
+    than `key`, or `migrate` without affected=migrate (as `PUT /ledgers/<key>` answers) raises
+    and changes nothing, the draft included. A draft saved meanwhile by someone else stays."""
+    seen = None
+    if document is None:
+        draft = get_draft(db, actor, key)
+        document, seen = draft["document"], draft["updated_at"]
+    store.require_define(db, actor, key)
     if affected not in ("keep", "migrate"):
         raise QueryError("affected 应为 keep（保留旧记录）或 migrate（迁移旧记录）")
     _same_key(document, key)
-    if not ledger_exists(db, key):
-        definition, created = store.create_ledger(db, actor, document), True
-    elif affected == "migrate":  # the evolution branch's keywords; "keep" is save_definition's default
-        definition, created = store.save_definition(db, actor, document, affected="migrate",
-                                                    migrate=migrate or {}), False
-    else:
-        definition, created = store.save_definition(db, actor, document), False
-    delete_draft(db, actor, key)
+    created = not ledger_exists(db, key)
+    definition = store.save_definition(db, actor, document, must_be_new=created, affected=affected,
+                                       migrate=migrate, also=lambda conn: _drop(conn, key, seen))
     return definition, created
+
+
+def _drop(conn: Connection, key: str, seen: Any) -> None:
+    """Drop the published draft: the one read (`seen`: its updated_at), or any when the page's
+    document was published."""
+    where = [ledger_drafts.c.key == key]
+    if seen is not None:
+        where.append(ledger_drafts.c.updated_at == seen)
+    conn.execute(delete(ledger_drafts).where(*where))
 
 
 def _same_key(document: Any, key: str) -> None:

@@ -7,7 +7,7 @@ still matches, so two people editing at once can never overwrite each other unse
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import (Boolean, func, insert, or_, select,
                         text, update)
@@ -33,7 +33,8 @@ AFFECTED = ("keep", "migrate")
 
 
 def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool = False,
-                    affected: str = "keep", migrate: Any = None) -> Definition:
+                    affected: str = "keep", migrate: Any = None,
+                    also: Callable[[Connection], None] | None = None) -> Definition:
     """Store a definition as the next immutable version of its ledger (creating the ledger).
 
     With `must_be_new`, a ledger with the same key must not exist yet (409), checked inside
@@ -42,7 +43,8 @@ def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool
     move; `affected="keep"` leaves entries the new version refuses as they are (flagged), but
     refuses a type change their values would not survive (409 with the plan);
     `affected="migrate"` applies `migrate` and then needs every live entry valid (else 422,
-    nothing stored). Every entry rewritten gets a revision.
+    nothing stored). Every entry rewritten gets a revision. `also(conn)` runs last in the same
+    transaction (a published draft is dropped there), also when the definition is unchanged.
     """
     _require_define(db, actor, document)
     if affected not in AFFECTED:
@@ -52,16 +54,20 @@ def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool
     definition = load_definition(document)
     migrate = versions.check_migration(definition, migrate)
     try:
-        return _save_version(db, actor, definition, must_be_new, affected, migrate)
+        return _save_version(db, actor, definition, must_be_new, affected, migrate, also)
     except IntegrityError:  # another request saved the same ledger or version at the same moment
         raise Conflict(f"台帐“{definition.key}”正被他人同时修改，请重试") from None
 
 
 def _require_define(db: Database, actor: Actor, document: Any) -> None:
-    """Forbidden unless `actor` may define this ledger: under its rules when it exists (a rule
-    may grant `define` to an editor), by role for a new one."""
     options = document.get("x-ledger") if isinstance(document, dict) else None
-    key = options.get("key") if isinstance(options, dict) else None
+    require_define(db, actor, options.get("key") if isinstance(options, dict) else None)
+
+
+def require_define(db: Database, actor: Actor, key: Any) -> None:
+    """Forbidden unless `actor` may define ledger `key`: under its rules when it exists (a rule
+    may grant `define` to an editor), by role for a new one. The one answer for the API, the
+    designer and drafts."""
     row = None
     if isinstance(key, str) and KEY_RE.fullmatch(key):  # else load_definition refuses it
         with db.read() as conn:
@@ -76,7 +82,8 @@ def create_ledger(db: Database, actor: Actor, document: Any) -> Definition:
 
 
 def _save_version(db: Database, actor: Actor, definition: Definition, must_be_new: bool,
-                  affected: str = "keep", migrate: dict | None = None) -> Definition:
+                  affected: str = "keep", migrate: dict | None = None,
+                  also: Callable[[Connection], None] | None = None) -> Definition:
     with db.write() as conn:
         # The ledger row is locked first, as on every write path (docs/design.md, lock order).
         row = conn.execute(select(ledgers).where(ledgers.c.key == definition.key)
@@ -94,7 +101,9 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
         else:
             ledger_id, version = row.id, row.current_version + 1
             current = _definition_row(conn, ledger_id, row.current_version)
-            if current.definition == definition.schema:
+            if versions.same_definition(current.definition, definition.schema):
+                if also is not None:
+                    also(conn)
                 return _cached(conn, ledger_id, row.current_version, current.definition)
             previous = load_definition(current.definition)
             outcome = _entries_after(conn, ledger_id, previous, definition, affected, migrate or {})
@@ -111,6 +120,8 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
         met = {} if previous is None else {"affected": affected}
         audit.record(conn, actor, "define", definition.key, filters={"version": version, **met},
                      rows=len(outcome.rewritten))
+        if also is not None:
+            also(conn)
     return definition.with_version(version)
 
 

@@ -83,7 +83,8 @@ def pairs(old: Iterable[Field], new: Iterable[Field], old_prefix: tuple[str, ...
 
 def changes(old: Definition, new: Definition) -> list[dict]:
     """What differs between two versions: one change per field and aspect, each with a Chinese
-    message. Kinds: added, removed, renamed, retitled, retyped, limits, choices, required, rules."""
+    message. Kinds: added, removed, renamed, retitled, retyped, limits, choices, required,
+    reordered, rules."""
     out: list[dict] = []
     if old.title != new.title:
         out.append(_change("retitled", "", new.title, f"台帐名称由“{old.title}”改为“{new.title}”",
@@ -97,8 +98,46 @@ def changes(old: Definition, new: Definition) -> list[dict]:
                                f"删除字段“{p.label}”（已有记录的值保留，显示为旧版字段）"))
         else:
             out += _field_changes(p)
+    out += _order_changes(old.fields, new.fields)
     out += _rule_changes(old, new)
     return out
+
+
+def _order_changes(old: Iterable[Field], new: Iterable[Field], place: tuple[str, ...] = (),
+                   titles: tuple[str, ...] = ()) -> list[dict]:
+    """A change where the fields both versions have (renamed ones too) stand in another order:
+    the order of `properties` is the form's, the list's and the export's."""
+    old, new = list(old), list(new)
+    kept = [(p.old, p.new) for p in pairs(old, new) if p.old is not None and p.new is not None
+            and len(p.new_path) == 1]
+    out = []
+    before = [f.key for f in old if f.key in {o.key for o, _ in kept}]
+    if [o.key for o, _ in kept] != before:
+        shown = "、".join(n.title for _, n in kept)
+        where = f"“{'·'.join(titles)}”的子字段" if titles else "字段"
+        out.append(_change("reordered", "/".join(place), titles[-1] if titles else "",
+                           f"{where}顺序调整为：{shown}",
+                           before=before, after=[n.key for _, n in kept]))
+    for o, n in kept:
+        if o.children and n.children:
+            out += _order_changes(o.children, n.children, (*place, n.key), (*titles, n.title))
+    return out
+
+
+def same_definition(a: Any, b: Any) -> bool:
+    """Equal documents with their `properties` in the same order (dict equality ignores order)."""
+    return a == b and list(_property_orders(a)) == list(_property_orders(b))
+
+
+def _property_orders(node: Any) -> Iterator[tuple[str, ...]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                yield tuple(value)
+            yield from _property_orders(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _property_orders(value)
 
 
 def _change(kind: str, place: str, title: str, message: str, **more: Any) -> dict:
@@ -253,9 +292,49 @@ class Outcome:
     broken: list[dict] = dc_field(default_factory=list)    # values a type change would not survive
     overwrites: list[dict] = dc_field(default_factory=list)  # renames onto a key the entry holds
 
+    marks: list[frozenset] = dc_field(default_factory=list)  # per refused entry: (place, keyword)
+
     def plan(self, changes: list[dict]) -> dict:
-        return {"affected": self.affected, "examples": self.invalid[:EXAMPLES], "changes": changes,
+        """The publish plan: each change with the entries it leaves invalid (`affected`, and
+        `examples` with only that change's errors), and under `other` those no change explains
+        (a condition, or entries already invalid before)."""
+        explained = [False] * len(self.marks)
+        out = []
+        for change in changes:
+            hits = [i for i, marks in enumerate(self.marks) if any(_explains(change, m) for m in marks)]
+            for i in hits:
+                explained[i] = True
+            examples = [{**self.invalid[i], "errors": [e for e in self.invalid[i]["errors"]
+                                                      if _explains(change, _mark(e))]}
+                        for i in hits[:EXAMPLES] if i < len(self.invalid)]
+            out.append({**change, "affected": len(hits), "examples": examples})
+        rest = [i for i, done in enumerate(explained) if not done]
+        return {"affected": self.affected, "examples": self.invalid[:EXAMPLES], "changes": out,
+                "other": {"affected": len(rest), "examples": [self.invalid[i] for i in rest[:EXAMPLES]
+                                                               if i < len(self.invalid)]},
                 "broken": len(self.broken), "broken_examples": self.broken[:EXAMPLES]}
+
+
+# Which errors a change can cause: (kind) -> the keywords of its errors (None: any) at its field.
+_CAUSES = {"added": None, "required": {"required"}, "choices": {"enum"}, "retyped": None}
+
+
+def _mark(error: dict) -> tuple[str, str]:
+    """An entry error as (field place, keyword): "visits.0.on" is the place "visits/on"."""
+    field = str(error.get("field") or "")
+    return "/".join(p for p in field.split(".") if p and not p.isdigit()), str(error.get("keyword") or "")
+
+
+def _explains(change: dict, mark: tuple[str, str]) -> bool:
+    place, keyword = mark
+    kind = change["kind"]
+    if kind == "rules":
+        return keyword == "rule" and "added" in change
+    if kind == "limits":
+        return place == change["field"] and keyword in change.get("limits", {})
+    if kind not in _CAUSES or place != change["field"]:
+        return False
+    return _CAUSES[kind] is None or keyword in _CAUSES[kind]
 
 
 def needs_entries(old: Definition, new: Definition, migrate: dict) -> bool:
@@ -295,9 +374,10 @@ def assess(old: Definition, new: Definition, rows: Iterable[Any], migrate: dict 
                         "message": f"记录 {row.number or row.id} 的“{p.label}”值 {_text(v)[:50]} 不是{p.new.type.label}"}
                        for p in retyped for v in values_at(moved, p.new_path) if not p.new.type.holds(p.new, v)]
         if validate:
-            errors = entry_errors(new, moved)
+            errors = _errors(new, moved)
             if errors:
                 out.affected += 1
+                out.marks.append(frozenset(_mark(e) for e in errors))
                 if len(out.invalid) < 1000:
                     out.invalid.append({"id": row.id, "number": row.number, "errors": errors})
     return out
@@ -324,6 +404,11 @@ def values_at(data: Any, path: tuple[str, ...]) -> Iterator[Any]:
 
 
 def entry_errors(definition: Definition, data: Any) -> list[dict]:
+    """The problems `data` has under `definition` as [{field, message}] ([] when it is valid)."""
+    return [{"field": e["field"], "message": e["message"]} for e in _errors(definition, data)]
+
+
+def _errors(definition: Definition, data: Any) -> list[dict]:
     """The problems `data` has under `definition` ([] when it is valid). Values of fields the
     definition no longer has are kept, not judged: they are an earlier version's."""
     if isinstance(data, dict):
@@ -331,5 +416,6 @@ def entry_errors(definition: Definition, data: Any) -> list[dict]:
     try:
         validate_entry(definition, data)
     except EntryInvalid as invalid:
-        return [{"field": e["field"], "message": e["message"]} for e in invalid.errors]
+        return [{"field": e["field"], "message": e["message"], "keyword": e.get("keyword")}
+                for e in invalid.errors]
     return []

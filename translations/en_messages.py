@@ -283,7 +283,10 @@ EN.update({
     "时间（时:分）": "Time (hh:mm)",
     "显示为": "Show as",
     "最多字数": "Maximum length", "最少字数": "Minimum length", "最大值": "Maximum", "最小值": "Minimum",
-    "有 %(n)s 条已有记录不符合新的定义，例如：": "%(n)s existing entries do not fit the new definition, for example:",
+    "（影响 %(n)s 条已有记录，例如：）": "(affects %(n)s existing entries, for example:)",
+    "共有 %(n)s 条已有记录不符合新的定义。": "%(n)s existing entries in all do not fit the new definition.",
+    "其中 %(n)s 条的问题不由上面某一项修改引起（如组合条件，或原本就不符合），例如：":
+        "%(n)s of them have problems no single change above causes (a condition, or they did not fit before), for example:",
     "服务器返回了无法读取的内容（%(status)s）": "The server sent an unreadable response (%(status)s)",
     "期限日期字段": "Deadline date field",
     "未知的操作": "Unknown action",

@@ -20,8 +20,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from api.errors import error_response
-from core import drafts, evolution, query
-from core.access import Actor, require
+from core import drafts, evolution, query, store
+from core.access import Actor, can, require
 from core.definition import KEY_RE, Definition, load_definition
 from core.errors import DefinitionError, EntryInvalid, LedgerError, NotFound, QueryError
 from core.models import Database
@@ -46,9 +46,20 @@ def actor() -> Actor:
 
 @bp.before_request
 @login_required
-def admins_only():
-    """Designing is the `define` permission (administrators); everyone else gets a 403."""
-    require(actor(), "define")
+def may_define():
+    """Designing is the `define` permission, asked as `PUT /ledgers/<key>` asks it: a ledger's
+    pages under its rules (a rule may grant `define` to an editor), a new ledger by role. The
+    index is for those who may define some ledger; everyone else gets a 403."""
+    key = (request.view_args or {}).get("key")
+    if key is not None:
+        store.require_define(db(), actor(), key)
+    elif request.endpoint == "designer.new" or not definable(actor()):
+        require(actor(), "define")
+
+
+def definable(who: Actor) -> list[dict]:
+    """The ledgers `who` may define (all of them for an administrator)."""
+    return [ledger for ledger in query.list_ledgers(db(), who) if "define" in ledger["actions"]]
 
 
 @bp.errorhandler(CSRFError)
@@ -83,9 +94,9 @@ def new():
 
 def index_page(key: str, title: str, problem: str | None = None):
     """The ledgers and drafts, and the new-ledger form (422 with its problem)."""
-    page = render_template("designer/index.html", ledgers=query.list_ledgers(db(), actor()),
+    page = render_template("designer/index.html", ledgers=definable(actor()),
                            drafts={d["key"]: d for d in drafts.list_drafts(db(), actor())},
-                           new_key=key, new_title=title, problem=problem)
+                           new_key=key, new_title=title, problem=problem, may_create=can(actor(), "define"))
     return (page, 422) if problem else page
 
 
@@ -241,9 +252,10 @@ def plan(key: str):
 def publish(key: str):
     body = posted_definition()
     affected = body.get("affected") or "keep"
-    migrate = body.get("migrate") if affected == "migrate" else None
+    migrate = body.get("migrate")  # without affected=migrate refused, as the API refuses it
     if migrate is not None and not isinstance(migrate, dict):
         raise QueryError(_("migrate 应为对象：{字段: {\"default\": 值} 或 {\"map\": {旧值: 新值}}}"))
+    # The page's document is the draft being edited: saved and published at once (core/drafts.py)
     definition, created = drafts.publish(db(), actor(), key, body["definition"], affected, migrate)
     flash(_("已发布“%(title)s”第 %(version)s 版。", title=definition.title, version=definition.version), "success")
     return jsonify({"key": key, "version": definition.version, "created": created,

@@ -1079,18 +1079,35 @@
     }
     var changes = plan.changes || [];
     planBox.appendChild(el("h3", {text: changes.length ? _("本次修改") : _("与当前版本相比没有字段变化")}));
+    /* Each change with the entries it leaves invalid and its own examples (core/versions.py). */
+    function exampleList(examples) {
+      return el("ul", {"class": "d-examples"}, examples.map(function (e) {
+        return el("li", {text: (e.number || ("#" + e.id)) + _("：") + e.errors.map(function (x) { return x.message; }).join("；")});
+      }));
+    }
     if (changes.length) {
-      planBox.appendChild(el("ul", {"data-changes": true}, changes.map(function (c) { return el("li", {text: c.message}); })));
+      planBox.appendChild(el("ul", {"data-changes": true}, changes.map(function (c) {
+        var item = el("li", {"data-change": c.kind}, [el("span", {text: c.message})]);
+        if (c.affected) {
+          item.appendChild(el("span", {"class": "d-affected", "data-change-affected": c.affected,
+                                       text: _("（影响 %(n)s 条已有记录，例如：）", {n: c.affected})}));
+          item.appendChild(exampleList(c.examples || []));
+        }
+        return item;
+      })));
     }
     if (!plan.affected) {
       planBox.appendChild(el("p", {"data-affected": 0, text: _("已有记录都符合新的定义。")}));
       return;
     }
     planBox.appendChild(el("p", {"class": "d-affected", "data-affected": plan.affected,
-                                 text: _("有 %(n)s 条已有记录不符合新的定义，例如：", {n: plan.affected})}));
-    planBox.appendChild(el("ul", {}, plan.examples.map(function (e) {
-      return el("li", {text: (e.number || ("#" + e.id)) + _("：") + e.errors.map(function (x) { return x.message; }).join("；")});
-    })));
+                                 text: _("共有 %(n)s 条已有记录不符合新的定义。", {n: plan.affected})}));
+    var other = plan.other || {affected: 0, examples: []};
+    if (other.affected) {
+      planBox.appendChild(el("p", {"data-other-affected": other.affected,
+                                   text: _("其中 %(n)s 条的问题不由上面某一项修改引起（如组合条件，或原本就不符合），例如：", {n: other.affected})}));
+      planBox.appendChild(exampleList(other.examples));
+    }
     var keep = el("input", {type: "radio", name: "affected", value: "keep", id: "affected-keep", checked: true});
     var migrate = el("input", {type: "radio", name: "affected", value: "migrate", id: "affected-migrate"});
     var migrateBox = el("div", {"class": "d-migrate", hidden: true, "data-migrate": true});
@@ -1101,7 +1118,9 @@
     ]));
     [keep, migrate].forEach(function (r) { r.addEventListener("change", function () { migrateBox.hidden = !migrate.checked; }); });
     var fields = {};
-    plan.examples.forEach(function (e) { e.errors.forEach(function (x) { if (x.field) { fields[String(x.field).split(".")[0]] = true; } }); });
+    var seen = plan.examples.concat(other.examples);
+    changes.forEach(function (c) { seen = seen.concat(c.examples || []); });
+    seen.forEach(function (e) { e.errors.forEach(function (x) { if (x.field) { fields[String(x.field).split(".")[0]] = true; } }); });
     Object.keys(fields).forEach(function (key) {
       var way = select([["default", _("缺少的值填默认值")], ["map", _("按对照改写（每行 旧值=新值）")]], "default", function () {}, {"data-migrate-way": key});
       var value = el("textarea", {rows: 2, "data-migrate-value": key});

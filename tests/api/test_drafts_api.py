@@ -92,3 +92,42 @@ def test_publish_a_draft_migrating_old_entries(api, db):
     assert r.status_code == 200, r.json
     assert query.get_entry(db, SYSTEM, "petitions", entry["id"])["data"]["status"] == "待办"
     assert admin.get("/ledgers/petitions/draft").status_code == 404
+
+
+# --- one answer for one question (issue 15, item 9) ------------------------------------------
+
+def grant_define(db, key: str = "petitions") -> None:
+    from core import permissions
+    permissions.set_permissions(db, SYSTEM, key, {"rules": [
+        {"role": "editor", "actions": ["read", "create", "edit", "define"], "scope": "all"}]})
+
+
+def test_a_rule_granting_define_opens_drafts_as_it_opens_put(api, db):
+    store.create_ledger(db, SYSTEM, petitions())
+    grant_define(db)
+    editor = api("editor")
+    changed = petitions()
+    changed["properties"]["phone"] = {"type": "string", "title": "联系电话", "maxLength": 20}
+    assert editor.put("/ledgers/petitions/draft", json=changed).status_code == 200
+    assert editor.get("/ledgers/petitions/draft").json["document"] == changed
+    r = editor.post("/ledgers/petitions/draft/publish")
+    assert r.status_code == 200 and r.json["version"] == 2
+    assert editor.put("/ledgers/petitions", json=petitions()).json["version"] == 3  # the same answer
+    # the rule is this ledger's: not another's, not a new ledger's, not a viewer's
+    assert editor.put("/ledgers/supervision/draft", json=petitions("supervision")).status_code == 403
+    assert editor.put("/ledgers/brand_new/draft", json=petitions("brand_new")).status_code == 403
+    assert api("viewer").get("/ledgers/petitions/draft").status_code == 403
+
+
+def test_x_migrate_with_keep_gets_the_puts_answer(api, db):
+    store.create_ledger(db, SYSTEM, petitions())
+    admin = api("admin")
+    changed = petitions()
+    changed["properties"]["status"]["enum"] = ["待办", "已办结"]
+    migrate = {"status": {"map": {"受理": "待办"}}}
+    put = admin.put("/ledgers/petitions?affected=keep", json=changed | {"x-migrate": migrate})
+    admin.put("/ledgers/petitions/draft", json=changed)
+    r = admin.post("/ledgers/petitions/draft/publish?affected=keep", json={"x-migrate": migrate})
+    assert put.status_code == r.status_code == 400 and r.json["error"] == put.json["error"]
+    assert admin.get("/ledgers/petitions").json["version"] == 1
+    assert admin.get("/ledgers/petitions/draft").json["document"] == changed  # nothing dropped

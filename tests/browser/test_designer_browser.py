@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import urllib.request
 
 import pytest
 
@@ -22,9 +23,13 @@ RULES = "rules" in META_SCHEMA["properties"]["x-ledger"]["properties"]
 RENAMES = "migrate" in inspect.signature(store.save_definition).parameters
 
 
+TOKENS: dict[str, str] = {}
+
+
 def fill(db) -> None:
     accounts.create_user(db, "admin", "admin", "admin-password")
     accounts.create_user(db, "editor", "editor", "editor-password")
+    TOKENS["admin"] = accounts.issue_token(db, "admin")
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +253,98 @@ def test_a_rename_in_the_designer_keeps_the_old_values(server, browser):
     browser.get(server + "/ledgers/car_repairs")
     table = find(browser, "main table")
     assert "车牌号码" in table.text and "苏A12345" in table.text
+
+
+def form_labels(browser) -> list[str]:
+    return [e.get_attribute("for") for e in browser.find_elements(By.CSS_SELECTOR, ".entry-form label[for]")]
+
+
+def fetch_text(browser, url: str) -> str:
+    """GET `url` with the browser's session (what a click on 导出 downloads), as text."""
+    return browser.execute_async_script(
+        "var done = arguments[1]; fetch(arguments[0]).then(function (r) { return r.text(); }).then(done);", url)
+
+
+def test_field_order_survives_reopening_reordering_and_publishing(server, browser):
+    """Keys in non-alphabetical order: kept by the first publish, by reopening the designer,
+    and a reorder alone publishes a new version that the form, list, export and API follow."""
+    order = ["duty_date", "person", "shift", "notes"]
+    browser.get_log("browser")  # what the tests before left (a refused form is a 422 by design)
+    as_user(browser, server, "admin")
+    browser.get(server + "/designer")
+    type_into(find(browser, "#new-key"), "duty")
+    type_into(find(browser, "#new-title-input"), "值班台帐")
+    wait_new_page(browser, lambda: find(browser, ".designer-new-form button").click())
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
+    find(browser, '[data-card="/properties/name"] summary').click()
+    type_into(find(browser, '[data-field-title="name"]'), "值班日期")
+    type_into(find(browser, '[data-field-key="name"]'), "duty_date", commit=True)
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-field-key="duty_date"]'))
+    Select(find(browser, '[data-field-kind="duty_date"]')).select_by_value("date")
+    add_field(browser, "/", "值班人", "person")
+    add_field(browser, "/", "班次", "shift")
+    add_field(browser, "/", "备注", "notes", "textarea")
+    assert top_keys(browser) == order
+    preview_settled(browser)
+    assert "将新建台帐" in publish(browser)
+    assert browser.current_url.startswith(server + "/ledgers/duty")
+    browser.get(server + "/ledgers/duty/new")
+    assert form_labels(browser) == order
+
+    # reopened, the designer shows the published order; a reorder alone is a new version
+    browser.get(server + "/designer/duty")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
+    assert top_keys(browser) == order
+    find(browser, '[data-card="/properties/person"] summary').click()
+    find(browser, '[data-move-up="person"]').click()
+    reordered = ["person", "duty_date", "shift", "notes"]
+    assert top_keys(browser) == reordered
+    preview_settled(browser)
+    plan = publish(browser)
+    assert "顺序调整为：值班人、值班日期、班次、备注" in plan
+    assert "第 2 版" in find(browser, ".flash").text
+
+    # the form, then the list, the export and the API, in the new order
+    browser.get(server + "/ledgers/duty/new")
+    assert form_labels(browser) == reordered
+    find(browser, "#person").send_keys("张三")
+    browser.execute_script("document.getElementById('duty_date').value='2026-03-01'")
+    find(browser, "#shift").send_keys("夜班")
+    wait_new_page(browser, lambda: find(browser, ".entry-form button[type=submit]").click())
+    browser.get(server + "/ledgers/duty")
+    cells = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr:first-child td[data-label]")
+    assert [c.get_attribute("data-label") for c in cells][1:] == ["值班人", "值班日期", "班次", "备注"]
+    assert "张三" in find(browser, "main table").text
+    csv_link = find(browser, "main").find_element(By.PARTIAL_LINK_TEXT, "导出 CSV").get_attribute("href")
+    header = fetch_text(browser, csv_link).lstrip("\ufeff").splitlines()[0].split(",")
+    assert [h for h in header if h in ("值班日期", "值班人", "班次", "备注")] == ["值班人", "值班日期", "班次", "备注"]
+    exported = json.loads(fetch_text(browser, server + "/designer/duty/export.json?source=current"))
+    assert list(exported["properties"]) == reordered
+    request = urllib.request.Request(server + "/api/v1/ledgers/duty",
+                                     headers={"Authorization": f"Bearer {TOKENS['admin']}"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = json.loads(answer.read())
+    assert body["version"] == 2 and list(body["definition"]["properties"]) == reordered
+    no_console_errors(browser)
+
+
+def test_the_publish_dialog_counts_each_change_with_its_own_examples(server, browser):
+    """After the field-order test: one 值班 entry exists; a tighter limit affects it, a new title not."""
+    as_user(browser, server, "admin")
+    browser.get(server + "/designer/duty")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
+    find(browser, '[data-card="/properties/person"] summary').click()
+    type_into(find(browser, '[data-limit="maxLength"][data-for="person"]'), "1")
+    find(browser, '[data-card="/properties/notes"] summary').click()
+    type_into(find(browser, '[data-field-title="notes"]'), "交接备注")
+    preview_settled(browser)
+    find(browser, '[data-action="publish"]').click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-changes] [data-change]"))
+    limits = find(browser, '[data-changes] [data-change="limits"]')
+    assert limits.find_element(By.CSS_SELECTOR, "[data-change-affected]").get_attribute("data-change-affected") == "1"
+    assert "值班人" in limits.find_element(By.CSS_SELECTOR, ".d-examples").text
+    retitled = find(browser, '[data-changes] [data-change="retitled"]')
+    assert not retitled.find_elements(By.CSS_SELECTOR, "[data-change-affected]")
+    assert find(browser, "[data-affected]").get_attribute("data-affected") == "1"
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-other-affected]")
+    find(browser, '[data-action="cancel-publish"]').click()

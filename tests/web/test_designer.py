@@ -283,7 +283,48 @@ def test_the_script_gets_its_messages_in_the_pages_language(client, login, app):
     assert state["messages"] == {}  # Chinese: the msgids themselves
     with app.test_request_context():
         ids = script_msgids()
-    assert "添加字段" in ids and "有 %(n)s 条已有记录不符合新的定义，例如：" in ids
+    assert "添加字段" in ids and "（影响 %(n)s 条已有记录，例如：）" in ids
     state = json.loads(client.get("/designer/supervision?lang=en").text.split('id="designer-state">')[1]
                        .split("</script>")[0])
     assert all(k in ids and v != k for k, v in state["messages"].items())
+
+
+# --- one answer for one question (issue 15, item 9) ------------------------------------------
+
+def test_a_rule_granting_define_opens_the_designer_of_that_ledger(client, login, csrf, db, users):
+    from core import permissions
+    store.create_ledger(db, SYSTEM, petitions())
+    permissions.set_permissions(db, SYSTEM, "petitions", {"rules": [
+        {"role": "editor", "actions": ["read", "create", "edit", "define"], "scope": "all"}]})
+    login("editor")
+    assert 'data-design-link' in client.get("/ledgers/petitions").text
+    index = client.get("/designer")
+    assert index.status_code == 200 and 'data-design="petitions"' in index.text
+    assert 'data-design="supervision"' not in index.text and "designer-new-form" not in index.text
+    page = client.get("/designer/petitions")
+    assert page.status_code == 200
+    token = csrf(client.get("/ledgers/petitions/new").text)
+    changed = petitions()
+    changed["properties"]["phone"] = {"type": "string", "title": "联系电话", "maxLength": 20}
+    post = lambda url, body: client.post(url, json=body, headers={"X-CSRFToken": token})  # noqa: E731
+    assert post("/designer/petitions/draft", {"definition": changed}).status_code == 200
+    assert post("/designer/petitions/plan", {"definition": changed}).status_code == 200
+    r = post("/designer/petitions/publish", {"definition": changed})
+    assert r.status_code == 200 and r.json["version"] == 2
+    assert drafts.list_drafts(db, users["admin"]) == []
+    # another ledger, a new one: not this rule's
+    assert client.get("/designer/supervision").status_code == 403
+    assert post("/designer/supervision/draft", {"definition": petitions("supervision")}).status_code == 403
+    assert client.get("/designer/new?key=brand_new").status_code == 403
+    assert client.get("/designer/brand_new").status_code == 403
+
+
+def test_migrate_without_affected_migrate_gets_the_apis_answer(designer, db, api):
+    store.create_ledger(db, SYSTEM, petitions())
+    changed = petitions()
+    changed["properties"]["status"]["enum"] = ["待办", "已办结"]
+    migrate = {"status": {"map": {"受理": "待办"}}}
+    r = designer.post("/designer/petitions/publish", {"definition": changed, "affected": "keep", "migrate": migrate})
+    put = api("admin").put("/ledgers/petitions?affected=keep", json=changed | {"x-migrate": migrate})
+    assert r.status_code == put.status_code == 400 and r.json["error"] == put.json["error"]
+    assert query.get_ledger(db, SYSTEM, "petitions")[1].version == 1
