@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
+from .ids import plain_int
 from .kinds import KINDS, Kind, kind_of
 from .options import check_options
 from .patterns import every_pattern, pattern_problem
@@ -255,7 +256,7 @@ def _unwalkable(document: Any) -> dict | None:
 def _in_order(problems: list[dict]) -> list[dict]:
     """Each (path, message) once, ordered by path (list indexes as numbers), else as found."""
     unique = list({(p["path"], p["message"]): p for p in problems}.values())
-    return sorted(unique, key=lambda p: [(0, int(part), "") if part.isdigit() else (1, 0, part)
+    return sorted(unique, key=lambda p: [(0, index, "") if (index := plain_int(part)) is not None else (1, 0, part)
                                          for part in p["path"].split("/")])
 
 

@@ -19,6 +19,7 @@ from .access import Actor, require
 from .definition import KEY_RE, Definition, Field, load_definition
 from .errors import ChangeRefused, Conflict, EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
+from .ids import plain_int
 from .settings import INT64
 from .validation import validate_entry
 
@@ -577,20 +578,21 @@ def _iso(value) -> str | None:
 
 
 def _int_id(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise NotFound(f"记录 {value} 不存在") from None
-    if not 0 < number <= INT64:
-        raise NotFound(f"记录 {value} 不存在")
+    """An entry id: plain ASCII digits (core/ids), else the entry does not exist."""
+    number = plain_int(value)
+    if number is None or not 0 < number <= INT64:
+        raise NotFound(f"记录 {str(value)[:40]} 不存在")
     return number
 
 
 def _int_version(value: Any) -> int:
-    try:
-        number = int(str(value).strip().removeprefix("W/").strip('"'))
-    except (TypeError, ValueError):
-        raise QueryError("缺少或无效的版本号（If-Match 或 version）") from None
+    """An expected row version: a number, or its digits as an ETag ("3", W/"3") or a form field."""
+    text = value.removeprefix("W/") if isinstance(value, str) else value
+    if isinstance(text, str) and len(text) > 1 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    number = plain_int(text)
+    if number is None:
+        raise QueryError("缺少或无效的版本号（If-Match 或 version）")
     if not 0 < number <= INT64:
         raise QueryError("版本号超出范围")
     return number

@@ -14,6 +14,7 @@ from core import access, permissions, units
 from core.access import Actor, require
 from core.definition import Definition, Field
 from core.errors import EntryInvalid, LedgerError, QueryError, StaleEntry
+from core.ids import plain_int
 from core.models import Database
 from core.settings import local_today
 from forms import entry_data, field_errors, form_class, form_values
@@ -108,9 +109,10 @@ def half_year(today: dt.date) -> tuple[dt.date, dt.date]:
 def issue_number(text: str | None) -> int | None:
     if text is None or not text.strip():
         return None
-    if not text.strip().isdigit() or not 1 <= int(text.strip()) <= 9999:
+    number = plain_int(text.strip())
+    if number is None or not 1 <= number <= 9999:
         raise QueryError(_("期数应为 1 到 9999 之间的整数"))
-    return int(text.strip())
+    return number
 
 
 def issuer(text: str | None) -> str:
@@ -252,7 +254,7 @@ def permissions_page(key: str):
             document = {"default": True}
         else:
             rules = []
-            for i in range(int(request.form.get("rows", "0") or 0) if request.form.get("rows", "").isdigit() else 0):
+            for i in range(plain_int(request.form.get("rows", "")) or 0):
                 role = request.form.get(f"role_{i}", "")
                 if not role:
                     continue
