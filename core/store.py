@@ -96,7 +96,7 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
             current = _definition_row(conn, ledger_id, row.current_version)
             if current.definition == definition.schema:
                 return _cached(conn, ledger_id, row.current_version, current.definition)
-            previous = load_definition(current.definition)
+            previous = load_definition(current.definition, stored=True)
             outcome = _entries_after(conn, ledger_id, previous, definition, affected, migrate or {})
             conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
                 title=definition.title, current_version=version, updated_at=now))
@@ -226,7 +226,7 @@ def _definition_row(conn: Connection, ledger_id: int, version: int):
 
 
 def _cached(conn: Connection, ledger_id: int, version: int, document: dict) -> Definition:
-    definition = load_definition(document, version)
+    definition = load_definition(document, version, stored=True)
     _DEFINITIONS[(str(conn.engine.url), ledger_id, version)] = definition
     return definition
 

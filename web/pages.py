@@ -60,9 +60,10 @@ def entries(key: str):
     export_args = {k: params.getlist(k) for k in params if k not in PAGE_ARGS}
     exports = {fmt: url_for(f"api.export_{fmt}", key=key, **export_args)
                for fmt in ("csv", "xlsx") if f"api.export_{fmt}" in current_app.view_functions}
+    broken = permissions.problems(db(), actor(), key) if "define" in ledger["actions"] else []
     return render_template("ledgers/list.html", ledger=ledger, definition=definition, page=page,
                            pages=pages, args=args, sort=sort, exports=exports,
-                           choices=filters.choice_state(definition, args))
+                           choices=filters.choice_state(definition, args), broken_rules=broken)
 
 
 @bp.get("/ledgers/<key>/entries/<entry_id>")
