@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
@@ -64,10 +65,17 @@ def create_app(config: dict | None = None) -> Flask:
             and accounts.user_count(db) == 0):
         app.logger.warning(bootstrap.first_admin_hint(accounts.setup_code(app.config["SECRET_KEY"])))
 
+    app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
     app.register_blueprint(api_bp)
     init_web(app)
     cli.register(app)
     return app
+
+
+class AsciiIntConverter(IntegerConverter):
+    """`<int:…>` in a route: ASCII digits only (Werkzeug's own also takes "١٤٧"), as core/ids reads ids."""
+
+    regex = r"[0-9]+"
 
 
 def _init_database(app: Flask) -> Database:

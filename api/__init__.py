@@ -126,7 +126,8 @@ def ledgers_diff(key: str, a: int, b: int):
 def ledger_response(key: str, status: int = 200, version: int | None = None):
     summary, definition = query.get_ledger(db(), g.actor, key, version)
     body = LedgerSchema().dump(summary) | {"version": definition.version, "definition": definition.schema}
-    return jsonify(body), status
+    found = permissions.problems(db(), g.actor, key) if version is None else []
+    return jsonify(body | {"problems": found} if found else body), status
 
 
 # --- entries -----------------------------------------------------------------------------

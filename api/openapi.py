@@ -108,7 +108,8 @@ def openapi_document() -> dict:
                                createEntry={"key": "$response.body#/key"}),
             },
             "/ledgers/{key}": {
-                "get": _named("showLedger", _op("台帐及其当前定义", [KEY])),
+                "get": _named("showLedger", _op("台帐及其当前定义；已保存的规则（校验规则、显示条件，对可修改定义者还有权限规则）"
+                                                 "无法识别而未生效时带 problems: [{path, message}]", [KEY])),
                 "put": _op("保存新版本的定义。请求体可另带顶层 x-migrate（{字段名: {\"default\": 值} 或 "
                            "{\"map\": {旧值: 新值}}}，不存入定义，仅在 affected=migrate 时使用）；"
                            "属性可带 x-renamed-from（上一版本的字段名），发布时在同一事务中把已有记录的值移到新字段名下",
@@ -295,7 +296,10 @@ def openapi_document() -> dict:
                                       "read", "create", "edit", "delete", "export", "import", "define"]}},
                                   "scope": {"type": "string", "enum": ["all", "unit", "own"]},
                                   "unit": {"type": "string", "description": "只对该单位及其下级单位的用户生效"}}}},
-                    "default": {"type": "boolean"}}},
+                    "default": {"type": "boolean"},
+                    "problems": {"type": "array", "description": "已保存但无法识别、因而不起作用的规则（仅读取时）",
+                                 "items": {"type": "object", "properties": {
+                                     "path": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "Unit": {"type": "object", "required": ["key", "title"], "properties": {
                     "key": {"type": "string"}, "title": {"type": "string"},
                     "parent": {"type": ["string", "null"]}, "order": {"type": "integer"}}},

@@ -95,13 +95,37 @@ class Guarded(dict):
 
 
 def with_rules(conn: Any, row: Any) -> Guarded:
-    """The ledger row `row` with its permission rules loaded (one primary-key read)."""
+    """The ledger row `row` with its permission rules loaded (one primary-key read): the rules
+    that still read; one that no longer does (an unknown role, action or scope) grants nothing,
+    and `rule_problems` says so (core/permissions.problems: the ledger page and the API)."""
     from sqlalchemy import select
 
     from .models import ledger_permissions
-    rules = conn.execute(select(ledger_permissions.c.rules)
-                         .where(ledger_permissions.c.ledger_id == row.id)).scalar()
-    return Guarded(dict(row._mapping), permissions=rules)
+    stored = conn.execute(select(ledger_permissions.c.rules)
+                          .where(ledger_permissions.c.ledger_id == row.id)).scalar()
+    return Guarded(dict(row._mapping), permissions=usable_rules(stored), stored_permissions=stored)
+
+
+def usable_rules(stored: Any) -> list | None:
+    """The stored rules that still read (None: the ledger has no rules of its own)."""
+    if stored is None:
+        return None
+    rules = stored if isinstance(stored, list) else []
+    return [rule for i, rule in enumerate(rules) if not _rule_errors(rule, f"/rules/{i}", None)]
+
+
+def rule_problems(stored: Any, unit_keys: set[str]) -> list[dict]:
+    """Each stored rule that no longer reads, as {path, message} in Chinese: it is left out."""
+    if stored is None:
+        return []
+    if not isinstance(stored, list):
+        return [{"path": "/rules", "message": "已保存的权限规则不是列表，全部未生效；请重新保存权限设置"}]
+    out = []
+    for i, rule in enumerate(stored):
+        for error in _rule_errors(rule, f"/rules/{i}", unit_keys):
+            out.append({"path": error["path"],
+                        "message": f"第 {i + 1} 条权限规则已失效（{error['message']}），该规则不起作用；请修改后重新保存"})
+    return out
 
 
 def _rules(ledger: Any) -> list | None:
@@ -192,29 +216,34 @@ def check_rules(document: Any, unit_keys: set[str]) -> list[dict]:
         raise DefinitionError("权限设置应为 {\"rules\": [...]}", [{"path": "/rules", "message": "应为列表"}])
     out = []
     for i, rule in enumerate(rules):
-        at = f"/rules/{i}"
-        if not isinstance(rule, dict):
-            errors.append({"path": at, "message": "每条规则应为对象"})
-            continue
-        extra = set(rule) - {"role", "actions", "scope", "unit"}
-        if extra:
-            errors.append({"path": at, "message": f"不认识的属性：{', '.join(sorted(map(str, extra)))}"})
-        if rule.get("role") not in ROLES:
-            errors.append({"path": at + "/role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
-        acts = rule.get("actions")
-        if not isinstance(acts, list) or not all(isinstance(a, str) and a in ACTIONS for a in acts):
-            errors.append({"path": at + "/actions", "message": f"操作应为列表，取值 {' / '.join(ACTIONS)}"})
-        sc = rule.get("scope", "all")
-        if sc not in SCOPES:
-            errors.append({"path": at + "/scope", "message": f"范围应为 {' / '.join(SCOPES)} 之一"})
-        unit = rule.get("unit")
-        if unit is not None and (not isinstance(unit, str) or unit not in unit_keys):
-            errors.append({"path": at + "/unit", "message": f"单位“{unit}”不存在"})
+        errors += _rule_errors(rule, f"/rules/{i}", unit_keys)
         if not errors:
-            clean = {"role": rule["role"], "actions": sorted(set(acts), key=ACTIONS.index), "scope": sc}
-            if unit:
-                clean["unit"] = unit
+            clean = {"role": rule["role"], "actions": sorted(set(rule["actions"]), key=ACTIONS.index),
+                     "scope": rule.get("scope", "all")}
+            if rule.get("unit"):
+                clean["unit"] = rule["unit"]
             out.append(clean)
     if errors:
         raise DefinitionError("权限设置有误", errors)
     return out
+
+
+def _rule_errors(rule: Any, at: str, unit_keys: set[str] | None) -> list[dict]:
+    """What is wrong with one rule ({path, message}); units are checked when `unit_keys` is given."""
+    if not isinstance(rule, dict):
+        return [{"path": at, "message": "每条规则应为对象"}]
+    errors = []
+    extra = set(rule) - {"role", "actions", "scope", "unit"}
+    if extra:
+        errors.append({"path": at, "message": f"不认识的属性：{', '.join(sorted(map(str, extra)))}"})
+    if rule.get("role") not in ROLES:
+        errors.append({"path": at + "/role", "message": f"角色应为 {' / '.join(ROLES)} 之一"})
+    acts = rule.get("actions")
+    if not isinstance(acts, list) or not all(isinstance(a, str) and a in ACTIONS for a in acts):
+        errors.append({"path": at + "/actions", "message": f"操作应为列表，取值 {' / '.join(ACTIONS)}"})
+    if rule.get("scope", "all") not in SCOPES:
+        errors.append({"path": at + "/scope", "message": f"范围应为 {' / '.join(SCOPES)} 之一"})
+    unit = rule.get("unit")
+    if unit is not None and (not isinstance(unit, str) or (unit_keys is not None and unit not in unit_keys)):
+        errors.append({"path": at + "/unit", "message": f"单位“{unit}”不存在"})
+    return errors

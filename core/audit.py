@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 
 from .access import Actor, require
 from .errors import QueryError
+from .ids import plain_int
 from .models import Database, audit_log, utcnow
 from .settings import local_zone
 
@@ -212,10 +213,7 @@ def _day(value: Any, title: str) -> dt.date | None:
 def _int(value: Any, name: str, default: int, low: int, high: int) -> int:
     if value in (None, ""):
         return default
-    try:
-        number = int(str(value))
-    except ValueError:
-        number = None
+    number = plain_int(value)
     if number is None or not low <= number <= high:
         message = f"{name} 须为 {low} 到 {high} 之间的整数"
         raise QueryError(message, [{"field": name, "message": message}])

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from .counts import field_expr
 from .definition import Definition
 from .errors import QueryError
+from .ids import plain_int
 from .indexes import ledger_clause
 from .models import entries
 from .settings import local_today
@@ -102,10 +103,9 @@ def deadline_counts(conn: Connection, dialect: str, definition: Definition, ledg
 
 
 def parse_days(value: Any) -> int:
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        raise QueryError("参数 _due_days 应为整数（天数）") from None
+    days = plain_int(value)
+    if days is None:
+        raise QueryError("参数 _due_days 应为整数（天数）")
     if not 0 <= days <= MAX_SOON_DAYS:
         raise QueryError(f"参数 _due_days 应在 0 到 {MAX_SOON_DAYS} 之间")
     return days

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
+from .ids import plain_int
 from .kinds import KINDS, Kind, kind_of
 from .options import DUE_SORT, check_options
 from .patterns import every_pattern, pattern_problem
@@ -168,14 +169,24 @@ class Definition:
 
 # --- checking ---------------------------------------------------------------------------
 
-def load_definition(document: Any, version: int = 0) -> Definition:
-    """Check a definition document and return its field model, or raise DefinitionError."""
-    errors = list(check_definition(document))
+def load_definition(document: Any, version: int = 0, stored: bool = False) -> Definition:
+    """Check a definition document and return its field model, or raise DefinitionError.
+
+    `stored`: a version read back from the database, checked when it was saved. A rule or display
+    condition of it that no longer reads (the code reading it changed, the row was edited by hand)
+    is then left out where it applies, and named by core/rules.stored_rule_problems, instead of
+    making the whole ledger unreadable; anything else wrong still raises."""
+    errors = [e for e in check_definition(document) if not (stored and _rule_part(e["path"]))]
     if errors:
         raise DefinitionError("台帐定义有误", errors)
     document = copy.deepcopy(document)
     fields = tuple(_fields(document, document, 1))
     return Definition(document["x-ledger"]["key"], document["title"], document, fields, version)
+
+
+def _rule_part(path: str) -> bool:
+    """A problem inside `x-ledger.rules` or an `x-show-when` (what rules_of and show_when skip)."""
+    return path == "/x-ledger/rules" or path.startswith("/x-ledger/rules/") or "/x-show-when" in path
 
 
 def load_definition_file(path: str | Path) -> Definition:
@@ -263,7 +274,7 @@ def _unwalkable(document: Any) -> dict | None:
 def _in_order(problems: list[dict]) -> list[dict]:
     """Each (path, message) once, ordered by path (list indexes as numbers), else as found."""
     unique = list({(p["path"], p["message"]): p for p in problems}.values())
-    return sorted(unique, key=lambda p: [(0, int(part), "") if part.isdigit() else (1, 0, part)
+    return sorted(unique, key=lambda p: [(0, index, "") if (index := plain_int(part)) is not None else (1, 0, part)
                                          for part in p["path"].split("/")])
 
 

@@ -9,17 +9,36 @@ from sqlalchemy import delete, insert, select
 from . import access, audit, units
 from .access import Actor, require
 from .models import Database, ledger_permissions, utcnow
+from .rules import stored_rule_problems
 from .store import definition_of
 
 
 def get_permissions(db: Database, actor: Actor, key: str) -> dict:
-    """{"rules": [...], "default": bool}: default when the ledger has no rules of its own."""
+    """{"rules": [...], "default": bool}: default when the ledger has no rules of its own; the
+    rules as stored, with "problems" ({path, message}) naming each that no longer reads."""
     with db.read() as conn:
         row, _ = definition_of(conn, key)
         require(actor, "define", access.with_rules(conn, row))
         rules = conn.execute(select(ledger_permissions.c.rules)
                              .where(ledger_permissions.c.ledger_id == row.id)).scalar()
-    return {"rules": rules or [], "default": rules is None}
+    out = {"rules": rules or [], "default": rules is None}
+    found = access.rule_problems(rules, units.unit_keys(db))
+    return out | {"problems": found} if found else out
+
+
+def problems(db: Database, actor: Actor, key: str) -> list[dict]:
+    """What of a ledger's stored rules no longer reads and is left out, as {path, message} in
+    Chinese: its definition's rules and display conditions for every reader, its permission
+    rules too for those who may define it (who may see them)."""
+    with db.read() as conn:
+        row, definition = definition_of(conn, key)
+        row = access.with_rules(conn, row)
+        require(actor, "read", row)
+    found = stored_rule_problems(definition)
+    if access.can(actor, "define", row):
+        found += [{**p, "path": "/permissions" + p["path"]}
+                  for p in access.rule_problems(row.stored_permissions, units.unit_keys(db))]
+    return found
 
 
 def set_permissions(db: Database, actor: Actor, key: str, document: Any) -> dict:

@@ -18,6 +18,7 @@ from . import access
 from .access import Actor, Scope, can, require
 from .definition import Definition, Field
 from .errors import NotFound, QueryError
+from .ids import plain_int
 from .kinds import OPS, ParseError
 from .models import Database, entries, ledger_versions, ledgers, revisions
 from .options import DUE_SORT  # the sort term of the overdue rule: open first, nearest deadline first
@@ -351,10 +352,9 @@ def _sort_term(definition: Definition, term: str) -> tuple[Field | None, bool]:
 
 
 def _bounded_int(name: str, value: str, low: int, high: int) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise QueryError(f"参数 {name} 应为整数") from None
+    number = plain_int(value)
+    if number is None:
+        raise QueryError(f"参数 {name} 应为整数")
     if not low <= number <= high:
         raise QueryError(f"参数 {name} 应在 {low} 到 {high} 之间")
     return number

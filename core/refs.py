@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator
 
+from .ids import plain_int
+
 MAX_WALK_DEPTH = 64
 UNSUPPORTED = ("$id", "$dynamicRef", "$recursiveRef")
 
@@ -26,8 +28,8 @@ def follow(root: Any, ref: str) -> Any:
         part = part.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
+        elif isinstance(node, list) and (index := plain_int(part)) is not None and index < len(node):
+            node = node[index]
         else:
             return None
     return node

@@ -147,18 +147,26 @@ def run_report(db: Database, actor: Actor, key: str, report_key: str, params: An
         def aggregate(by: list[Group]) -> list[dict]:
             exprs = [group_expr(dialect, g) for g in by]
             cols = [e.label(f"g{i}") for i, e in enumerate(exprs)]
-            cols += [aggregate_expr(dialect, m).label(f"m{i}") for i, m in enumerate(sql_measures)]
+            for i, m in enumerate(sql_measures):
+                cols += [e.label(f"m{i}_{j}") for j, e in enumerate(aggregate_exprs(dialect, m))]
             stmt = select(*cols).select_from(entries).where(*where)
             if exprs:
                 stmt = stmt.group_by(*exprs)
-            out = []
+            partial = []
             for row in conn.execute(stmt):
-                record = {g.key: group_value(g, row[i]) for i, g in enumerate(by)}
+                values = row._mapping
+                record = {g.key: group_value(g, values[f"g{i}"]) for i, g in enumerate(by)}
                 for i, m in enumerate(sql_measures):
-                    record[m.key] = number(row[len(by) + i], m)
-                out.append(_with_ratios(record, measures))
+                    record[m.key] = tuple(values[f"m{i}_{j}"] for j in range(2 if m.fn == "avg" else 1))
+                partial.append(record)
             order = [g.key for g in by] + [m.key for m in measures]
-            return [{k: row[k] for k in order} for row in _merged(out, by, sql_measures, measures)]
+            out = []
+            for record in _merged(partial, by, sql_measures):
+                for m in sql_measures:
+                    record[m.key] = number(_final(m, record[m.key]), m)
+                _with_ratios(record, measures)
+                out.append({k: record[k] for k in order})
+            return out
 
         rows = aggregate(groups)
         totals: dict[str, Any] = {"all": _only_measures(aggregate([])[0], measures)}
@@ -174,11 +182,12 @@ def run_report(db: Database, actor: Actor, key: str, report_key: str, params: An
 
 
 def group_expr(dialect: str, g: Group):
-    """A group's SQL: the field's expression, or its text cut to a month, quarter or year."""
+    """A group's SQL: the field's expression, or its text cut to a month, quarter or year. Text
+    '' is NULL here, so the database groups 「（空）」 as one (a number or yes/no is never '')."""
     expr = field_expr(dialect, g.field)
     if g.bucket is None:
-        return expr
-    text = cast(expr, String)
+        return func.nullif(expr, "") if dialect == "sqlite" or isinstance(expr.type, String) else expr
+    text = func.nullif(cast(expr, String), "")
     if g.bucket == "year":
         return func.substr(text, 1, 4)
     if g.bucket == "month":
@@ -187,15 +196,19 @@ def group_expr(dialect: str, g: Group):
     return func.substr(text, 1, 4) + literal("-Q") + cast(quarter, String)
 
 
-def aggregate_expr(dialect: str, m: Measure):
+def aggregate_exprs(dialect: str, m: Measure) -> list:
+    """A measure's SQL aggregates: one, or for an average its sum and count (so that groups
+    merged after the query, such as NULL and '' in 「（空）」, still average over all their rows)."""
     expr = field_expr(dialect, m.field) if m.field is not None else None
     condition = _all(list(m.where)) if m.where else None
     if m.fn == "count":
         if condition is None:
-            return func.count(expr) if expr is not None else func.count()
-        return func.count(case((condition, expr if expr is not None else literal(1))))
+            return [func.count(expr) if expr is not None else func.count()]
+        return [func.count(case((condition, expr if expr is not None else literal(1))))]
     target = case((condition, expr)) if condition is not None else expr
-    return getattr(func, m.fn)(target)
+    if m.fn == "avg":
+        return [func.sum(target), func.count(target)]
+    return [getattr(func, m.fn)(target)]
 
 
 def _all(clauses: list):
@@ -250,22 +263,42 @@ def _only_measures(record: dict, measures: list[Measure]) -> dict:
     return {m.key: record.get(m.key) for m in measures}
 
 
-def _merged(rows: list[dict], by: list[Group], sql_measures: list[Measure], measures: list[Measure]) -> list[dict]:
-    """Rows in group order; rows that fall into the same shown value (NULL and '') are merged."""
+def _merged(rows: list[dict], by: list[Group], sql_measures: list[Measure]) -> list[dict]:
+    """Rows in group order; rows that fall into the same shown value (a typed 「（空）」 and the
+    empty group, numbers shown alike) are merged, each measure over all their rows."""
     if not by:
         return rows
     seen: dict[tuple, dict] = {}
     for row in rows:
         ident = tuple(row[g.key] for g in by)
-        if ident in seen:
-            kept = seen[ident]
+        kept = seen.setdefault(ident, row)
+        if kept is not row:
             for m in sql_measures:
-                if m.fn in ("count", "sum") and row[m.key] is not None:
-                    kept[m.key] = (kept[m.key] or 0) + row[m.key]
-            _with_ratios(kept, measures)
-        else:
-            seen[ident] = row
+                kept[m.key] = _combine(m.fn, kept[m.key], row[m.key])
     return sorted(seen.values(), key=lambda r: tuple(sort_key(g, r[g.key]) for g in by))
+
+
+def _combine(fn: str, kept: tuple, other: tuple) -> tuple:
+    """Two groups' partial aggregates as one: counts and sums (an average's too) add up,
+    the least of the minima and the greatest of the maxima (NULL is no value)."""
+    if fn in ("count", "sum", "avg"):
+        return tuple(b if a is None else a if b is None else a + b for a, b in zip(kept, other))
+    values = [v for v in (kept[0], other[0]) if v is not None]
+    if not values:
+        return (None,)
+    return (min(values, key=_ordered) if fn == "min" else max(values, key=_ordered),)
+
+
+def _ordered(value: Any) -> tuple:
+    return (isinstance(value, str), value)  # as SQLite orders mixed values: numbers before text
+
+
+def _final(m: Measure, partial: tuple) -> Any:
+    """A measure's value from its partial aggregates: an average is its sum over its count."""
+    if m.fn != "avg":
+        return partial[0]
+    total, n = partial
+    return total / n if n and total is not None else None
 
 
 def sort_key(g: Group, value: Any) -> tuple:

@@ -185,11 +185,10 @@ def rules_of(definition: "Definition") -> tuple[Rule, ...]:
     if cached is not None and cached[0] is definition:
         return cached[1]
     out = []
-    for spec in definition.options.get("rules") or []:
+    for spec in _stored(definition):
         try:
-            out.append(Rule(conditions(definition.by_key, spec.get("when") or {}),
-                            conditions(definition.by_key, spec["check"]), spec["message"]))
-        except (RuleError, KeyError, TypeError, AttributeError):
+            out.append(_read(definition, spec))
+        except RuleError:
             continue
     if len(_RULES) > 512:
         _RULES.clear()
@@ -198,6 +197,56 @@ def rules_of(definition: "Definition") -> tuple[Rule, ...]:
 
 
 _RULES: dict[int, tuple] = {}
+
+
+def _stored(definition: "Definition") -> list:
+    rules = definition.options.get("rules")
+    return rules if isinstance(rules, list) else []
+
+
+def _read(definition: "Definition", spec: Any) -> Rule:
+    """One stored rule, or RuleError saying why it no longer reads."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("check"), dict) or not spec["check"]:
+        raise RuleError("缺少检查条件（check）")
+    if not isinstance(spec.get("when") or {}, dict):
+        raise RuleError("适用条件（when）应为对象")
+    if not isinstance(spec.get("message"), str) or not spec["message"].strip():
+        raise RuleError("缺少提示文字（message）")
+    try:
+        return Rule(conditions(definition.by_key, spec.get("when") or {}),
+                    conditions(definition.by_key, spec["check"]), spec["message"])
+    except TypeError:  # a value of a kind its field cannot read at all
+        raise RuleError("条件的值无法识别") from None
+
+
+def stored_rule_problems(definition: "Definition") -> list[dict]:
+    """Each stored rule (`x-ledger.rules`) and display condition (`x-show-when`) that no longer
+    reads, as {path, message} in Chinese. They were checked when saved; one can stop reading when
+    the code reading it changes or the database was edited by hand. Such a rule is left out of
+    every check (not failing every write) and a condition out of the form: this says so."""
+    out = []
+    if not isinstance(definition.options.get("rules", []), list):
+        out.append(_err("/x-ledger/rules", "校验规则（x-ledger.rules）不是列表，全部未生效"))
+    for r, spec in enumerate(_stored(definition)):
+        try:
+            _read(definition, spec)
+        except RuleError as exc:
+            named = f"（“{spec['message']}”）" if isinstance(spec, dict) and isinstance(spec.get("message"), str) else ""
+            out.append(_err(f"/x-ledger/rules/{r}",
+                            f"第 {r + 1} 条校验规则{named}已失效，保存和导入时不再检查：{exc}"))
+    for key, schema in (definition.schema.get("properties") or {}).items():
+        f = definition.by_key.get(key)
+        spec = schema.get("x-show-when") if f is not None and isinstance(schema, dict) else None
+        if spec is None:
+            continue
+        try:
+            if not isinstance(spec, dict):
+                raise RuleError("应为对象")
+            conditions(definition.by_key, spec)
+        except (RuleError, TypeError) as exc:
+            out.append(_err(f"/properties/{_escape(f.key)}/x-show-when",
+                            f"字段“{f.title}”的显示条件已失效，该字段总是显示：{exc}"))
+    return out
 
 
 def rule_errors(definition: "Definition", data: dict) -> list[dict]:

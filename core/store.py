@@ -20,6 +20,7 @@ from .definition import KEY_RE, Definition, Field, load_definition
 from .errors import ChangeRefused, Conflict, EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
 from .kinds import stored_object
 from .models import Database, entries, ledger_versions, ledgers, revisions, utcnow
+from .ids import plain_int
 from .settings import INT64
 from .validation import validate_entry
 
@@ -105,7 +106,7 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
                 if also is not None:
                     also(conn)
                 return _cached(conn, ledger_id, row.current_version, current.definition)
-            previous = load_definition(current.definition)
+            previous = load_definition(current.definition, stored=True)
             outcome = _entries_after(conn, ledger_id, previous, definition, affected, migrate or {})
             conn.execute(update(ledgers).where(ledgers.c.id == ledger_id).values(
                 title=definition.title, current_version=version, updated_at=now))
@@ -238,7 +239,7 @@ def _definition_row(conn: Connection, ledger_id: int, version: int):
 
 
 def _cached(conn: Connection, ledger_id: int, version: int, document: dict) -> Definition:
-    definition = load_definition(document, version)
+    definition = load_definition(document, version, stored=True)
     _DEFINITIONS[(str(conn.engine.url), ledger_id, version)] = definition
     return definition
 
@@ -591,20 +592,21 @@ def _iso(value) -> str | None:
 
 
 def _int_id(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise NotFound(f"记录 {value} 不存在") from None
-    if not 0 < number <= INT64:
-        raise NotFound(f"记录 {value} 不存在")
+    """An entry id: plain ASCII digits (core/ids), else the entry does not exist."""
+    number = plain_int(value)
+    if number is None or not 0 < number <= INT64:
+        raise NotFound(f"记录 {str(value)[:40]} 不存在")
     return number
 
 
 def _int_version(value: Any) -> int:
-    try:
-        number = int(str(value).strip().removeprefix("W/").strip('"'))
-    except (TypeError, ValueError):
-        raise QueryError("缺少或无效的版本号（If-Match 或 version）") from None
+    """An expected row version: a number, or its digits as an ETag ("3", W/"3") or a form field."""
+    text = value.removeprefix("W/") if isinstance(value, str) else value
+    if isinstance(text, str) and len(text) > 1 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    number = plain_int(text)
+    if number is None:
+        raise QueryError("缺少或无效的版本号（If-Match 或 version）")
     if not 0 < number <= INT64:
         raise QueryError("版本号超出范围")
     return number

@@ -14,6 +14,7 @@ from core import access, permissions, units
 from core.access import Actor, require
 from core.definition import Definition, Field
 from core.errors import EntryInvalid, LedgerError, QueryError, StaleEntry
+from core.ids import plain_int
 from core.models import Database
 from core.settings import local_today
 from forms import entry_data, field_errors, form_class, form_values, offer_choices
@@ -59,9 +60,10 @@ def entries(key: str):
     export_args = {k: params.getlist(k) for k in params if k not in PAGE_ARGS}
     exports = {fmt: url_for(f"api.export_{fmt}", key=key, **export_args)
                for fmt in ("csv", "xlsx") if f"api.export_{fmt}" in current_app.view_functions}
+    broken = permissions.problems(db(), actor(), key) if "define" in ledger["actions"] else []
     return render_template("ledgers/list.html", ledger=ledger, definition=definition, page=page,
                            pages=pages, args=args, sort=sort, exports=exports,
-                           choices=filters.choice_state(definition, args))
+                           choices=filters.choice_state(definition, args), broken_rules=broken)
 
 
 @bp.get("/ledgers/<key>/entries/<entry_id>")
@@ -110,9 +112,10 @@ def half_year(today: dt.date) -> tuple[dt.date, dt.date]:
 def issue_number(text: str | None) -> int | None:
     if text is None or not text.strip():
         return None
-    if not text.strip().isdigit() or not 1 <= int(text.strip()) <= 9999:
+    number = plain_int(text.strip())
+    if number is None or not 1 <= number <= 9999:
         raise QueryError(_("期数应为 1 到 9999 之间的整数"))
-    return int(text.strip())
+    return number
 
 
 def issuer(text: str | None) -> str:
@@ -290,7 +293,7 @@ def permissions_page(key: str):
             document = {"default": True}
         else:
             rules = []
-            for i in range(int(request.form.get("rows", "0") or 0) if request.form.get("rows", "").isdigit() else 0):
+            for i in range(plain_int(request.form.get("rows", "")) or 0):
                 role = request.form.get(f"role_{i}", "")
                 if not role:
                     continue

@@ -203,3 +203,58 @@ def test_workflow_refusals_carry_the_same_json_pointer_as_validation_errors(api)
     assert [r.status_code for r in (refused, invalid, created)] == [422, 422, 422]
     for response in (refused, invalid, created):
         assert [(e["field"], e["path"]) for e in response.get_json()["errors"]] == [("status", "/status")]
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def spellings(number: int) -> list[str]:
+    """Texts int() would read as `number` that are not plain ASCII digits."""
+    text = str(number)
+    return [f"{text[0]}_{text[1:]}", f"+{text}", f" {text}", f"{text} ", f"{text}%0A", f"%20{text}", text.translate(ARABIC_INDIC),
+            text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))]
+
+
+def test_entry_ids_are_plain_ascii_digits(api):
+    for i in range(12):
+        entry = post_item(api, {**ITEM, "content": f"事项{i}"}).get_json()
+    number = entry["id"]
+    assert number >= 10
+    base = f"/ledgers/supervision/entries/{number}"
+    assert api("viewer").get(base).status_code == 200
+    for text in spellings(number) + ["²", f"{number}.0", f"{number}e0", "-1", "0"]:
+        path = f"/ledgers/supervision/entries/{text}"
+        for method, kwargs in [("get", {}), ("patch", {"json": {"progress": 5}, "headers": {"If-Match": "1"}}),
+                               ("put", {"json": ITEM, "headers": {"If-Match": "1"}}),
+                               ("delete", {"headers": {"If-Match": "1"}})]:
+            response = getattr(api("admin"), method)(path, **kwargs)
+            assert response.status_code == 404 and response.is_json, (text, method, response.status_code)
+        assert api("viewer").get(path + "/revisions").status_code == 404, text
+    assert api("viewer").get(base).get_json()["version"] == 1, "nothing was changed through another spelling"
+
+
+def test_versions_and_pages_are_plain_ascii_digits(api):
+    entry = post_item(api).get_json()
+    path = f"/ledgers/supervision/entries/{entry['id']}"
+    for text in ["1_0", "+1", " 1", "١", "１", "²", "1.0", "true"]:
+        response = api("editor").patch(path, json={"progress": 5}, headers={"If-Match": text})
+        assert response.status_code == 400 and "版本" in response.get_json()["error"], text
+        body = api("editor").put(path, json={"version": text, "data": ITEM})
+        assert body.status_code == 400, text
+        for name in ("_page", "_size"):
+            listed = api("viewer").get("/ledgers/supervision/entries", query_string={name: text})
+            assert listed.status_code == 400 and listed.get_json()["error"], (name, text)
+        due = api("viewer").get("/ledgers/supervision/entries", query_string={"_due": "soon", "_due_days": text})
+        assert due.status_code == 400, text
+        audit = api("admin").get("/audit", query_string={"_page": text})
+        assert audit.status_code == 400, text
+    assert api("editor").put(path, json={"version": True, "data": ITEM}).status_code == 400
+    assert api("editor").patch(path, json={"progress": 5}, headers={"If-Match": 'W/"1"'}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/ledgers/supervision/versions/١", "/ledgers/supervision/versions/１",
+                                  "/ledgers/supervision/versions/١/diff/1", "/ledgers/supervision/versions/1/diff/١"])
+def test_definition_versions_in_urls_are_plain_ascii_digits(api, path):
+    assert api("admin").get(path.replace("١", "1").replace("１", "1")).status_code == 200
+    response = api("admin").get(path)
+    assert response.status_code == 404 and response.is_json, path

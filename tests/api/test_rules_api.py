@@ -106,3 +106,74 @@ def test_bad_rules_are_refused_at_their_pointers_and_nothing_is_stored(api):
         ("/x-ledger/rules/1/when/purpose", "条件无法识别：“出差”不是字段“用途”的选项"),
     ]
     assert api("admin").get("/ledgers/car_trips").status_code == 404
+
+
+# --- stored rules that no longer read: left out, and said so --------------------------------
+
+def plant(db, key: str, document: dict | None = None, permission_rules: list | None = None) -> None:
+    """Store what the checks would refuse today, as an older server or a hand edit could have left it."""
+    from sqlalchemy import insert, select, update
+
+    from core.models import ledger_permissions, ledger_versions, ledgers, utcnow
+    with db.write() as conn:
+        row = conn.execute(select(ledgers.c.id, ledgers.c.current_version).where(ledgers.c.key == key)).one()
+        if document is not None:
+            conn.execute(update(ledger_versions).values(definition=document).where(
+                ledger_versions.c.ledger_id == row.id, ledger_versions.c.version == row.current_version))
+        if permission_rules is not None:
+            conn.execute(insert(ledger_permissions).values(ledger_id=row.id, rules=permission_rules,
+                                                           updated_at=utcnow(), updated_by="admin"))
+    store._DEFINITIONS.clear()
+
+
+def broken_ruled() -> dict:
+    document = copy.deepcopy(RULED)
+    rules = document["x-ledger"]["rules"]
+    rules[2]["when"] = {"used_for": "维修"}           # a field since removed
+    rules[4]["check"] = {"cost__between": 500}        # an operator that never existed
+    document["properties"]["invoice"]["x-show-when"] = {"costs__gt": 0}
+    return document
+
+
+def test_a_stored_rule_that_no_longer_reads_is_named_in_the_ledger_api(api, db):
+    assert api("admin").post("/ledgers", json=RULED).status_code == 201
+    assert "problems" not in api("viewer").get("/ledgers/car_trips").get_json()
+    plant(db, "car_trips", broken_ruled())
+    body = api("viewer").get("/ledgers/car_trips").get_json()
+    assert [p["path"] for p in body["problems"]] == ["/x-ledger/rules/2", "/x-ledger/rules/4",
+                                                      "/properties/invoice/x-show-when"]
+    messages = [p["message"] for p in body["problems"]]
+    assert "维修用车须填写费用" in messages[0] and "“used_for”不是已定义的字段" in messages[0]
+    assert "不再检查" in messages[0]
+    assert "非维修用车费用不超过 500 元" in messages[1] and "between" in messages[1]
+    assert "发票号" in messages[2] and "“costs”不是已定义的字段" in messages[2]
+    # the rules that still read still apply; the broken ones are left out, not failing every write
+    refused = api("editor").post("/ledgers/car_trips/entries", json={**TRIP, "km_out": 100, "km_back": 90})
+    assert refused.status_code == 422
+    assert api("editor").post("/ledgers/car_trips/entries",
+                              json={**TRIP, "cost": 800, "invoice": "1"}).status_code == 201
+    # publishing a definition whose rules read again mends it; the broken one is refused at its pointer
+    refused = api("admin").put("/ledgers/car_trips", json={**broken_ruled(), "title": "公车使用登记（新）"})
+    assert refused.status_code == 422 and "/x-ledger/rules/2/when/used_for" in str(refused.get_json())
+    mended = api("admin").put("/ledgers/car_trips", json={**RULED, "title": "公车使用登记（新）"})
+    assert mended.status_code == 200 and "problems" not in mended.get_json()
+
+
+def test_a_stored_permission_rule_that_no_longer_reads_grants_nothing_and_is_named(api, db):
+    plant(db, "supervision", permission_rules=[
+        {"role": "editor", "actions": ["read", "approve"], "scope": "all"},   # an action that is no more
+        {"role": "viewer", "actions": ["read"], "scope": "all"},
+        {"role": "viewer", "actions": ["export"], "scope": "world"},
+        "editor:all"])
+    shown = api("admin").get("/ledgers/supervision/permissions").get_json()
+    assert [p["path"] for p in shown["problems"]] == ["/rules/0/actions", "/rules/2/scope", "/rules/3"]
+    assert all("权限规则" in p["message"] and "不起作用" in p["message"] for p in shown["problems"])
+    assert shown["problems"][0]["message"].startswith("第 1 条权限规则已失效")
+    assert len(shown["rules"]) == 4 and shown["default"] is False  # as stored, for the admin to mend
+    assert api("editor").get("/ledgers/supervision").status_code == 403   # rule 0 grants nothing
+    assert api("viewer").get("/ledgers/supervision").status_code == 200
+    assert api("viewer").get("/ledgers/supervision/export.csv").status_code == 403  # rule 2 neither
+    assert "problems" not in api("viewer").get("/ledgers/supervision").get_json()  # readers see no rules
+    ledger = api("admin").get("/ledgers/supervision").get_json()
+    assert [p["path"] for p in ledger["problems"]] == ["/permissions/rules/0/actions", "/permissions/rules/2/scope",
+                                                        "/permissions/rules/3"]

@@ -463,3 +463,11 @@ def test_keys_the_app_uses_for_its_own_pages_are_refused(key):
     assert [(p["path"], "保留" in p["message"]) for p in check_definition(document)] == [("/x-ledger/key", True)]
     document["x-ledger"]["key"] = key + "s"
     assert list(check_definition(document)) == []
+
+
+def test_pointer_steps_that_int_would_misread_are_problems_not_crashes():
+    document = {"title": "x", "type": "object", "x-ledger": {"key": "k"}, "properties": {
+        "²": {"type": "string"}, "a": {"$ref": "#/properties/b/items/²"},
+        "b": {"type": "array", "items": [{"type": "string"}]}, "c": {"$ref": "#/$defs/d/١"}}}
+    problems = list(check_definition(document))
+    assert problems and all(p["message"] for p in problems)

@@ -361,3 +361,60 @@ def test_good_declarations_pass_and_save(edb):
     assert list(check_definition(ledger(ALL))) == []
     with pytest.raises(DefinitionError):
         store.save_definition(edb, SYSTEM, ledger([{**GOOD, "group_by": ["nope"]}]))
+
+
+# --- 「（空）」: NULL, '' (and a typed 「（空）」, shown the same) are one group -----------------------
+
+BLANKS = {
+    "title": "空值报表", "type": "object",
+    "properties": {
+        "label": {"type": "string", "title": "标签", "maxLength": 20},
+        "score": {"type": "integer", "title": "分数"},
+        "amount": {"type": "number", "title": "金额", "multipleOf": 0.01},
+        "due": {"type": "string", "title": "时限", "format": "date"},
+    },
+    "x-ledger": {"key": "blanks", "reports": [{"key": "by_label", "title": "按标签", "group_by": ["label"], "measures": [
+        {"fn": "count", "key": "n"}, {"fn": "count", "key": "scored", "field": "score"},
+        {"fn": "sum", "key": "score_sum", "field": "score"}, {"fn": "sum", "key": "amount_sum", "field": "amount"},
+        {"fn": "min", "key": "score_min", "field": "score"}, {"fn": "max", "key": "score_max", "field": "score"},
+        {"fn": "avg", "key": "score_avg", "field": "score"}, {"fn": "avg", "key": "amount_avg", "field": "amount"},
+        {"fn": "min", "key": "first_due", "field": "due"}, {"fn": "max", "key": "last_due", "field": "due"},
+        {"fn": "max", "key": "big_score", "field": "score", "where": {"amount__gte": 2}},
+        {"fn": "ratio", "key": "scored_share", "of": ["scored", "n"]}]}]},
+}
+BLANK_ROWS = [  # the empty group's extremes and most of its weight sit apart, in its NULL and '' halves
+    {"score": 10, "amount": 1.5, "due": "2026-01-05"},
+    {"score": 30, "amount": 2.25, "due": "2026-03-01"},
+    {"label": "", "score": 50, "amount": 4, "due": "2026-02-10"},
+    {"label": "", "amount": 0.25, "due": "2026-05-01"},
+    {"label": "", "score": 2, "amount": 1},
+    {"label": "甲", "score": 7, "amount": 3, "due": "2026-04-01"},
+]
+TYPED = {"label": reports.EMPTY, "score": 1, "amount": 10, "due": "2025-12-31"}  # the text 「（空）」 itself
+
+
+def blank_measures(rows: list[dict]) -> dict:
+    scores = [r["score"] for r in rows if "score" in r]
+    dues = [r["due"] for r in rows if "due" in r]
+    return {"n": len(rows), "scored": len(scores), "score_sum": sum(scores) if scores else None,
+            "amount_sum": sum(r["amount"] for r in rows),
+            "score_min": min(scores, default=None), "score_max": max(scores, default=None),
+            "score_avg": sum(scores) / len(scores) if scores else None,
+            "amount_avg": sum(r["amount"] for r in rows) / len(rows),
+            "first_due": min(dues, default=None), "last_due": max(dues, default=None),
+            "big_score": max((r["score"] for r in rows if "score" in r and r["amount"] >= 2), default=None),
+            "scored_share": len(scores) / len(rows)}
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["null-and-blank", "with-typed-empty"])
+def test_empty_and_blank_groups_merge_with_true_measures(edb, typed):
+    store.save_definition(edb, SYSTEM, BLANKS)
+    rows = BLANK_ROWS + ([TYPED] if typed else [])
+    store.create_entries(edb, SYSTEM, "blanks", copy.deepcopy(rows))
+    result = reports.run_report(edb, SYSTEM, "blanks", "by_label")
+    assert [r["label"] for r in result["rows"]] == ["甲", reports.EMPTY]
+    want = expected(rows, ["label"], blank_measures)
+    got = by_group(result, ["label"])
+    for key in want:
+        assert_close(got[key], want[key])
+    assert_close(result["totals"]["all"], blank_measures(rows))

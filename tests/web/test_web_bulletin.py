@@ -98,3 +98,10 @@ def test_print_stylesheet_is_linked(login, client):
     assert 'href="/static/css/print.css" media="print"' in page
     css = client.get("/static/css/print.css").text
     assert "thead { display: table-header-group; }" in css and "size: A4" in css
+
+
+@pytest.mark.parametrize("number", ["²", "١", "７", "+7", "7_0"])
+def test_bulletin_issue_number_is_plain_digits(login, client, number):
+    login("viewer")
+    page = client.get("/ledgers/supervision/bulletin", query_string={"no": number})
+    assert page.status_code == 400 and "期数应为" in page.text, (number, page.status_code)

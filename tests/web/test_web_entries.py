@@ -216,3 +216,16 @@ def test_edit_keeps_fields_retired_from_the_definition(login, client, post_form,
     response = post_form(url, valid_supervision(content="完成老旧小区改造立项") + [("_version", "1")])
     assert response.status_code == 302
     assert query.get_entry(db, SYSTEM, "supervision", entry["id"])["data"]["old_field"] == "旧值"
+
+
+def test_entry_pages_answer_only_plain_ascii_ids(login, client, db):
+    entry = store.create_entry(db, SYSTEM, "supervision", {
+        "content": "完成方案", "source": "专题会议纪要", "unit": "区住建局", "deadline": "2026-12-31", "status": "立项"})
+    login("admin")
+    number = str(entry["id"])
+    assert client.get(f"/ledgers/supervision/entries/{number}").status_code == 200
+    for text in (f"+{number}", f"%20{number}", number.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
+                 f"0_{number}"):
+        for page in ("", "/edit", "/delete"):
+            response = client.get(f"/ledgers/supervision/entries/{text}{page}")
+            assert response.status_code == 404, (text, page, response.status_code)

@@ -118,3 +118,25 @@ def test_every_rule_kind_through_the_form(login, post_form, db, values, errors):
     assert response.status_code == 422
     assert {field: beside(response.text, field) for field in errors} == errors
     assert query.list_entries(db, SYSTEM, "car_trips")["total"] == 0
+
+
+def test_the_ledger_page_warns_admins_of_stored_rules_that_no_longer_read(login, client, db):
+    from tests.api.test_rules_api import broken_ruled, plant
+    store.save_definition(db, SYSTEM, RULED)
+    plant(db, "car_trips", broken_ruled(), permission_rules=[
+        {"role": "viewer", "actions": ["read"], "scope": "all"}, {"role": "editor", "actions": ["approve"]}])
+    login("admin")
+    page = client.get("/ledgers/car_trips")
+    assert page.status_code == 200
+    warning = html.unescape(page.text.split('class="flash flash-warning broken-rules"', 1)[1].split("</div>", 1)[0])
+    assert "4 处已保存的规则无法识别" in warning
+    assert "维修用车须填写费用" in warning and "“used_for”不是已定义的字段" in warning
+    assert "字段“发票号”的显示条件已失效" in warning and "第 2 条权限规则已失效" in warning
+    assert "/designer/car_trips" in warning and "/ledgers/car_trips/permissions" in warning
+    permissions_page = client.get("/ledgers/car_trips/permissions")
+    assert "第 2 条权限规则已失效" in html.unescape(permissions_page.text)
+    assert client.get("/ledgers/car_trips/new").status_code == 200   # the form still opens
+    client.delete_cookie("session")
+    login("viewer")
+    page = client.get("/ledgers/car_trips")
+    assert page.status_code == 200 and "公车使用登记" in page.text and "broken-rules" not in page.text

@@ -38,3 +38,11 @@ def test_permissions_page_saves_rules_and_clears_them(login, post_form, client, 
     assert r.status_code == 422 and "范围" in r.text
     r = post_form("/ledgers/supervision/permissions", [("default", "1")])
     assert r.status_code == 302 and permissions.get_permissions(db, SYSTEM, "supervision")["default"]
+
+
+def test_permissions_form_row_count_is_plain_digits(login, post_form, db):
+    login("admin")
+    for rows in ("²", "١", "+1", " 1"):  # no rule row is read (int() would read some, fail on ²)
+        r = post_form("/ledgers/supervision/permissions", [("rows", rows), ("role_0", "viewer"), ("actions_0", "read")])
+        assert r.status_code == 302, (rows, r.status_code)
+        assert permissions.get_permissions(db, SYSTEM, "supervision")["rules"] == [], rows
