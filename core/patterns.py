@@ -161,8 +161,8 @@ class _Translation:
 
     def escape(self, in_class: bool) -> str:
         """The RE2 text of the escape at self.i (a backslash); in a class, class text."""
-        kind, value = self.read_escape(in_class)
-        if kind == "char":
+        shape, value = self.read_escape(in_class)
+        if shape == "char":
             return _hex(value) if in_class or value > 0x7E or not value or not chr(value).isprintable() \
                 else re2.escape(chr(value))
         return value
@@ -254,18 +254,18 @@ class _Translation:
         while self.peek() != "]":
             if not self.peek():
                 raise PatternError("正则表达式无法编译：字符集合缺少 ]")
-            kind, low = self.class_atom()
-            if kind == "char" and self.peek() == "-" and self.peek(1) not in ("]", ""):
+            shape, low = self.class_atom()
+            if shape == "char" and self.peek() == "-" and self.peek(1) not in ("]", ""):
                 self.i += 1
-                kind_high, high = self.class_atom()
-                if kind_high == "char":
+                shape_high, high = self.class_atom()
+                if shape_high == "char":
                     if high < low:
                         raise PatternError(f"正则表达式无法编译：字符范围 {chr(low)}-{chr(high)} 的顺序颠倒")
                     parts.append(f"{_hex(low)}-{_hex(high)}")
                     continue
                 parts += [_hex(low), "\\-", high]  # [\d-z] and [a-\d]: the `-` is itself
                 continue
-            parts.append(_hex(low) if kind == "char" else low)
+            parts.append(_hex(low) if shape == "char" else low)
         self.i += 1
         return "[" + ("^" if negated else "") + "".join(parts) + "]"
 
