@@ -82,7 +82,7 @@ def ledgers_index():
 
 @bp.post("/ledgers")
 def ledgers_create():
-    definition = store.create_ledger(db(), g.actor, json_body())
+    definition = store.create_ledger(db(), g.actor, json_body(MAX_DEFINITION_NESTING))
     return ledger_response(definition.key, 201)
 
 
@@ -93,7 +93,7 @@ def ledgers_show(key: str):
 
 @bp.put("/ledgers/<key>")
 def ledgers_update(key: str):
-    document = json_body()
+    document = json_body(MAX_DEFINITION_NESTING)
     query.check(db(), g.actor, key, "define")  # 404 for an unknown ledger; its rules apply
     ledger_options = document.get("x-ledger") if isinstance(document, dict) else None
     if isinstance(ledger_options, dict) and ledger_options.get("key", key) != key:
@@ -224,10 +224,14 @@ def entry_response(entry: dict, status: int = 200):
 # --- request bodies ----------------------------------------------------------------------
 
 MAX_BODY_NESTING = 64
+# A definition is checked by walks that do not recurse (core/definition.py) and that name the
+# field nested too deep; its body may nest further before the generic 400 answers instead.
+MAX_DEFINITION_NESTING = 400
 
 
-def json_body():
-    """The request's JSON body: 415 if it is not JSON, 413 if too big, 400 if malformed."""
+def json_body(nesting: int = MAX_BODY_NESTING):
+    """The request's JSON body: 415 if it is not JSON, 413 if too big, 400 if malformed or
+    nested deeper than `nesting`."""
     if request.mimetype and request.mimetype != "application/json":
         raise ApiError(415, "请求体应为 JSON（Content-Type: application/json）")
     limit = current_app.config["MAX_JSON_BYTES"]
@@ -242,8 +246,8 @@ def json_body():
         raise ApiError(400, "请求体不是有效的 UTF-8") from None
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, f"请求体不是有效的 JSON：{str(exc)[:200]}") from None
-    if nesting_depth_exceeds(body, MAX_BODY_NESTING):  # the walks after this one recurse
-        raise ApiError(400, f"请求体嵌套层级过深（上限 {MAX_BODY_NESTING} 层）")
+    if nesting_depth_exceeds(body, nesting):  # the walks after this one recurse
+        raise ApiError(400, f"请求体嵌套层级过深（上限 {nesting} 层）")
     return body
 
 

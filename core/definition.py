@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from jsonschema import Draft202012Validator
 
 from .errors import DefinitionError, QueryError
+from .formats import FORMAT_CHECKER
 from .ids import plain_int
 from .kinds import KINDS, Kind, kind_of
 from .options import DUE_SORT, check_options
@@ -38,8 +39,9 @@ RENAMED_FROM = "x-renamed-from"  # a property's key in the previous version (cor
 
 META_SCHEMA = json.loads((Path(__file__).with_name("metaschema.json")).read_text("utf-8"))
 _META_VALIDATOR = Draft202012Validator(META_SCHEMA)
-_SCHEMA_VALIDATOR = Draft202012Validator(Draft202012Validator.META_SCHEMA,
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
+# The formats of entries (core/formats.py), linear; its `regex` is RE2's judgement, where jsonschema's
+# would compile patterns in Python's `re`, which refuses valid ECMA-262 (`[^]`, `\u{…}`, `\cA`).
+_SCHEMA_VALIDATOR = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=FORMAT_CHECKER)
 
 @dataclass(frozen=True)
 class Field:
@@ -259,7 +261,7 @@ def _unwalkable(document: Any) -> dict | None:
         return _err("", "台帐定义应为 JSON 对象")
     unstorable = value_problem(document, limit=4 * MAX_DEPTH + 8)  # NUL, lone surrogates, runaway nesting
     if unstorable is not None:
-        return _err(*unstorable)
+        return _too_deep_field(document) or _err(*unstorable)
     try:
         size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError, RecursionError):
@@ -269,6 +271,35 @@ def _unwalkable(document: Any) -> dict | None:
     if _depth(document) > 4 * MAX_DEPTH + 8:
         return _err("", f"嵌套层级过深（最多 {MAX_DEPTH} 层对象）")
     return None
+
+
+def _too_deep_field(document: dict) -> dict | None:
+    """The first field whose sub-fields nest deeper than MAX_DEPTH objects (groups, table rows),
+    named by its titles: what a document too deep to walk usually is. Iterative, `$ref`s not
+    followed (those are counted once walkable); None when the depth lies elsewhere."""
+    stack: list[tuple[Any, str, int, tuple[str, ...]]] = [(document, "", 1, ())]
+    while stack:
+        node, path, depth, titles = stack.pop()
+        properties = node.get("properties")
+        for key, sub in properties.items() if isinstance(properties, dict) else ():
+            if not isinstance(sub, dict):
+                continue
+            sub_path = f"{path}/properties/{escape(str(key))}"
+            named = titles + (sub["title"] if isinstance(sub.get("title"), str) and sub["title"] else str(key),)
+            rows = sub.get("items") if sub.get("type") == "array" else None
+            inner, inner_path = (rows, sub_path + "/items") if isinstance(rows, dict) else (sub, sub_path)
+            if not isinstance(inner.get("properties"), dict):
+                continue
+            if depth + 1 > MAX_DEPTH:
+                return _err(sub_path, _too_deep(named))
+            stack.append((inner, inner_path, depth + 1, named))
+    return None
+
+
+def _too_deep(titles: tuple[str, ...]) -> str:
+    """'字段“甲 › 乙 › … › 戊”嵌套层级过深…', long chains shortened in the middle."""
+    shown = titles if len(titles) <= 6 else titles[:3] + ("…",) + titles[-2:]
+    return f"字段“{' › '.join(shown)}”嵌套层级过深（对象最多 {MAX_DEPTH} 层，台帐本身算一层）"
 
 
 def _in_order(problems: list[dict]) -> list[dict]:
@@ -334,7 +365,9 @@ def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int, cy
         if problem:
             yield _err(path + ("/enum" if "enum" in schema else "/items/enum"), problem)
     children = kind.children_schema(schema)
-    if children is not None:
+    if children is not None and depth + 1 > MAX_DEPTH:
+        yield _err(path, _too_deep((schema.get("title") or path.rsplit("/", 1)[-1],)))
+    elif children is not None:
         yield from _check_object(root, children, path + ("/items" if kind.rows else ""), depth + 1, cyclic)
 
 

@@ -29,8 +29,9 @@ def save_draft(db: Database, actor: Actor, key: str, document: Any) -> dict:
     store.require_define(db, actor, key)
     if not isinstance(key, str) or not 0 < len(key) <= KEY_LIMIT:
         raise QueryError("草稿的台帐标识无效")
-    if value_problem(document) is not None:
-        raise QueryError("草稿中含有无法保存的字符或嵌套过深")
+    if value_problem(document) is not None:  # say where: the field nested too deep, the bad text
+        where = list(check_definition(document))[:1]
+        raise QueryError("草稿无法保存：" + (where[0]["message"] if where else "含有无法保存的字符或嵌套过深"), where)
     now = utcnow()
     with db.write() as conn:
         done = conn.execute(update(ledger_drafts).where(ledger_drafts.c.key == key).values(

@@ -20,7 +20,10 @@ from .scalar import canonical_choice
 if TYPE_CHECKING:
     from ..definition import Field
 
-LIST_SEPARATORS = re.compile(r"\s*[、,，;；|\n]\s*")
+# Choices in one cell: '区财政局、区住建局', 'a, b'. Split by str methods, not `\s*[、,…]\s*`, which
+# backtracks over a run of spaces (10,000 spaces took 2 s, a full XLSX cell 20 s).
+LIST_SEPARATORS = "、,，;；|\n"
+_TO_NEWLINE = str.maketrans({separator: "\n" for separator in LIST_SEPARATORS})
 _ESCAPED = re.compile(r"[\\\r\n；]")
 
 
@@ -81,7 +84,8 @@ class MultiChoice(_Nested):
             return _json(f, text, list)
         if text in f.choices:
             return [text]
-        return [canonical_choice(f, part.strip(" \u3000")) for part in LIST_SEPARATORS.split(text) if part]
+        parts = (part.strip() for part in text.translate(_TO_NEWLINE).split("\n"))
+        return [canonical_choice(f, part) for part in parts if part]
 
     def query_value(self, f: "Field", text: str) -> Any:
         return canonical_choice(f, text.strip())  # one choice the list must hold

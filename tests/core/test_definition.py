@@ -87,7 +87,7 @@ BAD = [
     ("pattern that does not compile", setp(["properties", "name", "pattern"], "([a-z"), "/properties/name/pattern",
      "无法编译"),
     ("lookahead RE2 cannot run", setp(["properties", "name", "pattern"], "^(?=a)(a+)+$"), "/properties/name/pattern",
-     "前后断言"),
+     "先行断言"),
     ("backreference RE2 cannot run", setp(["properties", "name", "pattern"], "^(a)\\1$"),
      "/properties/name/pattern", "反向引用"),
     ("lookahead under allOf", setp(["properties", "name", "allOf"], [{"pattern": "(?!x)"}]),
