@@ -396,6 +396,11 @@ EN.update({
     "%(field)s 填为 %(value)s": "sets %(field)s to %(value)s",
     "按期限（超期在前，已办结在后）": "By deadline (overdue first, closed last)",
 })
+# Stored rules that no longer read (the ledger page's warning to those who may define it).
+EN.update({
+    "这本台帐有 %(n)s 处已保存的规则无法识别，已不起作用：":
+        "%(n)s stored rules of this ledger can no longer be read and have no effect:",
+})
 
 
 def main() -> None:
