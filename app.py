@@ -17,8 +17,10 @@ from flask_sqlalchemy import SQLAlchemy
 
 import cli
 from api import bp as api_bp
-from core import accounts, bootstrap, settings
-from core.models import Base, Database, engine_options, normalise_url
+from core import settings
+from core.access import accounts
+from core.db import bootstrap
+from core.db.models import Base, Database, engine_options, normalise_url
 from web import init_web
 
 ROOT = Path(__file__).resolve().parent

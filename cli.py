@@ -8,10 +8,18 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from core import accounts, audit, bootstrap, demo, importer, query, store, tabular, units
-from core.access import ROLES, SYSTEM
+from core import demo
+from core.access import accounts
+from core.access import audit
+from core.db import bootstrap
+from core.tabular import importer
+from core.entries import query
+from core.entries import store
+from core.tabular import export as tabular
+from core.access import units
+from core.access.policy import ROLES, SYSTEM
 from core.errors import DefinitionError, LedgerError, NotFound
-from core.models import Database
+from core.db.models import Database
 
 users_cli = AppGroup("users", help="用户与 API 令牌")
 ledgers_cli = AppGroup("ledgers", help="台帐定义、导出与导入")

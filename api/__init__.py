@@ -8,12 +8,19 @@ from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import accounts, audit, evolution, permissions, query, store, units, workflow
-from core.versions import MIGRATE
-from core.access import require
-from core.textcheck import nesting_depth_exceeds
+from core.access import accounts
+from core.access import audit
+from core.ledgers import evolution
+from core.access import rules as permissions
+from core.entries import query
+from core.entries import store
+from core.access import units
+from core.definition import workflow
+from core.definition.versions import MIGRATE
+from core.access.policy import require
+from core.definition.textcheck import nesting_depth_exceeds
 from core.errors import QueryError
-from core.models import Database
+from core.db.models import Database
 
 from .errors import ApiError, error_response
 from .envelopes import EntrySchema, LedgerSchema, PageSchema, RevisionSchema, VersionSchema
@@ -224,7 +231,7 @@ def entry_response(entry: dict, status: int = 200):
 # --- request bodies ----------------------------------------------------------------------
 
 MAX_BODY_NESTING = 64
-# A definition is checked by walks that do not recurse (core/definition.py) and that name the
+# A definition is checked by walks that do not recurse (core/definition/model.py) and that name the
 # field nested too deep; its body may nest further before the generic 400 answers instead.
 MAX_DEFINITION_NESTING = 400
 

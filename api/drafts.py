@@ -10,10 +10,10 @@ from typing import Callable
 
 from flask import Blueprint, g, jsonify, request
 
-from core import drafts
+from core.ledgers import drafts
 from core.errors import QueryError
-from core.models import Database
-from core.versions import MIGRATE
+from core.db.models import Database
+from core.definition.versions import MIGRATE
 
 
 def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> None:

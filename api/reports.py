@@ -7,10 +7,11 @@ from typing import Callable
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from core import reportfiles, reports
-from core.models import Database
-from core.tabular import XLSX_MIME, download_name
-from core.query import get_ledger
+from core.reports import files as reportfiles
+from core.reports import run as reports
+from core.db.models import Database
+from core.tabular.export import XLSX_MIME, download_name
+from core.entries.query import get_ledger
 
 from .tabular import CSV_MIME, attachment
 

@@ -6,9 +6,10 @@ from typing import Callable
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from core import catalog, proposal
-from core.access import require
-from core.models import Database
+from core.ledgers import catalog
+from core.ledgers import proposal
+from core.access.policy import require
+from core.db.models import Database
 
 DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024
 

@@ -8,9 +8,10 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 
-from core import importer, tabular
+from core.tabular import importer
+from core.tabular import export as tabular
 from core.errors import QueryError
-from core.models import Database
+from core.db.models import Database
 
 HEADER_CHOICES = ("title", "key")
 CSV_MIME = "text/csv; charset=utf-8"

@@ -5,10 +5,10 @@ from typing import Callable
 
 from flask import Blueprint, g, jsonify
 
-from core import accounts
-from core.access import require
+from core.access import accounts
+from core.access.policy import require
 from core.errors import LedgerError
-from core.models import Database
+from core.db.models import Database
 
 
 def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> None:

@@ -1,7 +1,7 @@
 """Does a read's audit record still cost much? An A/B in one process, on one database.
 
-A page of 50 (core.query.list_entries, which records the read) and a read's record alone,
-each with the record committed as before (waiting for the disk) and as now (core/audit.py:
+A page of 50 (core.entries.query.list_entries, which records the read) and a read's record alone,
+each with the record committed as before (waiting for the disk) and as now (core/access/audit.py:
 not waiting), alternating which goes first; medians in ms.
 
     python bench/audit_ab.py                       # SQLite, 2,000 entries, 120 samples
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import engine as bench  # noqa: E402  (bench/engine.py: the same ledger, rows and page)
-from core import audit  # noqa: E402
+from core.access import audit  # noqa: E402
 from sqlalchemy.engine import Connection  # noqa: E402
 
 NOW = audit.record

@@ -2,7 +2,7 @@
 
     python bench/engine.py [--entries 100000] [--db sqlite|postgres|both] [--quick]
 
-Creates and lists `--entries` supervision entries through the engine (core.store / core.query, on a
+Creates and lists `--entries` supervision entries through the engine (core.entries.store / core.entries.query, on a
 database holding all five shipped ledgers, as production does) and through `supervision_items`, a
 hand-written table with real typed columns and ordinary indexes, queried through the same layer
 (SQLAlchemy Core). Both sides are warmed up first; then each repetition alternates which side goes
@@ -41,10 +41,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String,  # noqa: E402
                         Table, Text, create_engine, event, func, insert, select, text)
 
-from core import accounts, bootstrap, query, store  # noqa: E402
-from core.access import Actor  # noqa: E402
+from core.access import accounts  # noqa: E402
+from core.db import bootstrap  # noqa: E402
+from core.entries import query  # noqa: E402
+from core.entries import store  # noqa: E402
+from core.access.policy import Actor  # noqa: E402
 from core.demo import demo_entries  # noqa: E402
-from core.models import Database, normalise_url  # noqa: E402
+from core.db.models import Database, normalise_url  # noqa: E402
 
 KEY = "supervision"
 ACTOR = Actor("bench", "admin", system=True)  # loads sample data in any workflow state, as a migration would

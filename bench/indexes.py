@@ -25,9 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.engine import make_rows, postgres_reachable, postgres_urls, sqlite_urls  # noqa: E402
-from core import bootstrap, store  # noqa: E402
-from core.access import Actor  # noqa: E402
-from core.models import Database  # noqa: E402
+from core.db import bootstrap  # noqa: E402
+from core.entries import store  # noqa: E402
+from core.access.policy import Actor  # noqa: E402
+from core.db.models import Database  # noqa: E402
 
 ACTOR = Actor("bench", "admin", system=True)  # loads sample data in any workflow state, as a migration would
 SCHEMAS = ROOT / "schemas"

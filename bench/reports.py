@@ -1,5 +1,5 @@
 """Are declared reports fast enough? Each shipped supervision report through the engine
-(core.reports: GROUP BY over the stored JSON) against the same GROUP BY on a typed table.
+(core.reports.run: GROUP BY over the stored JSON) against the same GROUP BY on a typed table.
 
     python bench/reports.py [--entries 100000] [--db sqlite|postgres|both] [--reps 7]
 
@@ -23,9 +23,11 @@ from sqlalchemy import Integer, String, case, cast, func, literal, select  # noq
 
 from bench.engine import (ACTOR, KEY, Baseline, alternating, analyse, chunk_size,  # noqa: E402
                           items, make_rows, median, postgres_reachable, postgres_urls, sqlite_urls)
-from core import bootstrap, reports, store  # noqa: E402
-from core.models import Database  # noqa: E402
-from core.reportspec import resolve_date  # noqa: E402
+from core.db import bootstrap  # noqa: E402
+from core.reports import run as reports  # noqa: E402
+from core.entries import store  # noqa: E402
+from core.db.models import Database  # noqa: E402
+from core.reports.spec import resolve_date  # noqa: E402
 
 DEFINITION = json.loads((ROOT / "schemas" / f"{KEY}.json").read_text("utf-8"))
 REPORTS = DEFINITION["x-ledger"]["reports"]

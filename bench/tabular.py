@@ -37,9 +37,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from core import bootstrap, demo, importer, query, store, tabular  # noqa: E402
-from core.access import SYSTEM  # noqa: E402
-from core.models import Database, normalise_url  # noqa: E402
+from core import demo  # noqa: E402
+from core.db import bootstrap  # noqa: E402
+from core.tabular import importer  # noqa: E402
+from core.entries import query  # noqa: E402
+from core.entries import store  # noqa: E402
+from core.tabular import export as tabular  # noqa: E402
+from core.access.policy import SYSTEM  # noqa: E402
+from core.db.models import Database, normalise_url  # noqa: E402
 
 KEY = "supervision"
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

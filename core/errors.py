@@ -50,7 +50,7 @@ class Conflict(LedgerError):
 
 class ChangeRefused(Conflict):
     """A new definition version would break stored values (a type change); `plan` says which
-    and how many (core/evolution.py's plan), so the caller can migrate them instead."""
+    and how many (core/ledgers/evolution.py's plan), so the caller can migrate them instead."""
 
     def __init__(self, message: str, errors: list[dict], plan: dict):
         super().__init__(message, errors)

@@ -1,7 +1,7 @@
 """A ledger definition -> a WTForms form class, through one lookup table from kind widget to factory.
 
 The form only carries values between the page and the engine: it does no validation of its
-own, so every message the user sees comes from core.validation, the same as for the API.
+own, so every message the user sees comes from core.entries.validation, the same as for the API.
 Forms are BaseForm subclasses built from (name, field) pairs, never class attributes, so a
 field called `data`, `errors` or `meta` cannot shadow the form's own machinery.
 """
@@ -23,8 +23,8 @@ except ImportError:  # pragma: no cover - older WTForms
     def _choice_of(value, label=None):
         return (value, value if label is None else label)
 
-from core.definition import Definition, Field
-from core.rules import show_when
+from core.definition.model import Definition, Field
+from core.definition.rules import show_when
 
 from .convert import display_value
 

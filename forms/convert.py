@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from core.definition import Field
+from core.definition.model import Field
 
 
 def entry_data(form, fields: tuple[Field, ...], existing: dict | None = None,

@@ -1,4 +1,4 @@
-"""Alembic environment, for `flask --app app db ...` and for core.bootstrap.upgrade_schema.
+"""Alembic environment, for `flask --app app db ...` and for core.db.bootstrap.upgrade_schema.
 
 The in-process upgrade hands over its connection (already in a transaction holding the schema
 lock) in `config.attributes["connection"]`; the Flask-Migrate commands take the same lock on
@@ -11,8 +11,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from core.bootstrap import include_object, schema_transaction
-from core.models import Base
+from core.db.bootstrap import include_object, schema_transaction
+from core.db.models import Base
 
 config = context.config
 if config.attributes.get("configure_logger", True) and config.config_file_name:

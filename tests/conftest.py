@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from app import create_app
-from core import accounts
-from core.access import Actor
-from core.models import Database, normalise_url
+from core.access import accounts
+from core.access.policy import Actor
+from core.db.models import Database, normalise_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

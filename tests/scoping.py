@@ -2,8 +2,11 @@
 shared by the scope tests (engine), the permission matrix (API and pages) and the unit tests."""
 from __future__ import annotations
 
-from core import accounts, permissions, store, units
-from core.access import SYSTEM
+from core.access import accounts
+from core.access import rules as permissions
+from core.entries import store
+from core.access import units
+from core.access.policy import SYSTEM
 
 DOC = {
     "title": "范围测试台帐",

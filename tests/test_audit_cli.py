@@ -1,8 +1,9 @@
 """`flask --app app audit verify`: exit 0 on an untouched trail, 1 naming the first broken record."""
 from sqlalchemy import text
 
-from core import query, store
-from core.access import Actor
+from core.entries import query
+from core.entries import store
+from core.access.policy import Actor
 from tests.core.conftest import SMALL
 
 EDITOR = Actor("编辑乙", "editor")

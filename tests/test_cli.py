@@ -3,10 +3,12 @@ import json
 
 import pytest
 
-from core import accounts, demo, store
+from core import demo
+from core.access import accounts
+from core.entries import store
 from core.errors import LedgerError
-from core.query import list_entries
-from core.access import SYSTEM
+from core.entries.query import list_entries
+from core.access.policy import SYSTEM
 from tests.conftest import SERVER_PASSWORD_METHOD
 from tests.core.conftest import SMALL
 

@@ -19,10 +19,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, select, text
 
 from app import MIGRATIONS, create_app
-from core import accounts, bootstrap, counts, demo, query, settings, store
-from core.access import SYSTEM
-from core.definition import load_definition
-from core.models import Base, Database
+from core import demo, settings
+from core.access import accounts
+from core.db import bootstrap
+from core.db import counts
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
+from core.definition.model import load_definition
+from core.db.models import Base, Database
 from tests.conftest import ROOT, shipped
 
 HEAD = ScriptDirectory.from_config(bootstrap.alembic_config(MIGRATIONS)).get_current_head()
@@ -56,7 +61,7 @@ def fill(db: Database) -> None:
     """A row in every table: users, a token, a ledger with two versions, entries (one edited,
     one deleted) with their revisions, and the per-choice counts. Today's store also appends
     to the audit trail, which the baseline lacks: as the baseline's store did, it does not here."""
-    with mock.patch("core.audit.record"):
+    with mock.patch("core.access.audit.record"):
         _fill(db)
 
 

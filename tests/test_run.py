@@ -6,7 +6,7 @@ import re
 import pytest
 
 import run
-from core import accounts
+from core.access import accounts
 from tests.conftest import ROOT
 
 

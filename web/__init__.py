@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import bp as api_bp
 from api.errors import error_response
-from core.access import can
+from core.access.policy import can
 from core.errors import LedgerError
 from forms.builder import show_when_attrs, template_row
 

@@ -7,7 +7,7 @@ import math
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from core import audit
+from core.access import audit
 
 from .display import ACTIONS
 

@@ -11,10 +11,11 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import accounts, audit
+from core.access import accounts
+from core.access import audit
 from core.errors import LedgerError, NotFound
-from core.access import Actor
-from core.textcheck import storable
+from core.access.policy import Actor
+from core.definition.textcheck import storable
 
 login_manager = LoginManager()
 bp = Blueprint("auth", __name__)

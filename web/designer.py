@@ -3,7 +3,7 @@
 Pages: /designer (ledgers and drafts) and /designer/<key> (the editor, static/js/designer.js).
 The editor talks to the JSON endpoints below (POST, X-CSRFToken header): preview and check
 render and validate with the same form builder, template macros and validator staff meet;
-drafts are stored by core/drafts.py and published through store like any API change.
+drafts are stored by core/ledgers/drafts.py and published through store like any API change.
 """
 from __future__ import annotations
 
@@ -20,12 +20,15 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from api.errors import error_response
-from core import drafts, evolution, query, store
-from core.access import Actor, can, require
-from core.definition import KEY_RE, Definition, load_definition
+from core.ledgers import drafts
+from core.ledgers import evolution
+from core.entries import query
+from core.entries import store
+from core.access.policy import Actor, can, require
+from core.definition.model import KEY_RE, Definition, load_definition
 from core.errors import DefinitionError, EntryInvalid, LedgerError, NotFound, QueryError
-from core.models import Database
-from core.validation import validate_entry
+from core.db.models import Database
+from core.entries.validation import validate_entry
 from forms import entry_data, field_errors, form_class
 from forms.convert import short_message
 
@@ -255,7 +258,7 @@ def publish(key: str):
     migrate = body.get("migrate")  # without affected=migrate refused, as the API refuses it
     if migrate is not None and not isinstance(migrate, dict):
         raise QueryError(_("migrate 应为对象：{字段: {\"default\": 值} 或 {\"map\": {旧值: 新值}}}"))
-    # The page's document is the draft being edited: saved and published at once (core/drafts.py)
+    # The page's document is the draft being edited: saved and published at once (core/ledgers/drafts.py)
     definition, created = drafts.publish(db(), actor(), key, body["definition"], affected, migrate)
     flash(_("已发布“%(title)s”第 %(version)s 版。", title=definition.title, version=definition.version), "success")
     return jsonify({"key": key, "version": definition.version, "created": created,

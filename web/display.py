@@ -7,13 +7,13 @@ from typing import Any
 from flask import Flask
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from core.definition import Definition, Field
-from core.workflow import step_label
+from core.definition.model import Definition, Field
+from core.definition.workflow import step_label
 from core.settings import local_text
 from forms.convert import short_message
 
 # What each recorded action is called: an entry's history (create, update, delete) and the
-# audit trail (every name in core.audit.ACTIONS) read this one table; `migrate` is an entry's only.
+# audit trail (every name in core.access.audit.ACTIONS) read this one table; `migrate` is an entry's only.
 ACTIONS = {
     "create": _l("新建"), "update": _l("修改"), "delete": _l("删除"), "import": _l("导入"),
     "define": _l("修改定义"), "list": _l("查看列表"), "export": _l("导出"), "report": _l("报表"),

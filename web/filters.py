@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from core.definition import Definition
+from core.definition.model import Definition
 
 UI_ARGS = ("lang", "_not")
 SET_OPS = ("in", "nin")

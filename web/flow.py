@@ -9,7 +9,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from core import query, store, workflow
+from core.entries import query
+from core.entries import store
+from core.definition import workflow
 from core.errors import EntryInvalid, NotFound, StaleEntry
 from core.settings import local_today
 

@@ -9,7 +9,8 @@ from flask import (Blueprint, Flask, Response, current_app, jsonify, render_temp
 from flask_login import current_user, login_required
 
 from api import tabular
-from core import importer, query
+from core.tabular import importer
+from core.entries import query
 from core.errors import Forbidden, LedgerError
 
 bp = Blueprint("imports", __name__)

@@ -9,13 +9,19 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core import bulletin, evolution, query, store, workflow
-from core import access, permissions, units
-from core.access import Actor, require
-from core.definition import Definition, Field
+from core.reports import bulletin
+from core.ledgers import evolution
+from core.entries import query
+from core.entries import store
+from core.definition import workflow
+from core.access import policy as access
+from core.access import rules as permissions
+from core.access import units
+from core.access.policy import Actor, require
+from core.definition.model import Definition, Field
 from core.errors import EntryInvalid, LedgerError, QueryError, StaleEntry
 from core.ids import plain_int
-from core.models import Database
+from core.db.models import Database
 from core.settings import local_today
 from forms import entry_data, field_errors, form_class, form_values, offer_choices
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from core import query, reports
-from core.models import Database
+from core.entries import query
+from core.reports import run as reports
+from core.db.models import Database
 
 from . import filters
 from .pages import PAGE_ARGS

@@ -7,10 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from api.sheet import DEFAULT_UPLOAD_LIMIT
-from core import catalog, drafts, proposal, query
-from core.access import require
+from core.ledgers import catalog
+from core.ledgers import drafts
+from core.ledgers import proposal
+from core.entries import query
+from core.access.policy import require
 from core.errors import LedgerError
-from core.models import Database
+from core.db.models import Database
 
 bp = Blueprint("sheet", __name__)
 MOVES = {"up": -1, "down": 1}

@@ -6,10 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core import accounts, units
-from core.access import ROLES, require
+from core.access import accounts
+from core.access import units
+from core.access.policy import ROLES, require
 from core.errors import LedgerError
-from core.models import Database
+from core.db.models import Database
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 

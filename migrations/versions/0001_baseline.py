@@ -5,7 +5,7 @@ Revises:
 Create Date: 2025-01-01 00:00:00
 
 A database made by that create_all (tables, no alembic_version) is stamped at this revision
-by core.bootstrap.upgrade_schema instead of running it.
+by core.db.bootstrap.upgrade_schema instead of running it.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-# Written out rather than imported from core.models: a migration is frozen at its revision.
+# Written out rather than imported from core.db.models: a migration is frozen at its revision.
 Id = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')  # SQLite: INTEGER PRIMARY KEY is the rowid
 JsonData = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
 Moment = sa.DateTime(timezone=True)

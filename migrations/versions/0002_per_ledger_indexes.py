@@ -6,8 +6,8 @@ Create Date: 2026-11-25 19:20:00
 
 Before, every declared filter or sort got an index over the whole entries table
 (`ix_e_<field>_<type>`), so each ledger's writes paid for every other ledger's indexes.
-core.indexes now makes them per ledger (`lx_<ledger id>_...`, partial to that ledger);
-this drops the old ones, and core.bootstrap rebuilds the new ones after the upgrade.
+core.db.indexes now makes them per ledger (`lx_<ledger id>_...`, partial to that ledger);
+this drops the old ones, and core.db.bootstrap rebuilds the new ones after the upgrade.
 """
 from alembic import op
 import sqlalchemy as sa

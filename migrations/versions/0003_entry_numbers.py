@@ -17,7 +17,7 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
-# Written out rather than imported from core.models: a migration is frozen at its revision.
+# Written out rather than imported from core.db.models: a migration is frozen at its revision.
 Id = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 

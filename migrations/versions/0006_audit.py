@@ -4,7 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-25 20:30:00
 
-See core/audit.py: each record's `hash` is the SHA-256 of its fields and `prev_hash`.
+See core/access/audit.py: each record's `hash` is the SHA-256 of its fields and `prev_hash`.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
-# Written out rather than imported from core.models: a migration is frozen at its revision.
+# Written out rather than imported from core.db.models: a migration is frozen at its revision.
 Id = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 

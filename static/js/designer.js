@@ -42,7 +42,7 @@
   function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
   function escapePointer(key) { return String(key).replace(/~/g, "~0").replace(/\//g, "~1"); }
 
-  /* --- kinds: how each is written in JSON Schema (docs/definitions.md, core/kinds) ---------- */
+  /* --- kinds: how each is written in JSON Schema (docs/definitions.md, core/definition/kinds) ---------- */
 
   function kindOf(s) {
     if (!isObject(s)) { return null; }
@@ -1079,7 +1079,7 @@
     }
     var changes = plan.changes || [];
     planBox.appendChild(el("h3", {text: changes.length ? _("本次修改") : _("与当前版本相比没有字段变化")}));
-    /* Each change with the entries it leaves invalid and its own examples (core/versions.py). */
+    /* Each change with the entries it leaves invalid and its own examples (core/definition/versions.py). */
     function exampleList(examples) {
       return el("ul", {"class": "d-examples"}, examples.map(function (e) {
         return el("li", {text: (e.number || ("#" + e.id)) + _("：") + e.errors.map(function (x) { return x.message; }).join("；")});

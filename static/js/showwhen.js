@@ -1,6 +1,6 @@
 /* Fields shown only when other fields hold given values (x-show-when in the ledger definition).
    The conditions come from the server as data-show-when on the field's wrapper, in the list
-   filters' syntax already read per field kind (core/rules.py). Without this script every field
+   filters' syntax already read per field kind (core/definition/rules.py). Without this script every field
    shows; a hidden field keeps what was typed in it, and a field with an error message is never
    hidden. No inline scripts (CSP). */
 (function () {

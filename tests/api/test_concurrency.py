@@ -12,10 +12,12 @@ from collections import Counter
 import pytest
 
 from app import create_app
-from core import accounts, query, store
-from core.access import SYSTEM
-from core.definition import load_definition
-from core.examples import example_entry
+from core.access import accounts
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
+from core.definition.model import load_definition
+from core.definition.examples import example_entry
 from tests.concurrent import failures, together
 from tests.conftest import shipped
 

@@ -5,8 +5,9 @@ import inspect
 
 import pytest
 
-from core import query, store
-from core.access import SYSTEM
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
 
 
 def petitions(key: str = "petitions") -> dict:
@@ -97,7 +98,7 @@ def test_publish_a_draft_migrating_old_entries(api, db):
 # --- one answer for one question (issue 15, item 9) ------------------------------------------
 
 def grant_define(db, key: str = "petitions") -> None:
-    from core import permissions
+    from core.access import rules as permissions
     permissions.set_permissions(db, SYSTEM, key, {"rules": [
         {"role": "editor", "actions": ["read", "create", "edit", "define"], "scope": "all"}]})
 

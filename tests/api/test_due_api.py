@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from core import store
-from core.access import SYSTEM
+from core.entries import store
+from core.access.policy import SYSTEM
 from core.settings import local_today
 
 BASE = {"content": "事项", "source": "专题会议纪要", "unit": "区住建局"}

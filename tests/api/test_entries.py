@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from core.definition import load_definition
-from core.examples import example_entry
+from core.definition.model import load_definition
+from core.definition.examples import example_entry
 from tests.conftest import shipped
 
 SHIPPED = ["supervision", "emergency_plans", "fixed_assets", "repairs", "receptions"]
@@ -160,12 +160,12 @@ def test_malformed_bodies(api, client, tokens):
 
 
 def test_errors_never_leak_html_tracebacks(api, app, monkeypatch):
-    import core.query
+    import core.entries.query
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(core.query, "list_entries", explode)
+    monkeypatch.setattr(core.entries.query, "list_entries", explode)
     response = api("viewer").get("/ledgers/supervision/entries")
     assert response.status_code == 500 and response.is_json
     assert "boom" not in response.get_data(as_text=True)

@@ -11,10 +11,10 @@ import re
 import pytest
 
 from api.errors import MESSAGES
-from core import query
-from core.access import SYSTEM
-from core.definition import load_definition
-from core.examples import example_entry
+from core.entries import query
+from core.access.policy import SYSTEM
+from core.definition.model import load_definition
+from core.definition.examples import example_entry
 from tests.conftest import shipped
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -2,8 +2,8 @@
 is a new version."""
 from __future__ import annotations
 
-from core import store
-from core.access import SYSTEM
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.core.test_field_order import ORDER, duty
 
 

@@ -12,8 +12,9 @@ import re
 import openpyxl
 import pytest
 
-from core import accounts, query
-from core.access import SYSTEM
+from core.access import accounts
+from core.entries import query
+from core.access.policy import SYSTEM
 from tests.scoping import A, B, SECRET, UNIT_RULES, setup
 
 RULE_SETS = {
@@ -220,7 +221,7 @@ def test_a_rule_granting_define_lets_an_editor_save_the_definition(db, client):
     assert r.status_code == 200, r.text
     assert query.get_ledger(db, SYSTEM, "scoped")[1].title == "范围测试台帐（改）"
     # without the rule an editor may not, as before
-    from core import permissions
+    from core.access import rules as permissions
     permissions.set_permissions(db, SYSTEM, "scoped", {"default": True})
     changed["title"] = "再改"
     assert client.put("/api/v1/ledgers/scoped", json=changed, headers=editor).status_code == 403
@@ -241,8 +242,8 @@ SPLIT = {  # name: (read scope, export scope)
 def split_setup(db, read: str, other: str, action: str = "export"):
     """The scoped ledger with editors granted read in one scope and `action` in another, and an
     entry of unit A that a_editor created (A-mine: the only row in its own scope)."""
-    from core import store
-    from core.access import Actor
+    from core.entries import store
+    from core.access.policy import Actor
     setup(db, [{"role": "editor", "actions": ["read"], "scope": read},
                {"role": "editor", "actions": [action], "scope": other}])
     store.create_entry(db, Actor("a_editor", "admin"), "scoped", {"code": "A-mine", "name": "我的事项", "unit": A})

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from core import store
-from core.access import SYSTEM
+from core.entries import store
+from core.access.policy import SYSTEM
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from core import store
-from core.access import SYSTEM
+from core.entries import store
+from core.access.policy import SYSTEM
 
 ITEM = {"content": "整治农贸市场", "source": "专题会议纪要", "unit": "区市场监管局", "status": "立项",
         "assigned_on": "2026-03-01", "deadline": "2026-06-30"}
@@ -114,7 +114,7 @@ def plant(db, key: str, document: dict | None = None, permission_rules: list | N
     """Store what the checks would refuse today, as an older server or a hand edit could have left it."""
     from sqlalchemy import insert, select, update
 
-    from core.models import ledger_permissions, ledger_versions, ledgers, utcnow
+    from core.db.models import ledger_permissions, ledger_versions, ledgers, utcnow
     with db.write() as conn:
         row = conn.execute(select(ledgers.c.id, ledgers.c.current_version).where(ledgers.c.key == key)).one()
         if document is not None:

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from core import store
-from core.access import SYSTEM
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.core.test_proposal import csv_bytes, sample_rows, xlsx_bytes
 
 import datetime as dt

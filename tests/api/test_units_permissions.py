@@ -1,8 +1,10 @@
 """Units and per-ledger permissions through the CLI and the API."""
 from __future__ import annotations
 
-from core import accounts, query, units
-from core.access import SYSTEM
+from core.access import accounts
+from core.entries import query
+from core.access import units
+from core.access.policy import SYSTEM
 
 
 def test_cli_units_and_users_with_a_unit(runner, db):
@@ -41,7 +43,7 @@ def test_api_units(api, db, users):
 
 def test_api_permissions(api, db, users):
     from tests.conftest import shipped
-    from core import store
+    from core.entries import store
     store.save_definition(db, SYSTEM, shipped("supervision"))
     units.create_unit(db, SYSTEM, "office", "区政府办公室")
     assert api("admin").get("/ledgers/supervision/permissions").get_json() == {"rules": [], "default": True}

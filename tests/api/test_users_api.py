@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import accounts
+from core.access import accounts
 
 
 def test_list_users(api):
@@ -74,8 +74,8 @@ def test_patch_unknown_user_404_and_last_admin_409(api):
 
 @pytest.fixture
 def two_units(db):
-    from core import units
-    from core.access import SYSTEM
+    from core.access import units
+    from core.access.policy import SYSTEM
     units.create_unit(db, SYSTEM, "office", "区政府办公室")
     units.create_unit(db, SYSTEM, "secretariat", "秘书科", parent="office")
 

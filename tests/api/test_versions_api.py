@@ -4,7 +4,7 @@ import copy
 import pytest
 from sqlalchemy import func, select
 
-from core.models import audit_log, entries, ledger_versions, revisions
+from core.db.models import audit_log, entries, ledger_versions, revisions
 from tests.core.conftest import SMALL
 
 

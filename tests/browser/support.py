@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 import pytest
 
 from app import create_app
-from core.models import Database
+from core.db.models import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import accounts
+from core.access import accounts
 from tests.browser.support import chrome, live_server  # noqa: E402 - skips the module without Chromium
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import accounts, query
+from core.access import accounts
+from core.entries import query
 from tests.browser.support import chrome, live_server, wait_new_page  # noqa: E402 - skips without Chromium
 from selenium.webdriver.common.by import By  # noqa: E402
 

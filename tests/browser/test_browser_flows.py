@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import accounts, store
-from core.access import SYSTEM
+from core.access import accounts
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.browser.support import ARTIFACTS, chrome, find, live_server, wait_new_page  # noqa: F401 - find is shared
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from core import accounts, store  # noqa: E402
-from core.access import SYSTEM  # noqa: E402
+from core.access import accounts  # noqa: E402
+from core.entries import store  # noqa: E402
+from core.access.policy import SYSTEM  # noqa: E402
 from core.settings import local_today  # noqa: E402
 from tests.browser.support import ARTIFACTS, chrome, find, live_server, wait_new_page  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402

@@ -6,8 +6,10 @@ import base64
 
 import pytest
 
-from core import accounts, demo, store
-from core.access import SYSTEM
+from core import demo
+from core.access import accounts
+from core.entries import store
+from core.access.policy import SYSTEM
 from core.settings import local_today
 from tests.browser.support import ARTIFACTS, chrome, find, live_server, wait_new_page  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import accounts, demo, store
-from core.access import SYSTEM
+from core import demo
+from core.access import accounts
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.browser.support import ARTIFACTS, chrome, live_server, log_in  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import accounts, store
-from core.access import SYSTEM
+from core.access import accounts
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.browser.support import ARTIFACTS, chrome, find, live_server, log_in, wait_new_page
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from core import accounts, demo, store, units
-from core.access import SYSTEM
+from core import demo
+from core.access import accounts
+from core.entries import store
+from core.access import units
+from core.access.policy import SYSTEM
 from tests.browser.support import chrome, find, live_server, log_in, wait_new_page  # noqa: E402 - skips without Chromium
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402

@@ -10,8 +10,12 @@ import json
 
 import pytest
 
-from core import accounts, permissions, query, store, units
-from core.access import SYSTEM
+from core.access import accounts
+from core.access import rules as permissions
+from core.entries import query
+from core.entries import store
+from core.access import units
+from core.access.policy import SYSTEM
 from tests.conftest import shipped
 from tests.browser.support import chrome, find, live_server, log_in, wait_new_page  # noqa: E402 - skips without Chromium
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402

@@ -1,9 +1,9 @@
 """Engine tests need no Flask app: a Database on SQLite and, where reachable, on PostgreSQL."""
 import pytest
 
-from core.access import SYSTEM
-from core.models import Database
-from core.store import save_definition
+from core.access.policy import SYSTEM
+from core.db.models import Database
+from core.entries.store import save_definition
 from tests.conftest import drop_pg_schema, pg_url_or_skip, shipped
 
 

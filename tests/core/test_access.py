@@ -4,10 +4,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core import access, permissions, query, store
-from core.access import SYSTEM, Actor, Guarded
+from core.access import policy as access
+from core.access import rules as permissions
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM, Actor, Guarded
 from core.errors import DefinitionError, Forbidden
-from core.models import entries
+from core.db.models import entries
 from tests.scoping import A, A1, setup
 
 

@@ -4,10 +4,16 @@ import threading
 import pytest
 from sqlalchemy import select, text, update
 
-from core import audit, demo, importer, query, reports, store, tabular
-from core.access import SYSTEM, Actor
+from core import demo
+from core.access import audit
+from core.tabular import importer
+from core.entries import query
+from core.reports import run as reports
+from core.entries import store
+from core.tabular import export as tabular
+from core.access.policy import SYSTEM, Actor
 from core.errors import Forbidden, QueryError
-from core.models import audit_log
+from core.db.models import audit_log
 from tests.core.conftest import SMALL
 
 ADMIN = Actor("管理员甲", "admin")

@@ -3,9 +3,13 @@ who, what, which account; never a password; the chain still verifies."""
 import pytest
 from sqlalchemy import select
 
-from core import accounts, audit, permissions, store, units
-from core.access import Actor
-from core.models import audit_log
+from core.access import accounts
+from core.access import audit
+from core.access import rules as permissions
+from core.entries import store
+from core.access import units
+from core.access.policy import Actor
+from core.db.models import audit_log
 from tests.core.conftest import SMALL
 
 ADMIN = Actor("管理员甲", "admin")

@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from core import store
-from core.access import SYSTEM, Actor
-from core.bulletin import bulletin
-from core.definition import load_definition
+from core.entries import store
+from core.access.policy import SYSTEM, Actor
+from core.reports.bulletin import bulletin
+from core.definition.model import load_definition
 from core.errors import DefinitionError, Forbidden, NotFound, QueryError
 from tests.conftest import shipped
 from tests.core.conftest import SMALL

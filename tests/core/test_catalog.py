@@ -5,8 +5,15 @@ import io
 
 import pytest
 
-from core import audit, catalog, drafts, importer, query, reports, store, tabular
-from core.access import SYSTEM, Actor
+from core.access import audit
+from core.ledgers import catalog
+from core.ledgers import drafts
+from core.tabular import importer
+from core.entries import query
+from core.reports import run as reports
+from core.entries import store
+from core.tabular import export as tabular
+from core.access.policy import SYSTEM, Actor
 from core.errors import Conflict, Forbidden, NotFound
 from tests.core.conftest import SMALL
 

@@ -10,11 +10,11 @@ import io
 
 from sqlalchemy import func, select
 
-from core.access import SYSTEM, Actor
-from core.importer import ImportOptions, import_file
-from core.models import entries, entry_counts
-from core.query import list_entries
-from core.store import create_entry, delete_entry, save_definition, update_entry
+from core.access.policy import SYSTEM, Actor
+from core.tabular.importer import ImportOptions, import_file
+from core.db.models import entries, entry_counts
+from core.entries.query import list_entries
+from core.entries.store import create_entry, delete_entry, save_definition, update_entry
 from tests.concurrent import failures, together
 
 from .conftest import SMALL

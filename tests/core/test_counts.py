@@ -4,10 +4,10 @@ import copy
 
 import pytest
 
-from core import counts
-from core.access import SYSTEM
-from core.query import list_entries
-from core.store import create_entries, definition_of, save_definition
+from core.db import counts
+from core.access.policy import SYSTEM
+from core.entries.query import list_entries
+from core.entries.store import create_entries, definition_of, save_definition
 from tests.core.conftest import SMALL
 
 

@@ -5,13 +5,13 @@ import threading
 
 import pytest
 
-from core.access import SYSTEM, Actor
-from core.definition import check_definition, load_definition
+from core.access.policy import SYSTEM, Actor
+from core.definition.model import check_definition, load_definition
 from core.errors import Conflict, DefinitionError, Forbidden
-from core.query import get_ledger, list_versions
-from core.accounts import create_user
-from core import store
-from core.store import save_definition
+from core.entries.query import get_ledger, list_versions
+from core.access.accounts import create_user
+from core.entries import store
+from core.entries.store import save_definition
 from tests.conftest import SCHEMAS, shipped
 from tests.core.conftest import SMALL
 
@@ -283,7 +283,7 @@ def test_other_field_names_with_a_trailing_newline_are_refused(place, value):
 
 def test_every_meta_schema_pattern_ends_at_the_very_end():
     """jsonschema's `pattern` is re.search, where `$` accepts a trailing newline: keys use \\Z."""
-    from core.definition import META_SCHEMA
+    from core.definition.model import META_SCHEMA
     patterns = []
 
     def collect(node):

@@ -1,10 +1,12 @@
-"""Drafts (core/drafts.py): publishing stores the version and drops the draft in one transaction."""
+"""Drafts (core/ledgers/drafts.py): publishing stores the version and drops the draft in one transaction."""
 from __future__ import annotations
 
 import pytest
 
-from core import drafts, query, store
-from core.access import SYSTEM
+from core.ledgers import drafts
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
 from core.errors import NotFound
 from tests.core.test_field_order import duty
 

@@ -4,14 +4,14 @@ import copy
 import pytest
 from sqlalchemy import func, select
 
-from core.access import SYSTEM, Actor
-from core.definition import load_definition
+from core.access.policy import SYSTEM, Actor
+from core.definition.model import load_definition
 from core.errors import ChangeRefused, Conflict, DefinitionError, EntryInvalid, QueryError
-from core.evolution import plan_change
-from core.models import audit_log, entries, ledger_versions, revisions
-from core.query import get_entry, list_entries, list_revisions
-from core.store import create_entries, create_entry, delete_entry, save_definition
-from core.versions import changes
+from core.ledgers.evolution import plan_change
+from core.db.models import audit_log, entries, ledger_versions, revisions
+from core.entries.query import get_entry, list_entries, list_revisions
+from core.entries.store import create_entries, create_entry, delete_entry, save_definition
+from core.definition.versions import changes
 from tests.core.conftest import SMALL
 
 EDITOR = Actor("editor1", "editor")

@@ -6,9 +6,13 @@ import copy
 
 import pytest
 
-from core import drafts, evolution, query, store, tabular
-from core.access import SYSTEM
-from core.versions import changes
+from core.ledgers import drafts
+from core.ledgers import evolution
+from core.entries import query
+from core.entries import store
+from core.tabular import export as tabular
+from core.access.policy import SYSTEM
+from core.definition.versions import changes
 
 ORDER = ["duty_date", "person", "shift", "notes"]  # deliberately not alphabetical
 

@@ -7,13 +7,14 @@ import io
 import pytest
 from sqlalchemy import select, text
 
-from core import counts, indexes
-from core.access import SYSTEM, Actor
+from core.db import counts
+from core.db import indexes
+from core.access.policy import SYSTEM, Actor
 from core.errors import Conflict, DefinitionError
-from core.importer import ImportOptions, import_file
-from core.models import revisions
-from core.query import list_entries
-from core.store import create_entry, create_ledger, delete_entry, save_definition, update_entry
+from core.tabular.importer import ImportOptions, import_file
+from core.db.models import revisions
+from core.entries.query import list_entries
+from core.entries.store import create_entry, create_ledger, delete_entry, save_definition, update_entry
 
 from tests.concurrent import together
 

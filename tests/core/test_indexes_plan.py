@@ -5,8 +5,8 @@ import hashlib
 
 from sqlalchemy.dialects import sqlite
 
-from core import indexes
-from core.definition import load_definition
+from core.db import indexes
+from core.definition.model import load_definition
 from tests.core.conftest import SMALL
 
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core import settings
-from core.definition import Field
-from core.kinds import KINDS, ParseError, kind_of
+from core.definition.model import Field
+from core.definition.kinds import KINDS, ParseError, kind_of
 
 F = {
     "text": Field("t", "文本", "text", {}),
@@ -188,7 +188,7 @@ BRANCH = re.compile(r"\bkind\s*(==|!=|in\s*\(|not in\s*\()|kind in (TEXT|NUMBER|
 
 
 def test_no_kind_branches_outside_the_kinds_package():
-    """Behaviour per kind lives in core/kinds: a new `kind ==` elsewhere is a kind leaking out."""
+    """Behaviour per kind lives in core/definition/kinds: a new `kind ==` elsewhere is a kind leaking out."""
     found = []
     for folder in ("core", "forms", "web", "api"):
         for path in (ROOT / folder).rglob("*.py"):

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.definition import Field
-from core.kinds import KINDS, ParseError
-from core.kinds.base import cell_text, example_object, is_blank, neutralise, say, short, show, unneutralise
+from core.definition.model import Field
+from core.definition.kinds import KINDS, ParseError
+from core.definition.kinds.base import cell_text, example_object, is_blank, neutralise, say, short, show, unneutralise
 from tests.core.test_kinds import F
 
 

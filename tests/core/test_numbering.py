@@ -8,12 +8,12 @@ import threading
 
 import pytest
 
-from core import numbering
-from core.access import SYSTEM
-from core.definition import check_definition
-from core.store import create_entries, create_entry, delete_entry, save_definition
+from core.definition import numbering
+from core.access.policy import SYSTEM
+from core.definition.model import check_definition
+from core.entries.store import create_entries, create_entry, delete_entry, save_definition
 from tests.conftest import pg_url_or_skip, drop_pg_schema, shipped
-from core.models import Database
+from core.db.models import Database
 
 from .conftest import SMALL
 

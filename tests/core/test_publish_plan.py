@@ -1,8 +1,9 @@
 """The publish plan names each change with the entries it leaves invalid and its own examples."""
 from __future__ import annotations
 
-from core import evolution, store
-from core.access import SYSTEM
+from core.ledgers import evolution
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.core.test_field_order import duty
 
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from core.access import SYSTEM, Actor
+from core.access.policy import SYSTEM, Actor
 from core.errors import Forbidden, QueryError
-from core.query import iter_entries, list_entries
-from core.store import create_entries, save_definition
+from core.entries.query import iter_entries, list_entries
+from core.entries.store import create_entries, save_definition
 from tests.core.conftest import SMALL
 
 ROWS = [

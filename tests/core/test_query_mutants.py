@@ -9,12 +9,12 @@ import datetime as dt
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from core.access import SYSTEM
-from core.definition import load_definition
+from core.access.policy import SYSTEM
+from core.definition.model import load_definition
 from core.errors import QueryError
-from core.query import MAX_PAGE_SIZE, list_entries, list_versions, parse_params
+from core.entries.query import MAX_PAGE_SIZE, list_entries, list_versions, parse_params
 from core.settings import local_today
-from core.store import create_entries, create_entry, save_definition
+from core.entries.store import create_entries, create_entry, save_definition
 from tests.core.conftest import SMALL
 
 DEFINITION = load_definition(SMALL)

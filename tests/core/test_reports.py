@@ -9,11 +9,13 @@ from collections import defaultdict
 
 import pytest
 
-from core import demo, reports, store
-from core.access import SYSTEM, Actor
-from core.definition import check_definition
+from core import demo
+from core.reports import run as reports
+from core.entries import store
+from core.access.policy import SYSTEM, Actor
+from core.definition.model import check_definition
 from core.errors import DefinitionError, Forbidden, NotFound, QueryError
-from core.reportspec import resolve_date
+from core.reports.spec import resolve_date
 from core.settings import local_today
 from tests.conftest import shipped
 

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from core.definition import check_definition, load_definition
+from core.definition.model import check_definition, load_definition
 from core.errors import DefinitionError, EntryInvalid
-from core.rules import rule_errors, show_when
-from core.validation import _quick_check, validate_entry
+from core.definition.rules import rule_errors, show_when
+from core.entries.validation import _quick_check, validate_entry
 from tests.conftest import shipped
 
 BASE = {

@@ -6,8 +6,14 @@ import io
 
 import pytest
 
-from core import bulletin, importer, permissions, query, reports, store, tabular
-from core.access import SYSTEM
+from core.reports import bulletin
+from core.tabular import importer
+from core.access import rules as permissions
+from core.entries import query
+from core.reports import run as reports
+from core.entries import store
+from core.tabular import export as tabular
+from core.access.policy import SYSTEM
 from core.errors import Forbidden, NotFound
 from tests.scoping import A, A1, B, SECRET, UNIT_RULES, setup
 
@@ -88,7 +94,8 @@ def test_reports_exports_and_bulletin_see_only_the_scope(edb, actors):
 
 
 def test_the_supervision_bulletin_obeys_the_scope(edb):
-    from core import units, accounts
+    from core.access import units
+    from core.access import accounts
     from tests.conftest import shipped
     from core import demo
     store.save_definition(edb, SYSTEM, shipped("supervision"))

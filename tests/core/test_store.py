@@ -4,11 +4,11 @@ import copy
 import pytest
 from sqlalchemy import func, select, text
 
-from core.access import SYSTEM, Actor
+from core.access.policy import SYSTEM, Actor
 from core.errors import EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
-from core.models import entries, entry_counts, ledgers, revisions
-from core.query import get_entry, list_entries, list_revisions
-from core.store import create_entries, create_entry, delete_entry, save_definition, update_entry
+from core.db.models import entries, entry_counts, ledgers, revisions
+from core.entries.query import get_entry, list_entries, list_revisions
+from core.entries.store import create_entries, create_entry, delete_entry, save_definition, update_entry
 from tests.concurrent import together
 from tests.core.conftest import SMALL
 

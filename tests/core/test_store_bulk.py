@@ -3,11 +3,11 @@ import random
 
 from sqlalchemy import select
 
-from core.access import SYSTEM
+from core.access.policy import SYSTEM
 from core.demo import demo_entries
-from core.models import revisions
-from core.query import get_entry, list_revisions
-from core.store import create_entries, create_entry
+from core.db.models import revisions
+from core.entries.query import get_entry, list_revisions
+from core.entries.store import create_entries, create_entry
 
 
 def test_bulk_ids_follow_the_rows_and_each_has_its_revision(edb, supervision):

@@ -7,10 +7,13 @@ import io
 
 import pytest
 
-from core import importer, reports, settings, store
-from core.access import SYSTEM
-from core.definition import load_definition
-from core.query import get_entry, list_entries
+from core import settings
+from core.tabular import importer
+from core.reports import run as reports
+from core.entries import store
+from core.access.policy import SYSTEM
+from core.definition.model import load_definition
+from core.entries.query import get_entry, list_entries
 
 DUTY = {
     "title": "值班记录", "type": "object",

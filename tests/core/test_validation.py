@@ -1,11 +1,11 @@
 """Entry validation: formats really checked, unknown fields refused, messages name the field in Chinese."""
 import pytest
 
-from core.definition import Definition, load_definition
+from core.definition.model import Definition, load_definition
 from core.demo import demo_entries
 from core.errors import EntryInvalid
-from core.examples import example_entry
-from core.validation import validate_entry
+from core.definition.examples import example_entry
+from core.entries.validation import validate_entry
 from tests.conftest import shipped
 from tests.core.conftest import SMALL
 

@@ -4,11 +4,11 @@ import random
 
 import pytest
 
-import core.validation
-from core.definition import load_definition
+import core.entries.validation
+from core.definition.model import load_definition
 from core.errors import EntryInvalid
 from core.demo import demo_entries
-from core.validation import _quick_check, _validator, validate_entry
+from core.entries.validation import _quick_check, _validator, validate_entry
 from tests.conftest import shipped
 from tests.core.test_validation import DEFINITION
 
@@ -110,7 +110,7 @@ def test_validate_entry_answers_the_same_with_and_without_the_quick_check(key, m
                         mutated[f.key] = {child.key: value}
                     cases.append(mutated)
     fast = [outcome(definition, c) for c in cases]
-    monkeypatch.setattr(core.validation, "_quick_check", lambda definition: None)
+    monkeypatch.setattr(core.entries.validation, "_quick_check", lambda definition: None)
     slow = [outcome(definition, c) for c in cases]
     assert fast == slow
     assert "valid" in fast and any(o != "valid" for o in fast)

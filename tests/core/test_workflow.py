@@ -8,13 +8,13 @@ import io
 
 import pytest
 
-from core import workflow
-from core.access import SYSTEM, Actor
-from core.definition import check_definition, load_definition
+from core.definition import workflow
+from core.access.policy import SYSTEM, Actor
+from core.definition.model import check_definition, load_definition
 from core.errors import EntryInvalid
-from core.importer import ImportOptions, import_file
-from core.query import get_entry
-from core.store import create_entries, create_entry, save_definition, update_entry
+from core.tabular.importer import ImportOptions, import_file
+from core.entries.query import get_entry
+from core.entries.store import create_entries, create_entry, save_definition, update_entry
 from tests.conftest import shipped
 
 ADMIN, EDITOR, VIEWER = Actor("wang", "admin"), Actor("li", "editor"), Actor("zhao", "viewer")

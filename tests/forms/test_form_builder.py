@@ -6,9 +6,9 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from core.definition import load_definition
+from core.definition.model import load_definition
 from core.errors import EntryInvalid
-from core.validation import validate_entry
+from core.entries.validation import validate_entry
 from forms import FACTORIES, entry_data, field_errors, form_class, form_values
 from forms.builder import DefinedForm, template_row
 

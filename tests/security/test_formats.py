@@ -15,10 +15,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from core import formats
-from core.definition import load_definition
+from core.definition import formats
+from core.definition.model import load_definition
 from core.errors import EntryInvalid
-from core.validation import FORMAT_CHECKER, validate_entry
+from core.entries.validation import FORMAT_CHECKER, validate_entry
 
 
 def hostile(n: int) -> list[str]:
@@ -65,7 +65,7 @@ def watched():
 
 
 def work(name: str, values: list[str]) -> dict:
-    """What the entry validator's format checker does for `values` (core.validation.FORMAT_CHECKER)."""
+    """What the entry validator's format checker does for `values` (core.entries.validation.FORMAT_CHECKER)."""
     with watched() as seen:
         for value in values:
             FORMAT_CHECKER.conforms(value, name)
@@ -81,7 +81,7 @@ def test_every_format_check_is_linear_on_hostile_values(name):
 
 
 def test_every_format_the_checkers_know_is_one_of_ours():
-    from core.definition import _SCHEMA_VALIDATOR
+    from core.definition.model import _SCHEMA_VALIDATOR
     assert set(FORMAT_CHECKER.checkers) == set(formats.CHECKS)
     assert _SCHEMA_VALIDATOR.format_checker is FORMAT_CHECKER  # definitions' $id, $ref, pattern too
 
@@ -132,7 +132,7 @@ def test_eighty_hostile_emails_in_a_child_table_cost_what_eighty_short_ones_cost
 
 @pytest.mark.parametrize("text", [" " * 10_000, "甲" + " " * 10_000 + "乙", " \t" * 5_000 + "、", "\u3000" * 10_000 + "x"])
 def test_choices_typed_in_one_cell_are_split_without_backtracking(text):
-    from core.kinds import KINDS
+    from core.definition.kinds import KINDS
     definition = load_definition({
         "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "多选", "type": "object",
         "properties": {"units": {"type": "array", "title": "承办单位", "uniqueItems": True,
@@ -148,7 +148,7 @@ def test_choices_typed_in_one_cell_are_split_without_backtracking(text):
 
 
 def test_proposing_a_ledger_reads_emails_without_backtracking():
-    from core.proposal import _email, _is_email
+    from core.ledgers.proposal import _email, _is_email
     with watched() as seen:
         assert not _email("邮箱", ["a@" + "." * 9990 + "@", "a@" + "." * 9990 + "a"] * 40, csv=True)
     assert seen["re"] == [], seen["re"][:3]

@@ -1,7 +1,7 @@
 """Formula neutralisation looks past invisible prefixes and reads full-width forms; import undoes it."""
 import pytest
 
-from core.kinds import neutralise, unneutralise
+from core.definition.kinds import neutralise, unneutralise
 
 FORMULAS = [" =1+1", "\u3000=1+1", "＝1+1", "﹦1+1", "\u200b=1+1", "\ufeff=1+1", "＋1", "－1", "＠SUM(A1)",
             "﹢1", "﹣1", "\u00a0@x", "=1+1", "+1", "-1", "@x", "\t=1", "'=1"]

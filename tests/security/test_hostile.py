@@ -4,9 +4,9 @@ import json
 import pytest
 
 from app import create_app
-from core import accounts
-from core.examples import example_entry
-from core.definition import load_definition
+from core.access import accounts
+from core.definition.examples import example_entry
+from core.definition.model import load_definition
 from tests.conftest import shipped
 
 

@@ -3,9 +3,9 @@ import time
 
 import pytest
 
-from core.definition import load_definition
+from core.definition.model import load_definition
 from core.errors import EntryInvalid
-from core.validation import validate_entry
+from core.entries.validation import validate_entry
 
 HOSTILE = "a" * 30 + "!"
 
@@ -66,7 +66,7 @@ def test_patterns_re2_cannot_run_are_refused_at_their_pointer(pattern):
 
 
 def test_the_quick_path_runs_patterns_in_re2_too():
-    from core.validation import _quick_check
+    from core.entries.validation import _quick_check
     definition = _definition({"pattern": "^(a|aa)*$"})
     quick = _quick_check(definition)
     assert quick is not None
@@ -116,7 +116,7 @@ ECMA = [  # (pattern, a text it matches, a text it does not)
 
 @pytest.mark.parametrize("pattern,good,bad", ECMA, ids=[f"{i}:{c[0]}" for i, c in enumerate(ECMA)])
 def test_ecma_262_patterns_are_accepted_and_mean_what_ecma_means(pattern, good, bad):
-    from core.patterns import pattern_matches, pattern_problem
+    from core.definition.patterns import pattern_matches, pattern_problem
     assert pattern_problem(pattern) is None
     if good is not None:
         assert pattern_matches(pattern, good)
@@ -124,7 +124,7 @@ def test_ecma_262_patterns_are_accepted_and_mean_what_ecma_means(pattern, good, 
 
 
 def test_a_valid_ecma_pattern_is_accepted_and_decides_entries_on_both_paths():
-    from core.validation import _quick_check
+    from core.entries.validation import _quick_check
     definition = _definition({"pattern": WENHAO, "examples": ["区政府办〔2026〕12号"]})
     assert validate_entry(definition, {"name": "区政府办〔2026〕12号"})
     with pytest.raises(EntryInvalid) as caught:
@@ -212,7 +212,7 @@ def _nested(levels: int) -> dict:
 
 @pytest.mark.parametrize("levels", [4, 12, 40])
 def test_a_definition_nested_too_deep_names_the_field(levels):
-    from core.definition import check_definition
+    from core.definition.model import check_definition
     errors = list(check_definition(_nested(levels)))
     assert len(errors) == 1, errors
     assert errors[0]["path"] == "/properties/top/properties/g1/properties/g2/properties/g3", errors
@@ -230,7 +230,7 @@ def test_the_api_names_the_field_of_a_definition_nested_40_deep(api):
 
 
 def test_a_draft_nested_40_deep_is_refused_naming_the_field(db, users):
-    from core import drafts
+    from core.ledgers import drafts
     from core.errors import QueryError
     with pytest.raises(QueryError) as caught:
         drafts.save_draft(db, users["admin"], "deep", _nested(40))

@@ -17,9 +17,10 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402 - after the skip
 
 from app import create_app  # noqa: E402
-from core import accounts, store  # noqa: E402
-from core.definition import load_definition  # noqa: E402
-from core.examples import example_entry  # noqa: E402
+from core.access import accounts  # noqa: E402
+from core.entries import store  # noqa: E402
+from core.definition.model import load_definition  # noqa: E402
+from core.definition.examples import example_entry  # noqa: E402
 from tests.conftest import shipped  # noqa: E402
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from core.definition import load_definition
-from core.examples import example_entry
+from core.definition.model import load_definition
+from core.definition.examples import example_entry
 from tests.conftest import shipped
 
 SCRIPT = "<script>alert(1)</script>"

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from core import demo, query, store
-from core.access import SYSTEM
+from core import demo
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """`flask ledgers export` and `flask ledgers import`: thin calls into core, clean errors."""
-from core import query
-from core.access import SYSTEM
+from core.entries import query
+from core.access.policy import SYSTEM
 from tests.tabular.conftest import all_data, empty_copy
 
 

@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from core.coerce import CellError, from_cell, neutralise, to_text, unneutralise
-from core.definition import Field
+from core.tabular.cells import CellError, from_cell, neutralise, to_text, unneutralise
+from core.definition.model import Field
 
 TEXT = Field("t", "文本", "text", {})
 AREA = Field("a", "说明", "textarea", {})

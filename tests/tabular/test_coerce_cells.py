@@ -2,7 +2,7 @@
 found these unpinned: docs/testing.md). A value wrongly taken for a number escapes neutralising."""
 import pytest
 
-from core.coerce import is_number_cell, to_text, to_typed
+from core.tabular.cells import is_number_cell, to_text, to_typed
 from tests.tabular.test_coerce import INT, MONEY, MULTI, TABLE, TEXT
 
 

@@ -9,9 +9,10 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 
-from core import store, tabular
+from core.entries import store
+from core.tabular import export as tabular
 from core.settings import local_today
-from core.access import SYSTEM
+from core.access.policy import SYSTEM
 from tests.conftest import shipped
 from tests.core.conftest import SMALL
 

@@ -6,8 +6,12 @@ import zipfile
 import openpyxl
 import pytest
 
-from core import demo, importer, query, store, workflow
-from core.access import SYSTEM
+from core import demo
+from core.tabular import importer
+from core.entries import query
+from core.entries import store
+from core.definition import workflow
+from core.access.policy import SYSTEM
 from tests.conftest import SCHEMAS
 from tests.tabular.conftest import all_data, empty_copy
 

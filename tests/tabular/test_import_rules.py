@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import json
 
-from core import importer, query, store, workflow
-from core.access import SYSTEM
+from core.tabular import importer
+from core.entries import query
+from core.entries import store
+from core.definition import workflow
+from core.access.policy import SYSTEM
 from tests.api.test_rules_api import RULED
 
 RECEPTIONS = "来访单位/客人,接待类型,来访日期,离开日期,行程安排,状态"

@@ -8,9 +8,13 @@ import io
 import openpyxl
 import pytest
 
-from core import importer, proposal, query, sheets, store
-from core.access import SYSTEM
-from core.definition import load_definition
+from core.tabular import importer
+from core.ledgers import proposal
+from core.entries import query
+from core.tabular import sheets
+from core.entries import store
+from core.access.policy import SYSTEM
+from core.definition.model import load_definition
 from core.errors import QueryError
 from tests.conftest import shipped
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from core import query
-from core.access import SYSTEM
+from core.entries import query
+from core.access.policy import SYSTEM
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 GOOD = "维修地点,设施类型,问题描述,报修日期,处理状态\r\n东院,供电,跳闸,2026/3/5,待处理\r\n".encode("gb18030")

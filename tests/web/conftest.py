@@ -8,8 +8,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
-from core import store
-from core.access import SYSTEM
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.conftest import APP_CONFIG
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

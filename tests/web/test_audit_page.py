@@ -2,8 +2,9 @@
 import datetime as dt
 from unittest import mock
 
-from core import audit, query
-from core.access import Actor
+from core.access import audit
+from core.entries import query
+from core.access.policy import Actor
 
 
 def login(client, name):
@@ -89,7 +90,7 @@ def test_logins_and_account_changes_are_on_the_page_and_in_the_api(app, client, 
 
 
 def test_every_action_is_offered_with_its_chinese_title(client, users):
-    from core import audit
+    from core.access import audit
     from web.audit import ACTION_TITLES
     assert set(audit.ACTIONS) <= set(ACTION_TITLES)
     login(client, "admin")
@@ -101,7 +102,7 @@ def test_times_and_days_are_the_offices(client, db, users):
     """A record at 17:57:30 UTC on 25 November is at 01:57:30 on the 26th in Beijing: shown so,
     and found under the 26th, not the 25th (the TIMEZONE setting, Asia/Shanghai here)."""
     late = dt.datetime(2026, 11, 25, 17, 57, 30, tzinfo=dt.timezone.utc)
-    with mock.patch("core.audit.utcnow", return_value=late):
+    with mock.patch("core.access.audit.utcnow", return_value=late):
         audit.record(db, users["viewer"], "export", "supervision", rows=3)
     login(client, "admin")
     html = client.get("/audit?user=viewer").get_data(as_text=True)

@@ -8,8 +8,10 @@ import json
 
 import pytest
 
-from core import drafts, query, store
-from core.access import SYSTEM
+from core.ledgers import drafts
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
 
 
 
@@ -292,7 +294,7 @@ def test_the_script_gets_its_messages_in_the_pages_language(client, login, app):
 # --- one answer for one question (issue 15, item 9) ------------------------------------------
 
 def test_a_rule_granting_define_opens_the_designer_of_that_ledger(client, login, csrf, db, users):
-    from core import permissions
+    from core.access import rules as permissions
     store.create_ledger(db, SYSTEM, petitions())
     permissions.set_permissions(db, SYSTEM, "petitions", {"rules": [
         {"role": "editor", "actions": ["read", "create", "edit", "define"], "scope": "all"}]})

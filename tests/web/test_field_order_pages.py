@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from core import drafts, query, store
-from core.access import SYSTEM
+from core.ledgers import drafts
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.core.test_field_order import ORDER, duty
 from tests.web.test_designer import designer  # noqa: F401 - the fixture
 

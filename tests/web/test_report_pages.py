@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from core import demo, store
-from core.access import SYSTEM
+from core import demo
+from core.entries import store
+from core.access.policy import SYSTEM
 
 
 def fill(db):

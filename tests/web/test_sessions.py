@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from app import create_app
-from core import accounts
-from core.models import login_attempts
+from core.access import accounts
+from core.db.models import login_attempts
 
 from tests.concurrent import failures, together
 from tests.conftest import APP_CONFIG

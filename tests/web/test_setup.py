@@ -7,7 +7,8 @@ import re
 import pytest
 
 from app import create_app
-from core import accounts, bootstrap
+from core.access import accounts
+from core.db import bootstrap
 from tests.concurrent import failures, together
 from tests.conftest import APP_CONFIG
 from tests.web.conftest import arrivals, csrf_from

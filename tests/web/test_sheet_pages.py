@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from core import drafts
-from core.access import SYSTEM
+from core.ledgers import drafts
+from core.access.policy import SYSTEM
 from tests.core.test_proposal import csv_bytes, sample_rows
 from tests.tabular.test_office_sheets import HEADERS as OFFICE_HEADERS, office_xlsx
 from tests.web.conftest import csrf_from

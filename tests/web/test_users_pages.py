@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import accounts
+from core.access import accounts
 from tests.web.conftest import csrf_from
 
 
@@ -120,8 +120,8 @@ def test_unknown_user_is_404(login, client):
 
 @pytest.fixture
 def two_units(db):
-    from core import units
-    from core.access import SYSTEM
+    from core.access import units
+    from core.access.policy import SYSTEM
     units.create_unit(db, SYSTEM, "office", "区政府办公室")
     units.create_unit(db, SYSTEM, "secretariat", "秘书科", parent="office")
 

@@ -1,8 +1,8 @@
 """Pages of versions: the version list with its diffs, earlier versions' fields and flagged entries."""
 import copy
 
-from core import store
-from core.access import SYSTEM
+from core.entries import store
+from core.access.policy import SYSTEM
 from tests.conftest import shipped
 from tests.core.conftest import SMALL
 

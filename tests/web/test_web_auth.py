@@ -1,7 +1,7 @@
 """Login, logout, sessions and roles on the HTML side."""
 from __future__ import annotations
 
-from core import accounts
+from core.access import accounts
 
 
 

@@ -133,8 +133,8 @@ def test_the_page_the_api_and_the_export_open_on_one_default_order(login, client
 
 def test_a_declared_field_sort_is_the_default_of_the_page_and_the_api_alike(login, client, db,
                                                                           supervision_entry):
-    from core import store
-    from core.access import SYSTEM
+    from core.entries import store
+    from core.access.policy import SYSTEM
     from tests.conftest import shipped
     document = shipped("supervision")
     document["x-ledger"]["list"]["sort"] = "-deadline"

@@ -6,9 +6,10 @@ import re
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from core import query, store
-from core.access import SYSTEM
-from core.models import revisions
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
+from core.db.models import revisions
 
 NEW = "/ledgers/supervision/new"
 
@@ -204,7 +205,7 @@ def test_stale_delete_deletes_nothing(login, client, csrf, supervision_entry, db
 
 
 def test_edit_keeps_fields_retired_from_the_definition(login, client, post_form, db, supervision_entry):
-    from core.models import entries
+    from core.db.models import entries
     from sqlalchemy import update
     entry = supervision_entry()
     with db.write() as conn:

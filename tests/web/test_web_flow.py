@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from core import query
-from core.access import SYSTEM
+from core.entries import query
+from core.access.policy import SYSTEM
 from core.settings import local_today
 
 

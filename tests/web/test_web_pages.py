@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 import re
 
-from core import store
-from core.access import SYSTEM
+from core.entries import store
+from core.access.policy import SYSTEM
 
 
 def rows(html: str) -> list[str]:

@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from core import query, store
-from core.access import SYSTEM
+from core.entries import query
+from core.entries import store
+from core.access.policy import SYSTEM
 from core.settings import local_today
 from tests.api.test_rules_api import RULED
 

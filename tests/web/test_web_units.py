@@ -1,8 +1,9 @@
 """The admin pages for units and a ledger's permission rules."""
 from __future__ import annotations
 
-from core import permissions, units
-from core.access import SYSTEM
+from core.access import rules as permissions
+from core.access import units
+from core.access.policy import SYSTEM
 
 
 def test_units_page_lists_the_tree_and_creates(login, post_form, client, db):

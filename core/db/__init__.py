@@ -1,0 +1,1 @@
+"""The database: tables, per-ledger indexes, the counts kept in step, bootstrapping."""

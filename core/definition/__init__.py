@@ -1,0 +1,1 @@
+"""A ledger's definition: the model and its checks, refs, patterns, rules, workflow and numbering declarations, versions' diff, and the field kinds. Imports nothing from entries/ or db/ (tests/test_layout.py)."""

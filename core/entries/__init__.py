@@ -1,0 +1,1 @@
+"""Entries of a ledger: writing, reading, listing, validating, scoping, deadlines."""

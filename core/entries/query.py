@@ -1,0 +1,425 @@
+"""Every read of ledgers and entries: filters, search, sort and paging turned into SQL.
+
+Callers pass their identity and the raw parameters (field=value, field__op=value, _q, _sort,
+_page, _size, and for a ledger with an overdue rule _due=overdue|soon|open, _due_days, _sort=_due). A field is only ever named through the definition; values are bound
+parameters; a bad name or value is a QueryError (400), never a string spliced into SQL.
+"""
+from __future__ import annotations
+
+import re
+
+import datetime as dt
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Iterable, Iterator, Mapping
+
+from sqlalchemy import case, false, func, select, true
+
+from core.access import policy as access
+from core.access.policy import Actor, Scope, can, require
+from core.definition.model import Definition, Field
+from core.errors import NotFound, QueryError
+from core.ids import plain_int
+from core.definition.kinds import OPS, ParseError
+from core.db.models import Database, entries, ledger_versions, ledgers, revisions
+from core.definition.options import DUE_SORT  # the sort term of the overdue rule: open first, nearest deadline first
+from core.access import audit
+from core.db import counts
+from core.entries import deadlines
+from core.db.counts import field_expr
+from core.db.indexes import ledger_clause
+from core.settings import local_today
+from core.entries.store import _int_id, _iso, definition_of, entry_view
+from core.definition.textcheck import text_problem
+from core.definition.versions import entry_errors
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass
+class ListQuery:
+    """The parsed, checked form of a list request."""
+
+    filters: list[tuple[Field, str, Any]] = dc_field(default_factory=list)
+    search: str = ""
+    sort: list[tuple[Field | None, bool]] = dc_field(default_factory=list)  # None: the `_due` order
+    page: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+    due: str = ""                    # overdue | soon | open (deadlines.DUE_FILTERS)
+    due_days: int = deadlines.DEFAULT_SOON_DAYS
+    today: dt.date = dc_field(default_factory=local_today)
+    scope: Scope = access.ALL       # the rows the caller may read (core/access/policy.py scope)
+    also: Scope = access.ALL        # and reach by the surface's own action (an export's), if not read
+
+    @property
+    def limited(self) -> bool:
+        return self.scope.limited or self.also.limited
+
+
+def scoped(q: ListQuery, actor: Actor, ledger: Any, action: str = "read") -> ListQuery:
+    """`q` limited to the rows `actor` may read and, for a surface of another action (export),
+    may also `action`: each surface asks the rules for its own action, and never reaches a row
+    its caller could not read."""
+    q.scope = access.scope(actor, ledger)
+    q.also = access.scope(actor, ledger, action) if action != "read" else access.ALL
+    return q
+
+
+# --- ledgers -----------------------------------------------------------------------------
+
+def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False,
+                 archived: bool = False) -> list[dict]:
+    """The ledgers `actor` may read, with their entry counts, in the office's order (position,
+    then title; ledgers never placed come after the placed ones). Archived ledgers are left
+    out unless `archived` is asked for by an admin (the manage page).
+
+    With `deadlines_counted`, a ledger with an overdue rule also gets `deadlines`: its open,
+    overdue and due-soon counts, one aggregate query per such ledger (the index page)."""
+    if actor is None:
+        require(actor, "read")
+    today = local_today()
+    stmt = select(ledgers).order_by(*LEDGER_ORDER)
+    if not (archived and actor.is_admin):
+        stmt = stmt.where(ledgers.c.archived_at.is_(None))
+    with db.read() as conn:
+        rows = conn.execute(stmt).all()
+        out = []
+        for row in rows:
+            row = access.with_rules(conn, row)
+            if not can(actor, "read", row):
+                continue
+            _, definition = definition_of(conn, row.key)
+            summary = ledger_summary(row, definition)
+            sc = access.scope(actor, row)
+            if sc.limited:
+                summary["entry_count"] = conn.execute(
+                    select(func.count()).select_from(entries)
+                    .where(*conditions(db.dialect, definition, row.id, ListQuery(scope=sc)))).scalar_one()
+            summary["actions"] = sorted(access.actions(actor, row), key=access.ACTIONS.index)
+            if deadlines_counted and definition.overdue:
+                summary["deadlines"] = deadlines.deadline_counts(
+                    conn, db.dialect, definition, row.id, today,
+                    scope=scope_condition(db.dialect, definition, sc))
+            out.append(summary)
+        return out
+
+
+# The index page's order: placed ledgers by position (core/ledgers/catalog.py), then the others by title.
+LEDGER_ORDER = (case((ledgers.c.position > 0, 0), else_=1), ledgers.c.position, ledgers.c.title, ledgers.c.id)
+
+
+def get_ledger(db: Database, actor: Actor, key: str, version: int | None = None) -> tuple[dict, Definition]:
+    with db.read() as conn:
+        row, definition = readable(conn, actor, key, version)
+        summary = ledger_summary(row, definition)
+        summary["actions"] = sorted(access.actions(actor, row), key=access.ACTIONS.index)
+        sc = access.scope(actor, row)
+        if sc.limited:
+            summary["entry_count"] = conn.execute(
+                select(func.count()).select_from(entries)
+                .where(*conditions(db.dialect, definition, row.id, ListQuery(scope=sc)))).scalar_one()
+        return summary, definition
+
+
+def readable(conn, actor: Actor, key: str, version: int | None = None, action: str = "read"):
+    """The ledger row and definition, once `actor` may `action` on it (its rules apply)."""
+    row, definition = definition_of(conn, key, version)
+    row = access.with_rules(conn, row)
+    require(actor, action, row)
+    return row, definition
+
+
+def allowed(db: Database, actor: Actor, key: str) -> set[str]:
+    """The actions `actor` has on ledger `key` (for pages deciding which buttons to show)."""
+    with db.read() as conn:
+        row = access.with_rules(conn, definition_of(conn, key)[0])
+    return access.actions(actor, row)
+
+
+def may(db: Database, actor: Actor, key: str, action: str) -> bool:
+    """Whether `actor` may `action` on ledger `key` under its rules (write: create/edit/delete)."""
+    with db.read() as conn:
+        row = access.with_rules(conn, definition_of(conn, key)[0])
+    return can(actor, action, row)
+
+
+def check(db: Database, actor: Actor, key: str, action: str) -> None:
+    """Forbidden unless `actor` may `action` on ledger `key` (for pages before they show a form)."""
+    with db.read() as conn:
+        row = access.with_rules(conn, definition_of(conn, key)[0])
+    require(actor, action, row)
+
+
+def scope_of(db: Database, actor: Actor, key: str, action: str = "read") -> Scope:
+    with db.read() as conn:
+        row = access.with_rules(conn, definition_of(conn, key)[0])
+    return access.scope(actor, row, action)
+
+
+def ledger_summary(row: Any, definition: Definition) -> dict:
+    return {"key": row.key, "title": row.title, "version": row.current_version,
+            "entry_count": row.entry_count, "description": definition.description,
+            "updated_at": _iso(row.updated_at), "position": row.position,
+            "archived": row.archived_at is not None, "archived_at": _iso(row.archived_at)}
+
+
+def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
+    with db.read() as conn:
+        ledger, _ = readable(conn, actor, key)
+        rows = conn.execute(select(ledger_versions.c.version, ledger_versions.c.created_at,
+                                   ledger_versions.c.created_by)
+                            .where(ledger_versions.c.ledger_id == ledger.id)
+                            .order_by(ledger_versions.c.version)).all()
+        return [{"version": r.version, "created_at": _iso(r.created_at), "created_by": r.created_by}
+                for r in rows]
+
+
+# --- entries -----------------------------------------------------------------------------
+
+def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> dict:
+    """One page of a ledger's live entries: {items, total, page, size}."""
+    with db.read() as conn:
+        ledger, definition = readable(conn, actor, key)
+        q = parse_params(definition, params)
+        q.scope = access.scope(actor, ledger)
+        where = conditions(db.dialect, definition, ledger.id, q)
+        columns = [entries]
+        if definition.overdue:
+            columns.append(deadlines.overdue_flag(db.dialect, definition, q.today).label("_overdue"))
+        stmt = (select(*columns).where(*where).order_by(*order_by(db.dialect, definition, q))
+                .limit(q.size).offset((q.page - 1) * q.size))
+        items = []
+        for row in conn.execute(stmt):
+            items.append(flagged(definition, entry_view(definition, row._mapping, key)))
+            if definition.overdue:
+                items[-1]["overdue"] = bool(row._mapping["_overdue"])
+        if not q.filters and not q.search and not q.due and not q.limited:
+            total = ledger.entry_count
+        elif q.page == 1 and len(items) < q.size:
+            total = len(items)
+        elif _counted(definition, q):
+            f, _, value = q.filters[0]
+            total = counts.read(conn, ledger.id, f, value)
+        else:
+            total = conn.execute(select(func.count()).select_from(entries).where(*where)).scalar_one()
+    audit.record(db, actor, "list", key, filters=params, rows=total)
+    return {"items": items, "total": total, "page": q.page, "size": q.size}
+
+
+def _counted(definition: Definition, q: ListQuery) -> bool:
+    """True when the total is kept in entry_counts: one equality filter on a counted choice."""
+    if q.search or q.due or len(q.filters) != 1 or q.limited:
+        return False
+    f, op, value = q.filters[0]
+    return op == "eq" and isinstance(value, str) and f in counts.counted_fields(definition)
+
+
+def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
+                 batch: int = 1000, action: str = "read") -> tuple[Definition, Iterator[dict]]:
+    """All matching entries in list order, fetched in batches (for exports: flat memory).
+    `action`: export for the file downloads (also needs read; rows in both scopes)."""
+    with db.read() as conn:
+        ledger, definition = readable(conn, actor, key)
+        if action != "read":
+            require(actor, action, ledger)
+    q = scoped(parse_params(definition, params, paged=False), actor, ledger, action)
+    where = conditions(db.dialect, definition, ledger.id, q)
+
+    def rows() -> Iterator[dict]:
+        with db.read() as conn:
+            stmt = select(entries).where(*where).order_by(*order_by(db.dialect, definition, q))
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
+            for row in result:
+                yield entry_view(definition, row._mapping, key)
+
+    return definition, rows()
+
+
+def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
+    """One live entry; an entry outside the caller's scope is as missing as a deleted one (404)."""
+    entry_id = _int_id(entry_id)
+    with db.read() as conn:
+        ledger, definition = readable(conn, actor, key)
+        row = conn.execute(select(entries).where(
+            entries.c.id == entry_id,
+            *conditions(db.dialect, definition, ledger.id, ListQuery(scope=access.scope(actor, ledger))))).first()
+        if row is None:
+            raise NotFound(f"记录 {entry_id} 不存在")
+        return flagged(definition, entry_view(definition, row._mapping, key))
+
+
+def flagged(definition: Definition, entry: dict) -> dict:
+    """`entry` with `problems` when the current version would refuse it (an entry saved under an
+    older version and kept as it was): lists and entry pages mark it. Entries of the current
+    version passed its validation when written (core/entries/store.py keeps that true)."""
+    if entry["definition_version"] == definition.version:
+        return entry
+    problems = entry_errors(definition, entry["data"])
+    if problems:
+        entry["problems"] = problems
+    return entry
+
+
+def list_revisions(db: Database, actor: Actor, key: str, entry_id: Any) -> list[dict]:
+    """An entry's history, oldest first: who changed which field from what to what, when."""
+    entry = get_entry(db, actor, key, entry_id)
+    with db.read() as conn:
+        rows = conn.execute(select(revisions).where(revisions.c.entry_id == entry["id"])
+                            .order_by(revisions.c.id)).all()
+    history = [{"id": r.id, "action": r.action, "version": r.entry_version, "at": _iso(r.at),
+                "by": r.by, "source": r.source, "changes": r.changes} for r in rows]
+    if history and history[0]["action"] == "create" and not history[0]["changes"]:
+        history[0]["changes"] = {k: [None, v] for k, v in initial_data(entry["data"], history).items()}
+    return history
+
+
+def initial_data(current: dict, history: list[dict]) -> dict:
+    """The data an entry was created with: its current data with every later change undone."""
+    data = dict(current)
+    for revision in reversed(history[1:]):
+        for key, (before, _after) in revision["changes"].items():
+            if before is None:
+                data.pop(key, None)
+            else:
+                data[key] = before
+    return data
+
+
+# --- parameters -> SQL -------------------------------------------------------------------
+
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def parse_params(definition: Definition, params: Any, paged: bool = True) -> ListQuery:
+    """Check list parameters against the definition; QueryError names what is wrong."""
+    q = ListQuery()
+    for name, value in _pairs(params):
+        problem = text_problem(name) or text_problem(value)
+        if problem:  # a NUL reaches PostgreSQL as an error, not as "no match"
+            raise QueryError(f"参数“{_BAD_TEXT.sub('', name)[:50]}”{problem}")
+        if name == "_q":
+            q.search = value.strip()[:200]
+        elif name == "_sort":
+            q.sort = [_sort_term(definition, part) for part in value.split(",") if part.strip()]
+        elif name == "_due":
+            deadlines.overdue_rule(definition)
+            q.due = value.strip()
+            if q.due not in deadlines.DUE_FILTERS:
+                raise QueryError("参数 _due 应为 overdue（超期）、soon（即将到期）或 open（未办结）")
+        elif name == "_due_days":
+            q.due_days = deadlines.parse_days(value)
+        elif name == "_page":
+            q.page = _bounded_int(name, value, 1, 10**7)
+        elif name == "_size":
+            q.size = _bounded_int(name, value, 1, MAX_PAGE_SIZE)
+        elif name.startswith("_"):
+            continue  # reserved for the surfaces (e.g. _format, header)
+        else:
+            key, _, op = name.partition("__")
+            op = op or "eq"
+            f = definition.field(key)
+            if op not in OPS:
+                raise QueryError(f"不支持的条件“{op}”，可用：{', '.join(OPS)}")
+            if op not in f.type.query_ops:
+                raise QueryError(f"字段“{f.title}”不能用于筛选")
+            q.filters.append((f, op, _parsed(f, op, value)))
+    if not q.sort and definition.default_sort:
+        q.sort = [_sort_term(definition, definition.default_sort)]
+    return q
+
+
+def _pairs(params: Any) -> Iterable[tuple[str, str]]:
+    if params is None:
+        return []
+    if hasattr(params, "items") and hasattr(params, "getlist"):  # werkzeug MultiDict
+        return params.items(multi=True)
+    pairs = []
+    for name, value in (params.items() if isinstance(params, Mapping) else params):
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((name, str(v)))
+    return pairs
+
+
+def _sort_term(definition: Definition, term: str) -> tuple[Field | None, bool]:
+    term = term.strip()
+    if term.lstrip("-") == DUE_SORT:
+        deadlines.overdue_rule(definition)
+        if term.startswith("-"):
+            raise QueryError("按期限排序（_due）只有一个方向：未办结在前，时限近的在前")
+        return None, False
+    f = definition.field(term.lstrip("-"))
+    if not f.scalar:
+        raise QueryError(f"字段“{f.title}”不能用于排序")
+    return f, term.startswith("-")
+
+
+def _bounded_int(name: str, value: str, low: int, high: int) -> int:
+    number = plain_int(value)
+    if number is None:
+        raise QueryError(f"参数 {name} 应为整数")
+    if not low <= number <= high:
+        raise QueryError(f"参数 {name} 应在 {low} 到 {high} 之间")
+    return number
+
+
+def _parsed(f: Field, op: str, value: str) -> Any:
+    try:
+        return f.type.parse_query(f, op, value)
+    except ParseError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuery) -> list:
+    where = [ledger_clause(ledger_id), entries.c.deleted_at.is_(None)]
+    for f, op, value in q.filters:
+        where.append(_condition(dialect, f, op, value))
+    if q.search:
+        pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        terms = [field_expr(dialect, f).ilike(pattern, escape="\\") for f in definition.search_fields]
+        where.append(_any(terms) if terms else true())
+    if q.due:
+        where.append(deadlines.due_condition(dialect, definition, q.due, q.today, q.due_days))
+    for sc in (q.scope, q.also):
+        if sc.limited:
+            where.append(scope_condition(dialect, definition, sc))
+    return where
+
+
+def scope_condition(dialect: str, definition: Definition, sc: Scope):
+    """The rows a scope reaches: the unit field among the unit titles (unit), or the rows the
+    actor created (own; also unit scope on a ledger that names no unit field), or no row
+    (none). None: all."""
+    if not sc.limited:
+        return None
+    if sc.reach == "none":
+        return false()
+    f = definition.unit_field
+    if sc.reach == "unit" and f is not None:
+        if not sc.units:
+            return false()
+        return field_expr(dialect, f).in_(sorted(sc.units))
+    return entries.c.created_by == sc.name
+
+
+def _condition(dialect: str, f: Field, op: str, value: Any):
+    return f.type.condition(dialect, f, op, value)
+
+
+def _any(terms: list):
+    combined = terms[0]
+    for term in terms[1:]:
+        combined = combined | term
+    return combined
+
+
+def order_by(dialect: str, definition: Definition, q: ListQuery) -> list:
+    terms = []
+    for f, descending in q.sort:
+        if f is None:
+            terms += deadlines.due_order(dialect, definition)
+            continue
+        expr = field_expr(dialect, f)
+        terms.append(expr.desc() if descending else expr.asc())
+    last_desc = q.sort[-1][1] if q.sort else True
+    terms.append(entries.c.id.desc() if last_desc else entries.c.id.asc())
+    return terms

@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: export, import and the coercion of cells."""

@@ -1,0 +1,404 @@
+"""Import CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) and XLSX into a ledger: all or nothing.
+
+The file is read row by row by core/tabular/sheets.py (the header found among the first rows, title and
+totals rows skipped, merged cells filled); headers match by title or key (width-normalised);
+every cell is coerced from what spreadsheets produce and every row validated like a form
+entry. Rows are written inside one transaction while they are all good; the first bad row
+stops the writing, the rest are still checked, and the transaction is rolled back, so the
+report lists every bad row and nothing is stored. A dry run only checks.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field as dc_field
+from typing import IO, Any
+
+from sqlalchemy import select
+
+from core.access import policy as access
+from core.access.policy import Actor, require
+from core.tabular.cells import CellError, from_cell, is_blank, neutralise
+from core.definition.model import Definition
+from core.errors import EntryInvalid, QueryError
+from core.db.models import Database, entries
+from core.db.counts import Tally, field_expr
+from core.entries.query import scope_condition
+from core.tabular.sheets import HEADER_ROWS, MAX_ROWS, Pick, Sheet, first_filled, open_sheet
+from core.tabular.sheets import FileTooLarge, UnsupportedFile  # noqa: F401 - raised from here, as importer.FileTooLarge
+from core.entries.store import definition_of, insert_valid, lock_ledger, out_of_scope, unique_keys, update_valid
+from core.tabular.export import (EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, RETIRED_SUFFIX,
+                      TITLE_SEPARATOR, Column, field_columns)
+from core.entries.validation import validate_entry
+from core.access import audit
+from core.definition import workflow
+
+CHUNK = 2_000
+REPORT_ERRORS = 2_000  # errors kept in a report; the counts stay exact beyond it
+
+
+@dataclass
+class ImportOptions:
+    dry_run: bool = False
+    upsert: bool = False
+    filename: str = ""
+    max_rows: int = MAX_ROWS
+    scope: access.Scope = access.ALL  # set by import_file from the importer's permissions
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; `errors` holds {row, field, column, message}."""
+
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    invalid_rows: int = 0
+    errors: list[dict] = dc_field(default_factory=list)
+    warnings: list[str] = dc_field(default_factory=list)
+    headers: list[str] = dc_field(default_factory=list)
+    rejected: list[list] = dc_field(default_factory=list)  # [row number, *cells, error text]
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.invalid_rows == 0
+
+    def as_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "ok": self.ok, "total": self.total,
+                "valid": self.total - self.invalid_rows, "invalid": self.invalid_rows,
+                "created": self.created, "updated": self.updated, "errors": self.errors,
+                "warnings": self.warnings, "truncated": self.truncated,
+                "rejected": {"headers": ["行号", *self.headers, "错误"], "rows": self.rejected}}
+
+    def rejected_csv(self) -> bytes:
+        """The rejected rows with an error column, as a CSV people can fix and import again."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([_safe(h) for h in [*self.headers, "错误"]])
+        for row in self.rejected:
+            writer.writerow([_safe(c) if isinstance(c, str) else c for c in row[1:]])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _safe(cell: str) -> str:
+    """Neutralise a cell of the rejects file; one starting with ' is already safe (and stays lossless)."""
+    return cell if cell.startswith("'") else neutralise(cell)
+
+
+class _Rollback(Exception):
+    """Raised inside the write transaction when a row is bad: nothing is kept."""
+
+
+# --- headers -----------------------------------------------------------------------------
+
+def _normal(name: str) -> str:
+    """A header as it is matched: width-normalised (NFKC: 进度（%） is 进度(%)), spaces collapsed."""
+    name = unicodedata.normalize("NFKC", name.replace("\ufeff", "")).strip()
+    if name.startswith("'") and len(name) > 1:
+        name = name[1:]
+    return " ".join(name.split()).casefold()
+
+
+def header_pick(definition: Definition) -> Pick:
+    """Which of the first rows is the header: the one naming the most fields (the first of
+    equals); when none names any, the first row with text, for map_headers to refuse."""
+    names = _header_names(definition)
+
+    def pick(head: list[tuple[int, list[str]]]) -> int:
+        scores = [len({c.key for c in (names.get(_normal(h)) for h in cells) if c is not None and c.key != ID_KEY})
+                  for _, cells in head]
+        best = max(scores, default=0)
+        return scores.index(best) if best else first_filled(head)
+    return pick
+
+
+def _header_names(definition: Definition) -> dict[str, Column | None]:
+    """Every normalised header text the ledger's columns answer to: None for a column to ignore."""
+    names: dict[str, Column | None] = {}
+    leaf_titles: dict[str, list[Column]] = {}
+    for column in field_columns(definition.fields):
+        for name in (column.key, column.title, column.title.replace(TITLE_SEPARATOR, "."),
+                     column.title.replace(TITLE_SEPARATOR, "-")):
+            names.setdefault(_normal(name), column)
+        if column.field is not None:
+            leaf_titles.setdefault(_normal(column.field.title), []).append(column)
+    for name, matches in leaf_titles.items():
+        if len(matches) == 1:
+            names.setdefault(name, matches[0])
+    id_column = Column(ID_KEY, ID_TITLE, path=("id",))
+    names[_normal(ID_KEY)] = names[_normal(ID_TITLE)] = id_column
+    for key, title in META:
+        names[_normal(key)] = names[_normal(title)] = None
+    for name in (NUMBER_KEY, NUMBER_TITLE):  # assigned by the server; a field of that title wins
+        names.setdefault(_normal(name), None)
+    return names
+
+
+def map_headers(definition: Definition, headers: list[str], report: ImportReport) -> list[Column | None]:
+    """The column each header names (by title or key), or None for one to ignore."""
+    columns = list(field_columns(definition.fields))
+    names = _header_names(definition)
+
+    mapped: list[Column | None] = []
+    seen: dict[str, str] = {}
+    ignored, retired = [], []
+    for header in headers:
+        column = names.get(_normal(header), "unknown")
+        if column == "unknown":
+            if header.strip().endswith(RETIRED_SUFFIX):  # an export's earlier-version column
+                retired.append(header.strip())
+            elif header.strip():
+                ignored.append(header.strip())
+            mapped.append(None)
+            continue
+        if column is not None and column.key in seen:
+            raise QueryError(f"列“{header}”与“{seen[column.key]}”重复，指向同一字段")
+        if column is not None:
+            seen[column.key] = header
+        mapped.append(column)
+    if not any(c is not None and c.key != ID_KEY for c in mapped):
+        raise QueryError(f"未找到表头：前 {HEADER_ROWS} 行中没有一行的列标题与台帐字段的标题或字段名相符")
+    if ignored:
+        report.warnings.append("以下列不是当前台帐的字段，已忽略：" + "、".join(ignored[:20]))
+    if retired:
+        report.warnings.append("以下列是旧版字段，不导入（记录中已有的旧版值保持不变）：" + "、".join(retired[:20]))
+    missing = [c.title for c in columns if c.field.required and len(c.path) == 1 and c.key not in seen]
+    if missing:
+        report.warnings.append("文件中缺少必填字段的列：" + "、".join(missing))
+    return mapped
+
+
+# --- rows -> entries ---------------------------------------------------------------------
+
+def _row_entry(mapped: list[Column | None], cells: list, csv_mode: bool,
+               row_no: int, report_errors: list[dict]) -> tuple[dict, Any, set[str]]:
+    """(data, 记录ID cell, fields whose cells were unreadable) for one row."""
+    data: dict[str, Any] = {}
+    bad: set[str] = set()
+    ref = None
+    for column, cell in zip(mapped, cells):
+        if column is None:
+            continue
+        if column.key == ID_KEY:
+            ref = None if is_blank(cell) else _ref(cell)
+            continue
+        try:
+            value = from_cell(column.field, cell, csv=csv_mode)
+        except CellError as exc:
+            bad.add(column.path[0])
+            report_errors.append({"row": row_no, "field": column.key, "column": column.title,
+                                  "message": str(exc)})
+            continue
+        if value is None:
+            continue
+        target = data
+        for part in column.path[:-1]:
+            target = target.setdefault(part, {})
+        target[column.path[-1]] = value
+    return data, ref, bad
+
+
+def _ref(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _child_rows(definition: Definition, sheet: Sheet, report: ImportReport) -> dict[str, dict[str, list]]:
+    """XLSX child-table sheets read into {table field key: {记录ID: [rows]}}."""
+    out: dict[str, dict[str, list]] = {}
+    tables = {f.key: f for f in definition.fields if f.type.rows}
+    for f in tables.values():
+        child_sheet = next((s for name, s in sheet.children.items()
+                            if _normal(name) in (_normal(f.title), _normal(f.key))), None)
+        if child_sheet is None:
+            continue
+        heads = [_normal(h) for h in child_sheet.headers]
+        if not heads or heads[0] not in (_normal(ID_TITLE), _normal(ID_KEY)):
+            continue
+        columns = {}
+        for c in field_columns(f.children):
+            columns[_normal(c.title)] = columns[_normal(c.key)] = c
+        mapped = [columns.get(h) for h in heads]
+        by_ref: dict[str, list] = {}
+        for row_no, cells in child_sheet.rows:
+            if all(is_blank(c) for c in cells) or is_blank(cells[0]):
+                continue
+            row, errors = {}, []
+            for column, cell in zip(mapped, cells):
+                if column is None:
+                    continue
+                try:
+                    value = from_cell(column.field, cell, csv=False)
+                except CellError as exc:
+                    errors.append(str(exc))
+                    continue
+                if value is not None:
+                    row[column.path[-1]] = value
+            if errors:
+                report.warnings.append(f"工作表“{f.title}”第 {row_no} 行：" + "；".join(errors))
+            by_ref.setdefault(_ref(cells[0]), []).append(row)
+        out[f.key] = by_ref
+        report.warnings.extend(f"工作表“{f.title}”：{note}" for note in child_sheet.notes())
+        report.warnings.append(f"子表“{f.title}”取自同名工作表（按{ID_TITLE}对应）")
+    return out
+
+
+# --- the import --------------------------------------------------------------------------
+
+def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
+                options: ImportOptions | None = None) -> ImportReport:
+    """Check (and unless dry_run, store) every row of a CSV/XLSX file; all or nothing."""
+    options = options or ImportOptions()
+    with db.read() as conn:
+        ledger_row_, definition = definition_of(conn, key)
+        ledger_row_ = access.with_rules(conn, ledger_row_)
+    require(actor, "import", ledger_row_)
+    # Upserts see only the rows in the importer's scope; new rows must fall inside it.
+    options.scope = access.scope(actor, ledger_row_, "import")
+    if options.upsert and not definition.business_key:
+        raise QueryError("该台帐未声明业务主键（x-ledger.business_key），不能按主键更新")
+    sheet = open_sheet(stream, options.filename, options.max_rows, header_pick(definition))
+    report = ImportReport(dry_run=options.dry_run, headers=list(sheet.headers))
+    mapped = map_headers(definition, sheet.headers, report)
+    children = _child_rows(definition, sheet, report) if not sheet.csv else {}
+    if options.dry_run:
+        with db.read() as conn:
+            _run(conn, actor, definition, None, sheet, mapped, children, options, report)
+        return report
+    try:
+        with unique_keys(db, key), db.write() as conn:
+            ledger = lock_ledger(conn, key)  # first, as on every write path (docs/design.md)
+            if ledger.current_version != definition.version:
+                raise QueryError("导入期间台帐定义已更新，请重新导入")
+            tally = Tally(definition)
+            _run(conn, actor, definition, ledger.id, sheet, mapped, children, options, report, tally)
+            if not report.ok:
+                raise _Rollback
+            tally.apply(conn, ledger.id)
+            audit.record(conn, actor, "import", key, rows=report.created + report.updated,
+                         filters={"file": options.filename, "upsert": bool(options.upsert),
+                                  "created": report.created, "updated": report.updated})
+    except _Rollback:
+        report.created = report.updated = 0
+    return report
+
+
+def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, sheet: Sheet,
+         mapped: list, children: dict, options: ImportOptions, report: ImportReport,
+         tally: Tally | None = None) -> None:
+    bkey = definition.business_key
+    sc = options.scope
+    existing = _existing_keys(conn, definition, sc) if bkey else {}
+    seen_keys: dict[Any, int] = {}
+    pending: list[dict] = []
+    writing = ledger_id is not None
+    for row_no, cells in sheet.rows:
+        if all(is_blank(c) for c in cells):
+            continue
+        errors: list[dict] = []
+        data, ref, bad = _row_entry(mapped, cells, sheet.csv, row_no, errors)
+        if ref is not None and ref.startswith(EXAMPLE_ID):
+            report.warnings.append(f"第 {row_no} 行是模板的示例行（{ID_TITLE}为“{ref}”），已跳过，未导入")
+            continue
+        report.total += 1
+        for field_key, by_ref in children.items():
+            if ref is not None and ref in by_ref:
+                data[field_key] = by_ref[ref]
+        try:
+            validate_entry(definition, {k: v for k, v in data.items() if k not in bad})
+        except EntryInvalid as exc:
+            errors += [{"row": row_no, "field": e["field"], "column": _column_title(definition, e["field"]),
+                        "message": e["message"]} for e in exc.errors if e["field"].split(".")[0] not in bad]
+        target = None
+        if bkey and not errors and data.get(bkey) is not None:
+            value = _key_form(data[bkey])
+            if value in seen_keys:
+                errors.append(_key_error(definition, row_no, f"与第 {seen_keys[value]} 行重复"))
+            seen_keys[value] = row_no
+            target = existing.get(value)
+            if target is not None and not options.upsert and not errors:
+                errors.append(_key_error(definition, row_no, "已存在（可选择“按业务主键更新”）"))
+        if not errors:
+            outside = out_of_scope(definition, sc, data)
+            if outside:
+                errors.append({"row": row_no, "field": definition.unit_field.key,
+                               "column": definition.unit_field.title, "message": outside})
+        if errors:
+            _reject(report, row_no, cells, errors)
+            continue
+        if not writing or not report.ok:
+            if target is not None:
+                report.updated += 1
+            else:
+                report.created += 1
+            continue
+        if target is not None:
+            keep = {f.key for f in definition.fields} - {c.path[0] for c in mapped if c is not None}
+            try:
+                update_valid(conn, actor, definition, target[0], target[1], data, keep, workflow.IMPORTED, tally, sc)
+            except EntryInvalid as exc:
+                _reject(report, row_no, cells, _row_errors(definition, row_no, exc))
+                continue
+            report.updated += 1
+        else:
+            pending.append(data)
+            if len(pending) >= CHUNK:
+                insert_valid(conn, actor, ledger_id, definition, pending, workflow.IMPORTED, CHUNK, tally)
+                report.created += len(pending)
+                pending = []
+    if writing and report.ok and pending:
+        insert_valid(conn, actor, ledger_id, definition, pending, workflow.IMPORTED, CHUNK, tally)
+        report.created += len(pending)
+    report.warnings.extend(sheet.notes())  # title rows above the header, totals rows below
+
+
+def _row_errors(definition: Definition, row_no: int, exc: EntryInvalid) -> list[dict]:
+    return [{"row": row_no, "field": e["field"], "column": _column_title(definition, e["field"]),
+             "message": e["message"]} for e in exc.errors]
+
+
+def _reject(report: ImportReport, row_no: int, cells: list, errors: list[dict]) -> None:
+    report.invalid_rows += 1
+    if len(report.errors) + len(errors) > REPORT_ERRORS:
+        report.truncated = True
+        return
+    report.errors.extend(errors)
+    shown = ["" if c is None else c if isinstance(c, (str, int, float)) else str(c) for c in cells]
+    shown += [""] * (len(report.headers) - len(shown))
+    report.rejected.append([row_no, *shown[:len(report.headers)], "；".join(e["message"] for e in errors)])
+
+
+def _existing_keys(conn, definition: Definition, sc: access.Scope = access.ALL) -> dict[Any, tuple[int, int]]:
+    """{business key value: (entry id, row version)} of the ledger's live entries in scope `sc`
+    (an upsert never sees, so never touches, a row outside the importer's scope)."""
+    f = definition.by_key[definition.business_key]
+    from_ledger, _ = definition_of(conn, definition.key)
+    limit = scope_condition(conn.dialect.name, definition, sc)
+    rows = conn.execute(select(entries.c.id, entries.c.version, field_expr(conn.dialect.name, f))
+                        .where(entries.c.ledger_id == from_ledger.id, entries.c.deleted_at.is_(None),
+                               *([limit] if limit is not None else [])))
+    return {_key_form(value): (entry_id, version) for entry_id, version, value in rows if value is not None}
+
+
+def _key_form(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _key_error(definition: Definition, row_no: int, message: str) -> dict:
+    f = definition.by_key[definition.business_key]
+    return {"row": row_no, "field": f.key, "column": f.title, "message": f"{f.title}：{message}"}
+
+
+def _column_title(definition: Definition, field: str) -> str:
+    names, current = [], definition.fields
+    for part in field.split("."):
+        match = next((f for f in current if f.key == part), None)
+        if match is None:
+            break
+        names.append(match.title)
+        current = match.children
+    return TITLE_SEPARATOR.join(names)
