@@ -94,18 +94,6 @@ class Guarded(dict):
             raise AttributeError(name) from None
 
 
-def with_rules(conn: Any, row: Any) -> Guarded:
-    """The ledger row `row` with its permission rules loaded (one primary-key read): the rules
-    that still read; one that no longer does (an unknown role, action or scope) grants nothing,
-    and `rule_problems` says so (core/access/rules.problems: the ledger page and the API)."""
-    from sqlalchemy import select
-
-    from core.db.models import ledger_permissions
-    stored = conn.execute(select(ledger_permissions.c.rules)
-                          .where(ledger_permissions.c.ledger_id == row.id)).scalar()
-    return Guarded(dict(row._mapping), permissions=usable_rules(stored), stored_permissions=stored)
-
-
 def usable_rules(stored: Any) -> list | None:
     """The stored rules that still read (None: the ledger has no rules of its own)."""
     if stored is None:
@@ -134,7 +122,7 @@ def _rules(ledger: Any) -> list | None:
         return None
     if isinstance(ledger, Guarded):
         return ledger.get("permissions")
-    raise TypeError("a ledger row must be passed through access.with_rules()")
+    raise TypeError("a ledger row must be passed through core.access.guarded.with_rules()")
 
 
 def archived(ledger: Any) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from core.access import policy as access
+from core.access.guarded import with_rules
 from core.access import audit
 from core.access import units
 from core.access.policy import Actor, require
@@ -20,7 +21,7 @@ def get_permissions(db: Database, actor: Actor, key: str) -> dict:
     rules as stored, with "problems" ({path, message}) naming each that no longer reads."""
     with db.read() as conn:
         row, _ = definition_of(conn, key)
-        require(actor, "define", access.with_rules(conn, row))
+        require(actor, "define", with_rules(conn, row))
         rules = conn.execute(select(ledger_permissions.c.rules)
                              .where(ledger_permissions.c.ledger_id == row.id)).scalar()
     out = {"rules": rules or [], "default": rules is None}
@@ -34,7 +35,7 @@ def problems(db: Database, actor: Actor, key: str) -> list[dict]:
     rules too for those who may define it (who may see them)."""
     with db.read() as conn:
         row, definition = definition_of(conn, key)
-        row = access.with_rules(conn, row)
+        row = with_rules(conn, row)
         require(actor, "read", row)
     found = stored_rule_problems(definition)
     if access.can(actor, "define", row):

@@ -20,7 +20,7 @@ from core.db.models import entries, entry_counts
 
 def field_expr(dialect: str, f: Field):
     """The SQL expression for a scalar field, typed so that numbers sort as numbers (its kind says how)."""
-    return f.type.sql_expr(dialect, f)
+    return f.type.sql_expr(dialect, f, entries.c.data)
 
 
 def counted_fields(definition: Definition) -> list[Field]:

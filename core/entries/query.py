@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from sqlalchemy import case, false, func, select, true
 
 from core.access import policy as access
+from core.access.guarded import with_rules
 from core.access.policy import Actor, Scope, can, require
 from core.definition.model import Definition, Field
 from core.errors import NotFound, QueryError
@@ -85,7 +86,7 @@ def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False,
         rows = conn.execute(stmt).all()
         out = []
         for row in rows:
-            row = access.with_rules(conn, row)
+            row = with_rules(conn, row)
             if not can(actor, "read", row):
                 continue
             _, definition = definition_of(conn, row.key)
@@ -124,7 +125,7 @@ def get_ledger(db: Database, actor: Actor, key: str, version: int | None = None)
 def readable(conn, actor: Actor, key: str, version: int | None = None, action: str = "read"):
     """The ledger row and definition, once `actor` may `action` on it (its rules apply)."""
     row, definition = definition_of(conn, key, version)
-    row = access.with_rules(conn, row)
+    row = with_rules(conn, row)
     require(actor, action, row)
     return row, definition
 
@@ -132,27 +133,27 @@ def readable(conn, actor: Actor, key: str, version: int | None = None, action: s
 def allowed(db: Database, actor: Actor, key: str) -> set[str]:
     """The actions `actor` has on ledger `key` (for pages deciding which buttons to show)."""
     with db.read() as conn:
-        row = access.with_rules(conn, definition_of(conn, key)[0])
+        row = with_rules(conn, definition_of(conn, key)[0])
     return access.actions(actor, row)
 
 
 def may(db: Database, actor: Actor, key: str, action: str) -> bool:
     """Whether `actor` may `action` on ledger `key` under its rules (write: create/edit/delete)."""
     with db.read() as conn:
-        row = access.with_rules(conn, definition_of(conn, key)[0])
+        row = with_rules(conn, definition_of(conn, key)[0])
     return can(actor, action, row)
 
 
 def check(db: Database, actor: Actor, key: str, action: str) -> None:
     """Forbidden unless `actor` may `action` on ledger `key` (for pages before they show a form)."""
     with db.read() as conn:
-        row = access.with_rules(conn, definition_of(conn, key)[0])
+        row = with_rules(conn, definition_of(conn, key)[0])
     require(actor, action, row)
 
 
 def scope_of(db: Database, actor: Actor, key: str, action: str = "read") -> Scope:
     with db.read() as conn:
-        row = access.with_rules(conn, definition_of(conn, key)[0])
+        row = with_rules(conn, definition_of(conn, key)[0])
     return access.scope(actor, row, action)
 
 
@@ -402,7 +403,7 @@ def scope_condition(dialect: str, definition: Definition, sc: Scope):
 
 
 def _condition(dialect: str, f: Field, op: str, value: Any):
-    return f.type.condition(dialect, f, op, value)
+    return f.type.condition(dialect, f, op, value, entries.c.data)
 
 
 def _any(terms: list):

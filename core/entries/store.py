@@ -15,11 +15,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from core.access import policy as access
+from core.access.guarded import with_rules
 from core.access import audit
 from core.db import counts
 from core.db import indexes
-from core.definition import numbering
 from core.definition import versions
+from core.entries import numbering
 from core.definition import workflow
 from core.access.policy import Actor, require
 from core.definition.model import KEY_RE, Definition, Field, load_definition
@@ -79,7 +80,7 @@ def require_define(db: Database, actor: Actor, key: Any) -> None:
     if isinstance(key, str) and KEY_RE.fullmatch(key):  # else load_definition refuses it
         with db.read() as conn:
             row = conn.execute(select(ledgers).where(ledgers.c.key == key)).first()
-            row = access.with_rules(conn, row) if row is not None else None
+            row = with_rules(conn, row) if row is not None else None
     require(actor, "define", row)
 
 
@@ -288,7 +289,7 @@ def _count_entries(conn: Connection, key: str, delta: int):
                           .returning(*ledgers.c)).first()
     if ledger is None:
         raise NotFound(f"台帐“{key}”不存在")
-    return access.with_rules(conn, ledger)
+    return with_rules(conn, ledger)
 
 
 def lock_ledger(conn: Connection, key: str):
@@ -386,7 +387,7 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
     entry_id, expected_version = _int_id(entry_id), _int_version(expected_version)
     with unique_keys(db, key), db.write() as conn:
         ledger, definition = definition_of(conn, key)
-        ledger = access.with_rules(conn, ledger)
+        ledger = with_rules(conn, ledger)
         require(actor, "edit", ledger)
         sc = access.scope(actor, ledger, "edit")
         current = _live_entry(conn, ledger.id, entry_id, definition, sc)

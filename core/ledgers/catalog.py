@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from core.access import policy as access
+from core.access.guarded import with_rules
 from core.access import audit
 from core.access.policy import Actor, require
 from core.errors import Conflict, QueryError
@@ -27,7 +28,7 @@ class UnknownLedgers(QueryError):
 def archive(db: Database, actor: Actor, key: str) -> dict:
     """Hide ledger `key` from staff; its data stays and `restore` brings it back."""
     with db.write() as conn:
-        row = access.with_rules(conn, lock_ledger(conn, key))
+        row = with_rules(conn, lock_ledger(conn, key))
         require(actor, "define", row)
         if row.archived_at is not None:
             raise Conflict(f"台帐“{row.title}”已归档")
@@ -40,7 +41,7 @@ def archive(db: Database, actor: Actor, key: str) -> dict:
 def restore(db: Database, actor: Actor, key: str) -> dict:
     """Show an archived ledger again, as it was."""
     with db.write() as conn:
-        row = access.with_rules(conn, lock_ledger(conn, key))
+        row = with_rules(conn, lock_ledger(conn, key))
         require(actor, "read", row)  # an archived ledger is missing (404) for all but admins
         if row.archived_at is None:
             require(actor, "define", row)

@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from core.access import policy as access
+from core.access.guarded import with_rules
 from core.entries import store
 from core.access.policy import Actor
 from core.definition.model import Definition, check_definition
@@ -57,7 +58,7 @@ def list_drafts(db: Database, actor: Actor) -> list[dict]:
     with db.read() as conn:
         rows = [dict(r._mapping) for r in
                 conn.execute(select(ledger_drafts).order_by(ledger_drafts.c.updated_at.desc()))]
-        found = {r.key: access.with_rules(conn, r) for r in conn.execute(
+        found = {r.key: with_rules(conn, r) for r in conn.execute(
             select(ledgers).where(ledgers.c.key.in_([d["key"] for d in rows])))} if rows else {}
     return [d for d in rows if access.can(actor, "define", found.get(d["key"]))]
 

@@ -110,7 +110,7 @@ class _Parts:
         self.completed = definition.by_key.get(spec.get("completed", ""))
         self.leader = definition.by_key.get(spec.get("leader", ""))
         self.content = definition.by_key.get(spec.get("content", "")) or definition.list_columns[0]
-        expr = lambda f: f.type.sql_expr(dialect, f)  # noqa: E731
+        expr = lambda f: f.type.sql_expr(dialect, f, entries.c.data)  # noqa: E731
         self.unit_e, self.deadline_e = expr(self.unit), expr(self.deadline)
         closed = list(rule.get("closed", []))
         status_e = expr(self.status) if self.status is not None else None

@@ -117,7 +117,7 @@ def filter_clauses(dialect: str, definition: Definition, spec: dict) -> list:
     except SpecError as exc:
         raise QueryError(str(exc)) from None
     q = parse_params(definition, pairs, paged=False)
-    clauses = [f.type.condition(dialect, f, op, value) for f, op, value in q.filters]
+    clauses = [f.type.condition(dialect, f, op, value, entries.c.data) for f, op, value in q.filters]
     for key, op, other in refs:
         left, right = field_expr(dialect, definition.field(key)), field_expr(dialect, definition.field(other))
         clauses.append(getattr(left, COMPARE[op])(right))

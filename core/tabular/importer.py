@@ -18,6 +18,7 @@ from typing import IO, Any
 from sqlalchemy import select
 
 from core.access import policy as access
+from core.access.guarded import with_rules
 from core.access.policy import Actor, require
 from core.tabular.cells import CellError, from_cell, is_blank, neutralise
 from core.definition.model import Definition
@@ -255,7 +256,7 @@ def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
     options = options or ImportOptions()
     with db.read() as conn:
         ledger_row_, definition = definition_of(conn, key)
-        ledger_row_ = access.with_rules(conn, ledger_row_)
+        ledger_row_ = with_rules(conn, ledger_row_)
     require(actor, "import", ledger_row_)
     # Upserts see only the rows in the importer's scope; new rows must fall inside it.
     options.scope = access.scope(actor, ledger_row_, "import")

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core import settings
+from core.db.models import entries
 from core.definition.model import Field
 from core.definition.kinds import KINDS, ParseError, kind_of
 
@@ -162,8 +163,8 @@ def test_form_values():
 ])
 def test_sql_expression_types(kind, pg_type):
     f = F[kind]
-    pg = str(f.type.sql_expr("postgresql", f).compile(dialect=postgresql.dialect()))
-    lite = str(f.type.sql_expr("sqlite", f).compile(dialect=sqlite.dialect()))
+    pg = str(f.type.sql_expr("postgresql", f, entries.c.data).compile(dialect=postgresql.dialect()))
+    lite = str(f.type.sql_expr("sqlite", f, entries.c.data).compile(dialect=sqlite.dialect()))
     assert pg_type in pg and f"'{f.key}'" in pg
     assert lite == f"json_extract(entries.data, '$.{f.key}')"
     assert f.type.sort_type == {"integer": "n", "money": "n", "boolean": "b"}.get(kind, "t")

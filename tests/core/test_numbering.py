@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from core.definition import numbering
+from core.entries import numbering
 from core.access.policy import SYSTEM
 from core.definition.model import check_definition
 from core.entries.store import create_entries, create_entry, delete_entry, save_definition

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import String, Text, cast, func, literal_column
 
-from core.db.models import entries
-
 if TYPE_CHECKING:  # the field model imports this package, not the other way round
     from core.definition.model import Field
 
@@ -115,20 +113,21 @@ class Kind:
         return isinstance(value, str)
 
     # --- SQL ------------------------------------------------------------------------------
-    def sql_expr(self, dialect: str, f: "Field"):
-        """The field's value in SQL, typed so numbers sort as numbers. The JSON path is a literal
-        (never a bound parameter) to match the expression index; keys are ^[a-z][a-z0-9_]*$."""
+    def sql_expr(self, dialect: str, f: "Field", data: Any):
+        """The field's value in SQL, read from the JSON column `data` (entries.data), typed so
+        numbers sort as numbers. The JSON path is a literal (never a bound parameter) to match the
+        expression index; keys are ^[a-z][a-z0-9_]*$."""
         assert f.key.isidentifier() and f.key.islower()
         if dialect == "sqlite":
-            return func.json_extract(entries.c.data, literal_column(f"'$.{f.key}'"))
-        value = entries.c.data.op("->>", return_type=Text())(literal_column(f"'{f.key}'"))
+            return func.json_extract(data, literal_column(f"'$.{f.key}'"))
+        value = data.op("->>", return_type=Text())(literal_column(f"'{f.key}'"))
         return cast(value, self.pg_cast) if self.pg_cast is not None else value
 
     def sql_value(self, dialect: str, value: Any) -> Any:
         return value
 
-    def condition(self, dialect: str, f: "Field", op: str, value: Any):
-        expr = self.sql_expr(dialect, f)
+    def condition(self, dialect: str, f: "Field", op: str, value: Any, data: Any):
+        expr = self.sql_expr(dialect, f, data)
         if op == "contains":
             pattern = "%" + str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             return cast(expr, String).ilike(pattern, escape="\\")

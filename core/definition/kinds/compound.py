@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
 
-from core.db.models import entries
 from core.definition.textcheck import MAX_NESTING, nesting_depth_exceeds
 from core.definition.kinds.base import Kind, ParseError, Translate, example_object, register, say, short, show, stored_object
 from core.definition.kinds.scalar import canonical_choice
@@ -93,11 +92,11 @@ class MultiChoice(_Nested):
     def parse_query(self, f: "Field", op: str, text: str) -> Any:
         return self.query_value(f, text)
 
-    def condition(self, dialect: str, f: "Field", op: str, value: Any):
+    def condition(self, dialect: str, f: "Field", op: str, value: Any, data: Any):
         if dialect == "sqlite":
-            each = func.json_each(entries.c.data, literal_column(f"'$.{f.key}'")).table_valued("value")
+            each = func.json_each(data, literal_column(f"'$.{f.key}'")).table_valued("value")
             return exists(select(literal(1)).select_from(each).where(each.c.value == value))
-        column = entries.c.data.op("->", return_type=JSONB())(literal_column(f"'{f.key}'"))
+        column = data.op("->", return_type=JSONB())(literal_column(f"'{f.key}'"))
         return column.op("@>")(literal([value], JSONB()))
 
     def parse_form(self, f: "Field", raw: Any) -> Any:
