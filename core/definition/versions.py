@@ -327,14 +327,14 @@ def _mark(error: dict) -> tuple[str, str]:
 
 def _explains(change: dict, mark: tuple[str, str]) -> bool:
     place, keyword = mark
-    kind = change["kind"]
-    if kind == "rules":
+    what = change["kind"]  # a change's kind (added, choices…), not a field kind
+    if what == "rules":
         return keyword == "rule" and "added" in change
-    if kind == "limits":
+    if what == "limits":
         return place == change["field"] and keyword in change.get("limits", {})
-    if kind not in _CAUSES or place != change["field"]:
+    if what not in _CAUSES or place != change["field"]:
         return False
-    return _CAUSES[kind] is None or keyword in _CAUSES[kind]
+    return _CAUSES[what] is None or keyword in _CAUSES[what]
 
 
 def needs_entries(old: Definition, new: Definition, migrate: dict) -> bool:
