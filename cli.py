@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from core import demo
+import demo
 from core.access import accounts
 from core.access import audit
 from core.db import bootstrap

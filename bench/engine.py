@@ -46,7 +46,7 @@ from core.db import bootstrap  # noqa: E402
 from core.entries import query  # noqa: E402
 from core.entries import store  # noqa: E402
 from core.access.policy import Actor  # noqa: E402
-from core.demo import demo_entries  # noqa: E402
+from demo import demo_entries  # noqa: E402
 from core.db.models import Database, normalise_url  # noqa: E402
 
 KEY = "supervision"

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from core import demo  # noqa: E402
+import demo  # noqa: E402
 from core.db import bootstrap  # noqa: E402
 from core.tabular import importer  # noqa: E402
 from core.entries import query  # noqa: E402

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from core import demo
+import demo
 from core.access import accounts
 from core.entries import store
 from core.errors import LedgerError

@@ -19,7 +19,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, select, text
 
 from app import MIGRATIONS, create_app
-from core import demo, settings
+import demo
+from core import settings
 from core.access import accounts
 from core.db import bootstrap
 from core.db import counts

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from core import demo
+import demo
 from core.access import accounts
 from core.entries import store
 from core.access.policy import SYSTEM

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import demo
+import demo
 from core.access import accounts
 from core.entries import store
 from core.access import units

@@ -4,7 +4,7 @@ import threading
 import pytest
 from sqlalchemy import select, text, update
 
-from core import demo
+import demo
 from core.access import audit
 from core.tabular import importer
 from core.entries import query

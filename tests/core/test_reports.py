@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from core import demo
+import demo
 from core.reports import run as reports
 from core.entries import store
 from core.access.policy import SYSTEM, Actor

@@ -97,7 +97,7 @@ def test_the_supervision_bulletin_obeys_the_scope(edb):
     from core.access import units
     from core.access import accounts
     from tests.conftest import shipped
-    from core import demo
+    import demo
     store.save_definition(edb, SYSTEM, shipped("supervision"))
     store.create_entries(edb, SYSTEM, "supervision", demo.demo_entries("supervision")[:40])
     every = {e["data"]["unit"] for e in query.list_entries(edb, SYSTEM, "supervision", {"_size": 500})["items"]}

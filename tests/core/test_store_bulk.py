@@ -4,7 +4,7 @@ import random
 from sqlalchemy import select
 
 from core.access.policy import SYSTEM
-from core.demo import demo_entries
+from demo import demo_entries
 from core.db.models import revisions
 from core.entries.query import get_entry, list_revisions
 from core.entries.store import create_entries, create_entry

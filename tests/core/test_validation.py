@@ -2,7 +2,7 @@
 import pytest
 
 from core.definition.model import Definition, load_definition
-from core.demo import demo_entries
+from demo import demo_entries
 from core.errors import EntryInvalid
 from core.definition.examples import example_entry
 from core.entries.validation import validate_entry

@@ -7,7 +7,7 @@ import pytest
 import core.entries.validation
 from core.definition.model import load_definition
 from core.errors import EntryInvalid
-from core.demo import demo_entries
+from demo import demo_entries
 from core.entries.validation import _quick_check, _validator, validate_entry
 from tests.conftest import shipped
 from tests.core.test_validation import DEFINITION

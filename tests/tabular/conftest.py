@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core import demo
+import demo
 from core.entries import query
 from core.entries import store
 from core.access.policy import SYSTEM

@@ -6,7 +6,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from core import demo
+import demo
 from core.tabular import importer
 from core.entries import query
 from core.entries import store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from core import demo
+import demo
 from core.entries import store
 from core.access.policy import SYSTEM
 
