@@ -21,7 +21,7 @@ from core import settings
 from core.access import accounts
 from core.db import bootstrap
 from core.db.models import Base, Database, engine_options, normalise_url
-from web import init_web
+from web import csrf, init_web
 
 ROOT = Path(__file__).resolve().parent
 MIGRATIONS = ROOT / "migrations"
@@ -70,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
     app.register_blueprint(api_bp)
     init_web(app)
+    csrf.exempt(api_bp)  # token-authenticated; a browser session may only read there
     cli.register(app)
     return app
 

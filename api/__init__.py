@@ -22,10 +22,10 @@ from core.definition.textcheck import nesting_depth_exceeds
 from core.errors import QueryError
 from core.db.models import Database
 
-from .errors import ApiError, error_response
+from adapters import error_response, flag
+from .errors import ApiError
 from .envelopes import EntrySchema, LedgerSchema, PageSchema, RevisionSchema, VersionSchema
 from .openapi import openapi_document
-from .tabular import flag
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 entry_schema, page_schema = EntrySchema(), PageSchema()

@@ -7,13 +7,13 @@ from typing import Callable
 
 from flask import Blueprint, Response, g, jsonify, request
 
+from adapters import CSV_MIME, attachment
 from core.reports import files as reportfiles
 from core.reports import run as reports
 from core.db.models import Database
 from core.tabular.export import XLSX_MIME, download_name
 from core.entries.query import get_ledger
 
-from .tabular import CSV_MIME, attachment
 
 
 def register(bp: Blueprint, db: Callable[[], Database]) -> None:

@@ -11,7 +11,7 @@ from core.ledgers import proposal
 from core.access.policy import require
 from core.db.models import Database
 
-DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024
+from adapters import DEFAULT_UPLOAD_LIMIT
 
 
 def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable, api_error: type) -> None:

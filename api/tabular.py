@@ -1,20 +1,18 @@
 """Export, import and template routes of /api/v1 (registered on the API blueprint by `register`)."""
 from __future__ import annotations
 
-import re
 import tempfile
 from typing import Callable
-from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 
-from core.tabular import importer
 from core.tabular import export as tabular
 from core.errors import QueryError
 from core.db.models import Database
 
+from adapters import CSV_MIME, attachment, run_import
+
 HEADER_CHOICES = ("title", "key")
-CSV_MIME = "text/csv; charset=utf-8"
 
 
 def register(bp: Blueprint, api_error: type, db: Callable[[], Database]) -> None:
@@ -39,18 +37,6 @@ def header_option(args) -> str:
     if header not in HEADER_CHOICES:
         raise QueryError("参数 header 应为 title 或 key")
     return header
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def attachment(filename: str) -> str:
-    """Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
-
-    Control characters (a title may hold a newline or NUL) would break the header: replaced."""
-    filename = _CONTROL.sub("_", filename).strip() or "download"
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def export_csv(database, key: str):
@@ -101,35 +87,6 @@ def import_entries(database, key: str, api_error):
     body, status = run_import(database, g.actor, key, upload.stream, getattr(upload, "filename", "") or "",
                               request.values)
     return body if isinstance(body, Response) else (jsonify(body), status)
-
-
-def run_import(database, actor, key: str, stream, filename: str, values) -> tuple[dict | Response, int]:
-    """The one import adapter of the API and the import page: the same options, flags and answers.
-
-    Returns (report body, status) or (a CSV of the rejected rows, 200) when `rejects=csv`.
-    """
-    options = importer.ImportOptions(dry_run=flag(values, "dry_run"), upsert=flag(values, "upsert"),
-                                     filename=filename,
-                                     max_rows=current_app.config.get("IMPORT_MAX_ROWS", importer.MAX_ROWS))
-    report = importer.import_file(database, actor, key, stream, options)
-    if values.get("rejects") == "csv":
-        response = Response(report.rejected_csv(), mimetype="text/csv")
-        response.headers["Content-Type"] = CSV_MIME
-        response.headers["Content-Disposition"] = attachment(f"{key}-错误行.csv")
-        return response, 200
-    body = report.as_dict()
-    if report.ok:
-        return body, 200 if options.dry_run else 201 if report.created else 200
-    body = {"error": f"{report.invalid_rows} 行数据有误" + ("" if options.dry_run else "，未导入任何数据"), **body}
-    return body, 200 if options.dry_run else 422
-
-
-TRUE_FLAGS = ("1", "true", "yes", "on", "是")
-
-
-def flag(values, name: str) -> bool:
-    """A checkbox or query flag: 1, true, yes, on (what forms, curl and people send)."""
-    return str(values.get(name, "")).strip().lower() in TRUE_FLAGS
 
 
 class _RawUpload:

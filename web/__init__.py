@@ -7,8 +7,7 @@ from flask_babel import Babel, gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from api import bp as api_bp
-from api.errors import error_response
+from adapters import error_response
 from core.access.policy import can
 from core.errors import LedgerError
 from forms.builder import show_when_attrs, template_row
@@ -37,7 +36,6 @@ ERROR_TITLES = {400: _l("请求无效"), 403: _l("没有权限"), 404: _l("页�
 
 def init_web(app: Flask) -> None:
     csrf.init_app(app)
-    csrf.exempt(api_bp)  # token-authenticated; a browser session may only read there
     babel.init_app(app, locale_selector=select_locale)
     init_login(app)
     init_proxies(app)

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
-from api.errors import error_response
+from adapters import error_response
 from core.ledgers import drafts
 from core.ledgers import evolution
 from core.entries import query

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import (Blueprint, Flask, Response, current_app, jsonify, render_template, request)
 from flask_login import current_user, login_required
 
-from api import tabular
+import adapters
 from core.tabular import importer
 from core.entries import query
 from core.errors import Forbidden, LedgerError
@@ -60,5 +60,5 @@ def run_import(actor, key: str):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise LedgerError("请选择要导入的 CSV 或 XLSX 文件")
-    return tabular.run_import(current_app.extensions["ledger_db"], actor, key, upload.stream, upload.filename,
+    return adapters.run_import(current_app.extensions["ledger_db"], actor, key, upload.stream, upload.filename,
                               request.form)

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from api.sheet import DEFAULT_UPLOAD_LIMIT
+from adapters import DEFAULT_UPLOAD_LIMIT
 from core.ledgers import catalog
 from core.ledgers import drafts
 from core.ledgers import proposal

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from api.errors import MESSAGES
+from adapters import MESSAGES
 from core.entries import query
 from core.access.policy import SYSTEM
 from core.definition.model import load_definition
