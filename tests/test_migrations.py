@@ -27,7 +27,7 @@ from core.db import counts
 from core.entries import query
 from core.entries import store
 from core.access.policy import SYSTEM
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.db.models import Base, Database
 from tests.conftest import ROOT, shipped
 

@@ -25,7 +25,8 @@ from core.ledgers import evolution
 from core.entries import query
 from core.entries import store
 from core.access.policy import Actor, can, require
-from core.definition.model import KEY_RE, Definition, load_definition
+from core.definition.loading import load_definition
+from core.definition.model import KEY_RE, Definition
 from core.errors import DefinitionError, EntryInvalid, LedgerError, NotFound, QueryError
 from core.db.models import Database
 from core.entries.validation import validate_entry

@@ -18,7 +18,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.access.policy import SYSTEM, Actor
-from core.definition.model import Definition, load_definition_file
+from core.definition.loading import load_definition_file
+from core.definition.model import Definition
 from core.db.models import Database, ledgers
 from core.entries.store import ensure_ledger_indexes, save_definition
 

@@ -23,7 +23,8 @@ from core.definition import versions
 from core.entries import numbering
 from core.definition import workflow
 from core.access.policy import Actor, require
-from core.definition.model import KEY_RE, Definition, Field, load_definition
+from core.definition.loading import load_definition
+from core.definition.model import KEY_RE, Definition, Field
 from core.errors import ChangeRefused, Conflict, EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
 from core.definition.kinds import stored_object
 from core.db.models import Database, entries, ledger_versions, ledgers, revisions, utcnow

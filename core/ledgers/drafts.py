@@ -18,7 +18,8 @@ from core.access import policy as access
 from core.access.guarded import with_rules
 from core.entries import store
 from core.access.policy import Actor
-from core.definition.model import Definition, check_definition
+from core.definition.checks import check_definition
+from core.definition.model import Definition
 from core.errors import DefinitionError, NotFound, QueryError
 from core.db.models import Database, ledger_drafts, ledgers, utcnow
 from core.definition.textcheck import value_problem

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.access.policy import Actor
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.db.models import Database, entries, ledger_versions
 from core.entries.query import readable
 from core.entries.store import _iso, definition_of

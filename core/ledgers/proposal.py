@@ -24,7 +24,9 @@ from typing import Any, Callable
 from pypinyin import lazy_pinyin
 
 from core.tabular import importer
-from core.definition.model import KEY_RE, MAX_CHOICE_LENGTH, Field, load_definition
+from core.definition.checks import MAX_CHOICE_LENGTH
+from core.definition.loading import load_definition
+from core.definition.model import KEY_RE, Field
 from core.errors import EntryInvalid, LedgerError, QueryError
 from core.definition.formats import is_email
 from core.definition.kinds import KINDS, ParseError, is_blank, kind_of

@@ -16,7 +16,7 @@ from core.access import accounts
 from core.entries import query
 from core.entries import store
 from core.access.policy import SYSTEM
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.definition.examples import example_entry
 from tests.concurrent import failures, together
 from tests.conftest import shipped

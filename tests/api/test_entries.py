@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.definition.examples import example_entry
 from tests.conftest import shipped
 

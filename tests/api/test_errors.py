@@ -13,7 +13,7 @@ import pytest
 from adapters import MESSAGES
 from core.entries import query
 from core.access.policy import SYSTEM
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.definition.examples import example_entry
 from tests.conftest import shipped
 

@@ -12,7 +12,7 @@ import pytest
 
 from core.access import accounts
 from core.entries import store
-from core.definition.model import META_SCHEMA
+from core.definition.checks import META_SCHEMA
 from tests.browser.support import ARTIFACTS, chrome, find, live_server, log_in, wait_new_page  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402

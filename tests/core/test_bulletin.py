@@ -10,7 +10,7 @@ import pytest
 from core.entries import store
 from core.access.policy import SYSTEM, Actor
 from core.reports.bulletin import bulletin
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.errors import DefinitionError, Forbidden, NotFound, QueryError
 from tests.conftest import shipped
 from tests.core.conftest import SMALL

@@ -6,7 +6,8 @@ import threading
 import pytest
 
 from core.access.policy import SYSTEM, Actor
-from core.definition.model import check_definition, load_definition
+from core.definition.checks import check_definition
+from core.definition.loading import load_definition
 from core.errors import Conflict, DefinitionError, Forbidden
 from core.entries.query import get_ledger, list_versions
 from core.access.accounts import create_user
@@ -283,7 +284,7 @@ def test_other_field_names_with_a_trailing_newline_are_refused(place, value):
 
 def test_every_meta_schema_pattern_ends_at_the_very_end():
     """jsonschema's `pattern` is re.search, where `$` accepts a trailing newline: keys use \\Z."""
-    from core.definition.model import META_SCHEMA
+    from core.definition.checks import META_SCHEMA
     patterns = []
 
     def collect(node):

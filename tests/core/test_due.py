@@ -99,7 +99,7 @@ def test_the_declared_default_sort_stays_without_a_sort(tasks):
 def test_the_overdue_order_may_be_declared_and_is_the_default_without_a_sort(tasks):
     """`list.sort: "_due"` (the shipped supervision ledger's) or no declared sort with an overdue
     rule: the default order of every surface is the rule's; its date field gets the sort index."""
-    from core.definition.model import load_definition
+    from core.definition.loading import load_definition
     from core.db.indexes import plan
     for listing in ({"filters": ["state", "due"], "sort": "_due"}, {"filters": ["state", "due"]}):
         document = {**TASKS, "x-ledger": {**TASKS["x-ledger"], "list": listing}}
@@ -114,7 +114,7 @@ def test_the_overdue_order_may_be_declared_and_is_the_default_without_a_sort(tas
     ({"sort": "-_due"}, "/x-ledger/list/sort"),
 ])
 def test_the_overdue_order_needs_a_rule_and_has_one_direction(listing, message):
-    from core.definition.model import check_definition
+    from core.definition.checks import check_definition
     document = {**SMALL, "x-ledger": {**SMALL["x-ledger"], "list": listing}}
     problems = list(check_definition(document))
     assert {p["path"] for p in problems} == {"/x-ledger/list/sort"}

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.access.policy import SYSTEM, Actor
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.errors import ChangeRefused, Conflict, DefinitionError, EntryInvalid, QueryError
 from core.ledgers.evolution import plan_change
 from core.db.models import audit_log, entries, ledger_versions, revisions

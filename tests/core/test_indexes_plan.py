@@ -6,7 +6,7 @@ import hashlib
 from sqlalchemy.dialects import sqlite
 
 from core.db import indexes
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from tests.core.conftest import SMALL
 
 

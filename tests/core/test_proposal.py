@@ -6,7 +6,8 @@ import io
 import openpyxl
 import pytest
 
-from core.definition.model import check_definition, load_definition
+from core.definition.checks import check_definition
+from core.definition.loading import load_definition
 from core.tabular.importer import FileTooLarge, UnsupportedFile
 from core.ledgers.proposal import MAX_CHOICES, MIN_ROWS_PER_CHOICE, SheetError, propose, unique_keys
 

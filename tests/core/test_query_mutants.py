@@ -10,7 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from core.access.policy import SYSTEM
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.errors import QueryError
 from core.entries.query import MAX_PAGE_SIZE, list_entries, list_versions, parse_params
 from core.settings import local_today

@@ -13,7 +13,7 @@ import demo
 from core.reports import run as reports
 from core.entries import store
 from core.access.policy import SYSTEM, Actor
-from core.definition.model import check_definition
+from core.definition.checks import check_definition
 from core.errors import DefinitionError, Forbidden, NotFound, QueryError
 from core.reports.spec import resolve_date
 from core.settings import local_today

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from core.definition.model import check_definition, load_definition
+from core.definition.checks import check_definition
+from core.definition.loading import load_definition
 from core.errors import DefinitionError, EntryInvalid
 from core.definition.rules import rule_errors, show_when
 from core.entries.validation import _quick_check, validate_entry

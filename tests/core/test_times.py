@@ -12,7 +12,7 @@ from core.tabular import importer
 from core.reports import run as reports
 from core.entries import store
 from core.access.policy import SYSTEM
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.entries.query import get_entry, list_entries
 
 DUTY = {

@@ -1,7 +1,8 @@
 """Entry validation: formats really checked, unknown fields refused, messages name the field in Chinese."""
 import pytest
 
-from core.definition.model import Definition, load_definition
+from core.definition.loading import load_definition
+from core.definition.model import Definition
 from demo import demo_entries
 from core.errors import EntryInvalid
 from core.definition.examples import example_entry

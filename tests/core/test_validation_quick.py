@@ -5,7 +5,7 @@ import random
 import pytest
 
 import core.entries.validation
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.errors import EntryInvalid
 from demo import demo_entries
 from core.entries.validation import _quick_check, _validator, validate_entry

@@ -10,7 +10,8 @@ import pytest
 
 from core.definition import workflow
 from core.access.policy import SYSTEM, Actor
-from core.definition.model import check_definition, load_definition
+from core.definition.checks import check_definition
+from core.definition.loading import load_definition
 from core.errors import EntryInvalid
 from core.tabular.importer import ImportOptions, import_file
 from core.entries.query import get_entry

@@ -6,7 +6,7 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.errors import EntryInvalid
 from core.entries.validation import validate_entry
 from forms import FACTORIES, entry_data, field_errors, form_class, form_values

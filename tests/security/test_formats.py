@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import pytest
 
 from core.definition import formats
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.errors import EntryInvalid
 from core.entries.validation import FORMAT_CHECKER, validate_entry
 
@@ -81,7 +81,7 @@ def test_every_format_check_is_linear_on_hostile_values(name):
 
 
 def test_every_format_the_checkers_know_is_one_of_ours():
-    from core.definition.model import _SCHEMA_VALIDATOR
+    from core.definition.checks import _SCHEMA_VALIDATOR
     assert set(FORMAT_CHECKER.checkers) == set(formats.CHECKS)
     assert _SCHEMA_VALIDATOR.format_checker is FORMAT_CHECKER  # definitions' $id, $ref, pattern too
 

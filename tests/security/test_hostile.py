@@ -6,7 +6,7 @@ import pytest
 from app import create_app
 from core.access import accounts
 from core.definition.examples import example_entry
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from tests.conftest import shipped
 
 

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.errors import EntryInvalid
 from core.entries.validation import validate_entry
 
@@ -212,7 +212,7 @@ def _nested(levels: int) -> dict:
 
 @pytest.mark.parametrize("levels", [4, 12, 40])
 def test_a_definition_nested_too_deep_names_the_field(levels):
-    from core.definition.model import check_definition
+    from core.definition.checks import check_definition
     errors = list(check_definition(_nested(levels)))
     assert len(errors) == 1, errors
     assert errors[0]["path"] == "/properties/top/properties/g1/properties/g2/properties/g3", errors

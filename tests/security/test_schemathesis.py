@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, settings  # noqa: E402 - after the sk
 from app import create_app  # noqa: E402
 from core.access import accounts  # noqa: E402
 from core.entries import store  # noqa: E402
-from core.definition.model import load_definition  # noqa: E402
+from core.definition.loading import load_definition  # noqa: E402
 from core.definition.examples import example_entry  # noqa: E402
 from tests.conftest import shipped  # noqa: E402
 

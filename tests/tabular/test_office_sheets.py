@@ -14,7 +14,7 @@ from core.entries import query
 from core.tabular import sheets
 from core.entries import store
 from core.access.policy import SYSTEM
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from core.errors import QueryError
 from tests.conftest import shipped
 

@@ -8,7 +8,7 @@ import pytest
 from app import create_app
 from core import settings
 from core.tabular import export as tabular
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from tests.core.conftest import SMALL
 
 ENTRY = {"id": 1, "data": {"name": "甲"}, "updated_by": "admin", "updated_at": "2026-11-25T17:57:30Z"}

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.definition.model import load_definition
+from core.definition.loading import load_definition
 from web import display
 from tests.core.conftest import SMALL
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the field model imports this package, not the other way rou
     from core.definition.model import Field
 
 OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "contains", "in", "nin")
+ORDERED_RULE_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "nin")  # the rules of kinds with an order
 _PROTECT = "=+-@\t\r'"  # what `neutralise` prefixes: formula starts, and ' itself (lossless)
 Translate = Callable[..., str]
 
@@ -67,6 +68,11 @@ def short(text: str, limit: int = 30) -> str:
 
 def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def plain_string(schema: dict, fmt: str | None) -> bool:
+    """A string property of format `fmt` (None: none) without choices: what the text and date kinds recognise."""
+    return schema.get("type") == "string" and "enum" not in schema and schema.get("format") == fmt
 
 
 class Kind:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from core.definition.textcheck import MAX_NESTING, nesting_depth_exceeds
 from core.definition.kinds.base import Kind, ParseError, Translate, example_object, register, say, short, show, stored_object
-from core.definition.kinds.scalar import canonical_choice
+from core.definition.kinds.text import canonical_choice
 
 if TYPE_CHECKING:
     from core.definition.model import Field
