@@ -231,7 +231,7 @@ def entry_response(entry: dict, status: int = 200):
 # --- request bodies ----------------------------------------------------------------------
 
 MAX_BODY_NESTING = 64
-# A definition is checked by walks that do not recurse (core/definition/model.py) and that name the
+# A definition is checked by walks that do not recurse (core/definition/checks.py) and that name the
 # field nested too deep; its body may nest further before the generic 400 answers instead.
 MAX_DEFINITION_NESTING = 400
 
