@@ -30,6 +30,7 @@ from core.definition.formats import is_email
 from core.definition.kinds import KINDS, ParseError, is_blank, kind_of
 from core.definition.kinds.base import cell_text, is_number
 from core.tabular.export import ID_KEY, ID_TITLE, META
+from core.tabular import sheets
 from core.entries.validation import validate_entry
 
 MAX_CHOICES = 12             # a column with few distinct values...
@@ -88,7 +89,7 @@ def propose(filename: str, data: bytes, title: str | None = None, key: str | Non
 def _read(filename: str, data: bytes) -> tuple[list[Column], int, bool, list[str]]:
     """The sheet's columns with their cells, the number of data rows, whether it is CSV, warnings."""
     try:
-        sheet = importer.open_sheet(io.BytesIO(data), filename or "", importer.MAX_ROWS, header_pick)
+        sheet = sheets.open_sheet(io.BytesIO(data), filename or "", sheets.MAX_ROWS, header_pick)
         at = _row_name(sheet.header_row)
         columns, warnings = _columns(sheet.headers, at)
         rows = 0
