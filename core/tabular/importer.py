@@ -9,10 +9,8 @@ report lists every bad row and nothing is stored. A dry run only checks.
 """
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -20,12 +18,13 @@ from sqlalchemy import select
 from core.access import policy as access
 from core.access.guarded import with_rules
 from core.access.policy import Actor, require
-from core.tabular.cells import CellError, from_cell, is_blank, neutralise
+from core.tabular.cells import CellError, from_cell, is_blank
 from core.definition.model import Definition
 from core.errors import EntryInvalid, QueryError
 from core.db.models import Database, entries
 from core.db.counts import Tally, field_expr
 from core.entries.query import scope_condition
+from core.tabular.report import ImportReport, reject
 from core.tabular.sheets import HEADER_ROWS, MAX_ROWS, Pick, Sheet, first_filled, open_sheet
 from core.entries.store import definition_of, insert_valid, lock_ledger, out_of_scope, unique_keys, update_valid
 from core.tabular.export import (EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, RETIRED_SUFFIX,
@@ -35,7 +34,6 @@ from core.access import audit
 from core.definition import workflow
 
 CHUNK = 2_000
-REPORT_ERRORS = 2_000  # errors kept in a report; the counts stay exact beyond it
 
 
 @dataclass
@@ -45,47 +43,6 @@ class ImportOptions:
     filename: str = ""
     max_rows: int = MAX_ROWS
     scope: access.Scope = access.ALL  # set by import_file from the importer's permissions
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did; `errors` holds {row, field, column, message}."""
-
-    dry_run: bool
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    invalid_rows: int = 0
-    errors: list[dict] = dc_field(default_factory=list)
-    warnings: list[str] = dc_field(default_factory=list)
-    headers: list[str] = dc_field(default_factory=list)
-    rejected: list[list] = dc_field(default_factory=list)  # [row number, *cells, error text]
-    truncated: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.invalid_rows == 0
-
-    def as_dict(self) -> dict:
-        return {"dry_run": self.dry_run, "ok": self.ok, "total": self.total,
-                "valid": self.total - self.invalid_rows, "invalid": self.invalid_rows,
-                "created": self.created, "updated": self.updated, "errors": self.errors,
-                "warnings": self.warnings, "truncated": self.truncated,
-                "rejected": {"headers": ["行号", *self.headers, "错误"], "rows": self.rejected}}
-
-    def rejected_csv(self) -> bytes:
-        """The rejected rows with an error column, as a CSV people can fix and import again."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([_safe(h) for h in [*self.headers, "错误"]])
-        for row in self.rejected:
-            writer.writerow([_safe(c) if isinstance(c, str) else c for c in row[1:]])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _safe(cell: str) -> str:
-    """Neutralise a cell of the rejects file; one starting with ' is already safe (and stays lossless)."""
-    return cell if cell.startswith("'") else neutralise(cell)
 
 
 class _Rollback(Exception):
@@ -328,7 +285,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
                 errors.append({"row": row_no, "field": definition.unit_field.key,
                                "column": definition.unit_field.title, "message": outside})
         if errors:
-            _reject(report, row_no, cells, errors)
+            reject(report, row_no, cells, errors)
             continue
         if not writing or not report.ok:
             if target is not None:
@@ -341,7 +298,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
             try:
                 update_valid(conn, actor, definition, target[0], target[1], data, keep, workflow.IMPORTED, tally, sc)
             except EntryInvalid as exc:
-                _reject(report, row_no, cells, _row_errors(definition, row_no, exc))
+                reject(report, row_no, cells, _row_errors(definition, row_no, exc))
                 continue
             report.updated += 1
         else:
@@ -359,17 +316,6 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
 def _row_errors(definition: Definition, row_no: int, exc: EntryInvalid) -> list[dict]:
     return [{"row": row_no, "field": e["field"], "column": _column_title(definition, e["field"]),
              "message": e["message"]} for e in exc.errors]
-
-
-def _reject(report: ImportReport, row_no: int, cells: list, errors: list[dict]) -> None:
-    report.invalid_rows += 1
-    if len(report.errors) + len(errors) > REPORT_ERRORS:
-        report.truncated = True
-        return
-    report.errors.extend(errors)
-    shown = ["" if c is None else c if isinstance(c, (str, int, float)) else str(c) for c in cells]
-    shown += [""] * (len(report.headers) - len(shown))
-    report.rejected.append([row_no, *shown[:len(report.headers)], "；".join(e["message"] for e in errors)])
 
 
 def _existing_keys(conn, definition: Definition, sc: access.Scope = access.ALL) -> dict[Any, tuple[int, int]]:
