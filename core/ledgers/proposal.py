@@ -42,7 +42,7 @@ MAX_KEY = 40
 LIST_COLUMNS = 5
 LONG_NUMBER = 11             # digits: 13800138000 or an ID number is a code, not a quantity
 # Headers the import reads as its own columns, never as fields.
-RESERVED = {importer._normal(h) for h in (ID_KEY, ID_TITLE, *[n for pair in META for n in pair])}
+RESERVED = {importer.normal(h) for h in (ID_KEY, ID_TITLE, *[n for pair in META for n in pair])}
 _MONEY_MARK = re.compile(r"[¥￥元,，]")
 _LEADING_ZERO, _NOT_DIGIT, _DECIMALS = re.compile(r"0\d+"), re.compile(r"\D"), re.compile(r"\.(\d+)")
 
@@ -130,7 +130,7 @@ def _columns(headers: list, at: str = "第一行") -> tuple[list[Column], list[s
     columns, seen, warnings = [], {}, []
     for i, header in enumerate(headers):
         text = " ".join(str(header).replace("\ufeff", "").split())
-        name = importer._normal(text)
+        name = importer.normal(text)
         if name in RESERVED:
             warnings.append(f"第 {i + 1} 列“{text}”是导入时系统自用的列，不作为字段")
             continue
@@ -318,7 +318,7 @@ def unique_keys(titles: list[str]) -> list[str]:
     """One valid, unique key per title (field_3 where a title gives no letters at all)."""
     keys, taken = [], set()
     # The import also matches a header by key: no key may be another column's header.
-    headers = {importer._normal(t): i for i, t in enumerate(titles, 1)}
+    headers = {importer.normal(t): i for i, t in enumerate(titles, 1)}
     for i, title in enumerate(titles, 1):
         base = key_for(title, f"field_{i}")
         key, n = base, 2

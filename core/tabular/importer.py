@@ -51,8 +51,9 @@ class _Rollback(Exception):
 
 # --- headers -----------------------------------------------------------------------------
 
-def _normal(name: str) -> str:
-    """A header as it is matched: width-normalised (NFKC: 进度（%） is 进度(%)), spaces collapsed."""
+def normal(name: str) -> str:
+    """A header (or sheet name) as it is matched: width-normalised (NFKC: 进度（%） is 进度(%)),
+    spaces collapsed; core/ledgers/proposal.py matches the titles it proposes alike."""
     name = unicodedata.normalize("NFKC", name.replace("\ufeff", "")).strip()
     if name.startswith("'") and len(name) > 1:
         name = name[1:]
@@ -65,7 +66,7 @@ def header_pick(definition: Definition) -> Pick:
     names = _header_names(definition)
 
     def pick(head: list[tuple[int, list[str]]]) -> int:
-        scores = [len({c.key for c in (names.get(_normal(h)) for h in cells) if c is not None and c.key != ID_KEY})
+        scores = [len({c.key for c in (names.get(normal(h)) for h in cells) if c is not None and c.key != ID_KEY})
                   for _, cells in head]
         best = max(scores, default=0)
         return scores.index(best) if best else first_filled(head)
@@ -79,18 +80,18 @@ def _header_names(definition: Definition) -> dict[str, Column | None]:
     for column in field_columns(definition.fields):
         for name in (column.key, column.title, column.title.replace(TITLE_SEPARATOR, "."),
                      column.title.replace(TITLE_SEPARATOR, "-")):
-            names.setdefault(_normal(name), column)
+            names.setdefault(normal(name), column)
         if column.field is not None:
-            leaf_titles.setdefault(_normal(column.field.title), []).append(column)
+            leaf_titles.setdefault(normal(column.field.title), []).append(column)
     for name, matches in leaf_titles.items():
         if len(matches) == 1:
             names.setdefault(name, matches[0])
     id_column = Column(ID_KEY, ID_TITLE, path=("id",))
-    names[_normal(ID_KEY)] = names[_normal(ID_TITLE)] = id_column
+    names[normal(ID_KEY)] = names[normal(ID_TITLE)] = id_column
     for key, title in META:
-        names[_normal(key)] = names[_normal(title)] = None
+        names[normal(key)] = names[normal(title)] = None
     for name in (NUMBER_KEY, NUMBER_TITLE):  # assigned by the server; a field of that title wins
-        names.setdefault(_normal(name), None)
+        names.setdefault(normal(name), None)
     return names
 
 
@@ -103,7 +104,7 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
     seen: dict[str, str] = {}
     ignored, retired = [], []
     for header in headers:
-        column = names.get(_normal(header), "unknown")
+        column = names.get(normal(header), "unknown")
         if column == "unknown":
             if header.strip().endswith(RETIRED_SUFFIX):  # an export's earlier-version column
                 retired.append(header.strip())
@@ -170,15 +171,15 @@ def _child_rows(definition: Definition, sheet: Sheet, report: ImportReport) -> d
     tables = {f.key: f for f in definition.fields if f.type.rows}
     for f in tables.values():
         child_sheet = next((s for name, s in sheet.children.items()
-                            if _normal(name) in (_normal(f.title), _normal(f.key))), None)
+                            if normal(name) in (normal(f.title), normal(f.key))), None)
         if child_sheet is None:
             continue
-        heads = [_normal(h) for h in child_sheet.headers]
-        if not heads or heads[0] not in (_normal(ID_TITLE), _normal(ID_KEY)):
+        heads = [normal(h) for h in child_sheet.headers]
+        if not heads or heads[0] not in (normal(ID_TITLE), normal(ID_KEY)):
             continue
         columns = {}
         for c in field_columns(f.children):
-            columns[_normal(c.title)] = columns[_normal(c.key)] = c
+            columns[normal(c.title)] = columns[normal(c.key)] = c
         mapped = [columns.get(h) for h in heads]
         by_ref: dict[str, list] = {}
         for row_no, cells in child_sheet.rows:
