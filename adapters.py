@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from api.envelopes import EntrySchema
 from core.errors import LedgerError
 from core.tabular import importer
+from core.tabular import sheets
 
 DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024
 CSV_MIME = "text/csv; charset=utf-8"
@@ -59,7 +60,7 @@ def run_import(database, actor, key: str, stream, filename: str, values) -> tupl
     """
     options = importer.ImportOptions(dry_run=flag(values, "dry_run"), upsert=flag(values, "upsert"),
                                      filename=filename,
-                                     max_rows=current_app.config.get("IMPORT_MAX_ROWS", importer.MAX_ROWS))
+                                     max_rows=current_app.config.get("IMPORT_MAX_ROWS", sheets.MAX_ROWS))
     report = importer.import_file(database, actor, key, stream, options)
     if values.get("rejects") == "csv":
         response = Response(report.rejected_csv(), mimetype="text/csv")

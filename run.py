@@ -65,7 +65,7 @@ def serve(args: list[str]) -> None:
         print("注意：已对网络开放（HOST=" + host + "）。未经 HTTPS 时密码与会话以明文传输，"
               "请置于 HTTPS 反向代理之后并设置 SESSION_COOKIE_SECURE=1。", flush=True)
     # --timeout: a worker silent this long is killed. Imports run in the request and are capped
-    # (core/tabular/importer.py MAX_ROWS, 50,000 rows, ~10-25 s) to finish well within it.
+    # (core/tabular/sheets.py MAX_ROWS, 50,000 rows, ~10-25 s) to finish well within it.
     gunicorn = [python(), "-m", "gunicorn", "--workers", os.environ.get("WORKERS", "2"),
                 "--timeout", os.environ.get("TIMEOUT", "120"),
                 "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--access-logfile", "-", "app:create_app()"]

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.access import accounts
 from core.access import audit
+from core.access import throttle
 from core.errors import LedgerError, NotFound
 from core.access.policy import Actor
 from core.definition.textcheck import storable
@@ -119,11 +120,11 @@ def login():
         # Recorded in the throttle and the audit trail: nothing PostgreSQL would refuse to store.
         name = storable(request.form.get("name") or "").strip()[:64]
         address = storable(request.remote_addr or "-")
-        wait, attempt = accounts.claim_login_attempt(db, name, address)  # counted before the check
+        wait, attempt = throttle.claim_login_attempt(db, name, address)  # counted before the check
         if wait:
             return too_many_attempts(wait)
         actor = accounts.authenticate(db, name, (request.form.get("password") or "")[:1024])
-        accounts.finish_login_attempt(db, attempt, name, address, actor is not None)
+        throttle.finish_login_attempt(db, attempt, name, address, actor is not None)
         if actor is not None:
             lang = session.get("lang")
             session.clear()  # a fresh session (and CSRF token) for the signed-in user

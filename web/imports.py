@@ -9,7 +9,7 @@ from flask import (Blueprint, Flask, Response, current_app, jsonify, render_temp
 from flask_login import current_user, login_required
 
 import adapters
-from core.tabular import importer
+from core.tabular import sheets
 from core.entries import query
 from core.errors import Forbidden, LedgerError
 
@@ -56,7 +56,7 @@ def run_import(actor, key: str):
     """(report dict or a rejects CSV response, HTTP status) for the posted file."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024
     if (request.content_length or 0) > limit:
-        raise importer.FileTooLarge(f"文件过大（上限 {limit // (1024 * 1024)} MB）")
+        raise sheets.FileTooLarge(f"文件过大（上限 {limit // (1024 * 1024)} MB）")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise LedgerError("请选择要导入的 CSV 或 XLSX 文件")

@@ -1,16 +1,14 @@
 """Users, roles and API tokens. Passwords are hashed (scrypt); tokens are stored as SHA-256.
 
 Every change is recorded in the audit trail in its own transaction (`by`: who made it; the
-server itself when None, e.g. the command line), and so is every login attempt."""
+server itself when None, e.g. the command line); login attempts are counted in throttle.py."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +18,7 @@ from core.access import audit
 from core.access import units
 from core.access.policy import ROLES, SYSTEM, Actor
 from core.errors import Conflict, LedgerError, NotFound
-from core.db.models import Database, api_tokens, login_attempts, users, utcnow
+from core.db.models import Database, api_tokens, aware, users, utcnow
 from core.db.models import units as units_table
 
 NAME_RE = re.compile(r"[\w.@-]{1,64}")  # matched whole (fullmatch): "$" would let "name\n" through
@@ -279,7 +277,7 @@ def _with_unit():
 
 def _user_dict(r) -> dict:
     return {"id": r.id, "name": r.name, "role": r.role, "unit": r.unit_key, "unit_title": r.unit_title,
-            "active": r.active, "created_at": _aware(r.created_at), "last_login_at": _aware(r.last_login_at)}
+            "active": r.active, "created_at": aware(r.created_at), "last_login_at": aware(r.last_login_at)}
 
 
 def user_count(db: Database) -> int:
@@ -319,7 +317,7 @@ def list_tokens(db: Database, name: str) -> list[dict]:
             raise NotFound(f"用户“{name}”不存在")
         rows = conn.execute(select(api_tokens.c.id, api_tokens.c.created_at)
                             .where(api_tokens.c.user_id == row.id).order_by(api_tokens.c.id)).all()
-    return [{"id": r.id, "created_at": _aware(r.created_at)} for r in rows]
+    return [{"id": r.id, "created_at": aware(r.created_at)} for r in rows]
 
 
 def revoke_token(db: Database, name: str, token_id: int, by: Actor | None = None) -> None:
@@ -347,114 +345,6 @@ def actor_for_token(db: Database, token: str) -> Actor | None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-# --- login throttling (in the database: every worker sees the same attempts) -------------------
-#
-# Failures count per account name, never per address alone: behind a proxy that is not
-# configured (TRUSTED_PROXIES) every request has the proxy's address, and failures for names
-# that are not accounts must not lock real users out. An attempt is claimed (counted as a
-# failure) before its password is checked, in one transaction serialised per name, so parallel
-# tries cannot all slip past the limit; a correct password turns the claim into a success.
-
-@dataclass(frozen=True)
-class Throttle:
-    pair_failures: int = 5        # per (account name, client address), since that pair's last success
-    account_failures: int = 10    # per account name from every address, since its last success;
-                                  # not applied at an address where the account signed in lately
-    window_minutes: int = 15
-    keep_hours: int = 24          # older attempts are purged; "lately" is within this
-
-
-_THROTTLE_LOCK_KEY = 0x6C6F6769  # "logi": with schema and name, serialises the attempts at one name
-_THROTTLE_LOCK = text("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema() || '/' || :name))")
-
-
-def _blocked_for(conn, name: str, address: str, rule: Throttle, now: dt.datetime) -> int:
-    since = now - dt.timedelta(minutes=rule.window_minutes)
-    a = login_attempts.c
-
-    def last_ok(*where):
-        value = conn.execute(select(func.max(a.at)).where(a.name == name, a.ok.is_(True), a.at >= since,
-                                                          *where)).scalar()
-        return _aware(value)
-
-    def failures(after, *where):
-        condition = a.at > after if after else a.at >= since
-        return conn.execute(select(func.count(), func.min(a.at)).where(
-            a.name == name, a.ok.is_(False), condition, *where)).one()
-
-    counts = [(failures(last_ok(a.address == address), a.address == address), rule.pair_failures)]
-    known_here = conn.execute(select(a.id).where(
-        a.name == name, a.address == address, a.ok.is_(True),
-        a.at >= now - dt.timedelta(hours=rule.keep_hours)).limit(1)).first()
-    if known_here is None:
-        counts.append((failures(last_ok()), rule.account_failures))
-    wait = 0
-    for (count, first), limit in counts:
-        if count >= limit and first is not None:
-            wait = max(wait, int((_aware(first) + dt.timedelta(minutes=rule.window_minutes) - now)
-                                 .total_seconds()) + 1)
-    return max(wait, 0)
-
-
-def login_blocked(db: Database, name: str, address: str, rule: Throttle = Throttle(),
-                  now: dt.datetime | None = None) -> int:
-    """Seconds to wait before `name` may try again from `address`, or 0 when allowed."""
-    with db.read() as conn:
-        return _blocked_for(conn, name[:64], address[:64], rule, now or utcnow())
-
-
-def claim_login_attempt(db: Database, name: str, address: str, rule: Throttle = Throttle(),
-                        now: dt.datetime | None = None) -> tuple[int, int | None]:
-    """Count an attempt before its password is checked: (0, attempt id) when it may go on (the
-    attempt is stored as a failure until `finish_login_attempt` says otherwise), or (seconds to
-    wait, None) when the limit is reached (nothing stored). Check and count are one transaction,
-    serialised per name (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL)."""
-    now = now or utcnow()
-    name, address = name[:64], address[:64]
-    with db.write() as conn:
-        if db.dialect == "postgresql":
-            conn.execute(_THROTTLE_LOCK, {"k": _THROTTLE_LOCK_KEY, "name": name})
-        wait = _blocked_for(conn, name, address, rule, now)
-        if wait:
-            return wait, None
-        attempt = conn.execute(insert(login_attempts).values(
-            name=name, address=address, at=now, ok=False)).inserted_primary_key[0]
-    return 0, attempt
-
-
-def finish_login_attempt(db: Database, attempt: int, name: str, address: str, ok: bool,
-                         rule: Throttle = Throttle(), now: dt.datetime | None = None) -> None:
-    """The outcome of a claimed attempt: a success clears its failure mark; either way the
-    attempt is logged in the audit trail (the name tried and the address; the password never)."""
-    now = now or utcnow()
-    with db.write() as conn:
-        if ok:
-            conn.execute(update(login_attempts).where(login_attempts.c.id == attempt).values(ok=True, at=now))
-        _log_attempt(conn, name, address, ok, rule, now)
-
-
-def note_login_attempt(db: Database, name: str, address: str, ok: bool, rule: Throttle = Throttle(),
-                       now: dt.datetime | None = None) -> None:
-    """Count a finished attempt for throttling and log it in the audit trail."""
-    now = now or utcnow()
-    with db.write() as conn:
-        conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=bool(ok)))
-        _log_attempt(conn, name, address, ok, rule, now)
-
-
-def _log_attempt(conn, name: str, address: str, ok: bool, rule: Throttle, now: dt.datetime) -> None:
-    conn.execute(delete(login_attempts).where(login_attempts.c.at < now - dt.timedelta(hours=rule.keep_hours)))
-    audit.record(conn, audit.clean(name)[:64], "login" if ok else "login_failed",
-                 filters={"address": address[:64]})
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite gives naive datetimes back; they were stored as UTC."""
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 # --- first start: a set-up code every worker derives alike from the secret key ----------------

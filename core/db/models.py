@@ -22,6 +22,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware UTC datetime: SQLite gives naive datetimes back; they were
+    stored as UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
 class Base(DeclarativeBase):
     pass
 

@@ -32,6 +32,7 @@ from core.definition.formats import is_email
 from core.definition.kinds import KINDS, ParseError, is_blank, kind_of
 from core.definition.kinds.base import cell_text, is_number
 from core.tabular.export import ID_KEY, ID_TITLE, META
+from core.tabular import sheets
 from core.entries.validation import validate_entry
 
 MAX_CHOICES = 12             # a column with few distinct values...
@@ -43,7 +44,7 @@ MAX_KEY = 40
 LIST_COLUMNS = 5
 LONG_NUMBER = 11             # digits: 13800138000 or an ID number is a code, not a quantity
 # Headers the import reads as its own columns, never as fields.
-RESERVED = {importer._normal(h) for h in (ID_KEY, ID_TITLE, *[n for pair in META for n in pair])}
+RESERVED = {importer.normal(h) for h in (ID_KEY, ID_TITLE, *[n for pair in META for n in pair])}
 _MONEY_MARK = re.compile(r"[¥￥元,，]")
 _LEADING_ZERO, _NOT_DIGIT, _DECIMALS = re.compile(r"0\d+"), re.compile(r"\D"), re.compile(r"\.(\d+)")
 
@@ -90,7 +91,7 @@ def propose(filename: str, data: bytes, title: str | None = None, key: str | Non
 def _read(filename: str, data: bytes) -> tuple[list[Column], int, bool, list[str]]:
     """The sheet's columns with their cells, the number of data rows, whether it is CSV, warnings."""
     try:
-        sheet = importer.open_sheet(io.BytesIO(data), filename or "", importer.MAX_ROWS, header_pick)
+        sheet = sheets.open_sheet(io.BytesIO(data), filename or "", sheets.MAX_ROWS, header_pick)
         at = _row_name(sheet.header_row)
         columns, warnings = _columns(sheet.headers, at)
         rows = 0
@@ -131,7 +132,7 @@ def _columns(headers: list, at: str = "第一行") -> tuple[list[Column], list[s
     columns, seen, warnings = [], {}, []
     for i, header in enumerate(headers):
         text = " ".join(str(header).replace("\ufeff", "").split())
-        name = importer._normal(text)
+        name = importer.normal(text)
         if name in RESERVED:
             warnings.append(f"第 {i + 1} 列“{text}”是导入时系统自用的列，不作为字段")
             continue
@@ -319,7 +320,7 @@ def unique_keys(titles: list[str]) -> list[str]:
     """One valid, unique key per title (field_3 where a title gives no letters at all)."""
     keys, taken = [], set()
     # The import also matches a header by key: no key may be another column's header.
-    headers = {importer._normal(t): i for i, t in enumerate(titles, 1)}
+    headers = {importer.normal(t): i for i, t in enumerate(titles, 1)}
     for i, title in enumerate(titles, 1):
         base = key_for(title, f"field_{i}")
         key, n = base, 2

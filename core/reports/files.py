@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.definition.kinds import neutralise
-from core.tabular.export import BOM, _sheet_title
+from core.tabular.export import BOM, sheet_title
 
 TOTAL_LABEL = "合计"
 NUMBER_FORMATS = {"integer": "0", "number": "0.00", "money": "#,##0.00", "percent": "0.0%"}
@@ -71,7 +71,7 @@ def csv_text(value: Any, fmt: str) -> str:
 def report_xlsx(result: dict, out: IO[bytes]) -> None:
     """One sheet named after the report; numbers as numbers (percent, money formats), text as text."""
     wb = Workbook(write_only=True)
-    sheet = wb.create_sheet(_sheet_title(result["title"], set()))
+    sheet = wb.create_sheet(sheet_title(result["title"], set()))
     columns = result["columns"]
     sheet.freeze_panes = "A2"
     for i, c in enumerate(columns, 1):

@@ -192,7 +192,9 @@ def _width(column: Column) -> float:
     return float(min(max(title, body), 60))
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
+def sheet_title(title: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts for `title` (no []:*?/\\, within its 31 characters) and
+    not yet in `taken` (a number appended when it is); the name is added to `taken`."""
     base = re.sub(r"[\[\]:*?/\\]", "_", title)[:28] or "子表"
     name, n = base, 2
     while name in taken:
@@ -231,8 +233,8 @@ def write_xlsx(columns: list[Column], entries: Iterable[dict], out: IO[bytes],
     """Write the workbook to `out` with openpyxl in write-only mode (rows go to disk as written)."""
     wb = Workbook(write_only=True)
     taken: set[str] = set()
-    main = wb.create_sheet(_sheet_title(title, taken))
-    tables = [(c, wb.create_sheet(_sheet_title(c.title, taken))) for c in columns
+    main = wb.create_sheet(sheet_title(title, taken))
+    tables = [(c, wb.create_sheet(sheet_title(c.title, taken))) for c in columns
               if c.field is not None and c.field.type.rows]
     bold = Font(bold=True)
     _start_sheet(main, [(c.label(header), _width(c)) for c in columns], bold)

@@ -9,10 +9,8 @@ report lists every bad row and nothing is stored. A dry run only checks.
 """
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -20,14 +18,14 @@ from sqlalchemy import select
 from core.access import policy as access
 from core.access.guarded import with_rules
 from core.access.policy import Actor, require
-from core.tabular.cells import CellError, from_cell, is_blank, neutralise
+from core.tabular.cells import CellError, from_cell, is_blank
 from core.definition.model import Definition
 from core.errors import EntryInvalid, QueryError
 from core.db.models import Database, entries
 from core.db.counts import Tally, field_expr
 from core.entries.query import scope_condition
+from core.tabular.report import ImportReport, reject
 from core.tabular.sheets import HEADER_ROWS, MAX_ROWS, Pick, Sheet, first_filled, open_sheet
-from core.tabular.sheets import FileTooLarge, UnsupportedFile  # noqa: F401 - raised from here, as importer.FileTooLarge
 from core.entries.store import definition_of, insert_valid, lock_ledger, out_of_scope, unique_keys, update_valid
 from core.tabular.export import (EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, RETIRED_SUFFIX,
                       TITLE_SEPARATOR, Column, field_columns)
@@ -36,7 +34,6 @@ from core.access import audit
 from core.definition import workflow
 
 CHUNK = 2_000
-REPORT_ERRORS = 2_000  # errors kept in a report; the counts stay exact beyond it
 
 
 @dataclass
@@ -48,55 +45,15 @@ class ImportOptions:
     scope: access.Scope = access.ALL  # set by import_file from the importer's permissions
 
 
-@dataclass
-class ImportReport:
-    """What an import found and did; `errors` holds {row, field, column, message}."""
-
-    dry_run: bool
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    invalid_rows: int = 0
-    errors: list[dict] = dc_field(default_factory=list)
-    warnings: list[str] = dc_field(default_factory=list)
-    headers: list[str] = dc_field(default_factory=list)
-    rejected: list[list] = dc_field(default_factory=list)  # [row number, *cells, error text]
-    truncated: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.invalid_rows == 0
-
-    def as_dict(self) -> dict:
-        return {"dry_run": self.dry_run, "ok": self.ok, "total": self.total,
-                "valid": self.total - self.invalid_rows, "invalid": self.invalid_rows,
-                "created": self.created, "updated": self.updated, "errors": self.errors,
-                "warnings": self.warnings, "truncated": self.truncated,
-                "rejected": {"headers": ["行号", *self.headers, "错误"], "rows": self.rejected}}
-
-    def rejected_csv(self) -> bytes:
-        """The rejected rows with an error column, as a CSV people can fix and import again."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([_safe(h) for h in [*self.headers, "错误"]])
-        for row in self.rejected:
-            writer.writerow([_safe(c) if isinstance(c, str) else c for c in row[1:]])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _safe(cell: str) -> str:
-    """Neutralise a cell of the rejects file; one starting with ' is already safe (and stays lossless)."""
-    return cell if cell.startswith("'") else neutralise(cell)
-
-
 class _Rollback(Exception):
     """Raised inside the write transaction when a row is bad: nothing is kept."""
 
 
 # --- headers -----------------------------------------------------------------------------
 
-def _normal(name: str) -> str:
-    """A header as it is matched: width-normalised (NFKC: 进度（%） is 进度(%)), spaces collapsed."""
+def normal(name: str) -> str:
+    """A header (or sheet name) as it is matched: width-normalised (NFKC: 进度（%） is 进度(%)),
+    spaces collapsed; core/ledgers/proposal.py matches the titles it proposes alike."""
     name = unicodedata.normalize("NFKC", name.replace("\ufeff", "")).strip()
     if name.startswith("'") and len(name) > 1:
         name = name[1:]
@@ -109,7 +66,7 @@ def header_pick(definition: Definition) -> Pick:
     names = _header_names(definition)
 
     def pick(head: list[tuple[int, list[str]]]) -> int:
-        scores = [len({c.key for c in (names.get(_normal(h)) for h in cells) if c is not None and c.key != ID_KEY})
+        scores = [len({c.key for c in (names.get(normal(h)) for h in cells) if c is not None and c.key != ID_KEY})
                   for _, cells in head]
         best = max(scores, default=0)
         return scores.index(best) if best else first_filled(head)
@@ -123,18 +80,18 @@ def _header_names(definition: Definition) -> dict[str, Column | None]:
     for column in field_columns(definition.fields):
         for name in (column.key, column.title, column.title.replace(TITLE_SEPARATOR, "."),
                      column.title.replace(TITLE_SEPARATOR, "-")):
-            names.setdefault(_normal(name), column)
+            names.setdefault(normal(name), column)
         if column.field is not None:
-            leaf_titles.setdefault(_normal(column.field.title), []).append(column)
+            leaf_titles.setdefault(normal(column.field.title), []).append(column)
     for name, matches in leaf_titles.items():
         if len(matches) == 1:
             names.setdefault(name, matches[0])
     id_column = Column(ID_KEY, ID_TITLE, path=("id",))
-    names[_normal(ID_KEY)] = names[_normal(ID_TITLE)] = id_column
+    names[normal(ID_KEY)] = names[normal(ID_TITLE)] = id_column
     for key, title in META:
-        names[_normal(key)] = names[_normal(title)] = None
+        names[normal(key)] = names[normal(title)] = None
     for name in (NUMBER_KEY, NUMBER_TITLE):  # assigned by the server; a field of that title wins
-        names.setdefault(_normal(name), None)
+        names.setdefault(normal(name), None)
     return names
 
 
@@ -147,7 +104,7 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
     seen: dict[str, str] = {}
     ignored, retired = [], []
     for header in headers:
-        column = names.get(_normal(header), "unknown")
+        column = names.get(normal(header), "unknown")
         if column == "unknown":
             if header.strip().endswith(RETIRED_SUFFIX):  # an export's earlier-version column
                 retired.append(header.strip())
@@ -214,15 +171,15 @@ def _child_rows(definition: Definition, sheet: Sheet, report: ImportReport) -> d
     tables = {f.key: f for f in definition.fields if f.type.rows}
     for f in tables.values():
         child_sheet = next((s for name, s in sheet.children.items()
-                            if _normal(name) in (_normal(f.title), _normal(f.key))), None)
+                            if normal(name) in (normal(f.title), normal(f.key))), None)
         if child_sheet is None:
             continue
-        heads = [_normal(h) for h in child_sheet.headers]
-        if not heads or heads[0] not in (_normal(ID_TITLE), _normal(ID_KEY)):
+        heads = [normal(h) for h in child_sheet.headers]
+        if not heads or heads[0] not in (normal(ID_TITLE), normal(ID_KEY)):
             continue
         columns = {}
         for c in field_columns(f.children):
-            columns[_normal(c.title)] = columns[_normal(c.key)] = c
+            columns[normal(c.title)] = columns[normal(c.key)] = c
         mapped = [columns.get(h) for h in heads]
         by_ref: dict[str, list] = {}
         for row_no, cells in child_sheet.rows:
@@ -329,7 +286,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
                 errors.append({"row": row_no, "field": definition.unit_field.key,
                                "column": definition.unit_field.title, "message": outside})
         if errors:
-            _reject(report, row_no, cells, errors)
+            reject(report, row_no, cells, errors)
             continue
         if not writing or not report.ok:
             if target is not None:
@@ -342,7 +299,7 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
             try:
                 update_valid(conn, actor, definition, target[0], target[1], data, keep, workflow.IMPORTED, tally, sc)
             except EntryInvalid as exc:
-                _reject(report, row_no, cells, _row_errors(definition, row_no, exc))
+                reject(report, row_no, cells, _row_errors(definition, row_no, exc))
                 continue
             report.updated += 1
         else:
@@ -360,17 +317,6 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
 def _row_errors(definition: Definition, row_no: int, exc: EntryInvalid) -> list[dict]:
     return [{"row": row_no, "field": e["field"], "column": _column_title(definition, e["field"]),
              "message": e["message"]} for e in exc.errors]
-
-
-def _reject(report: ImportReport, row_no: int, cells: list, errors: list[dict]) -> None:
-    report.invalid_rows += 1
-    if len(report.errors) + len(errors) > REPORT_ERRORS:
-        report.truncated = True
-        return
-    report.errors.extend(errors)
-    shown = ["" if c is None else c if isinstance(c, (str, int, float)) else str(c) for c in cells]
-    shown += [""] * (len(report.headers) - len(shown))
-    report.rejected.append([row_no, *shown[:len(report.headers)], "；".join(e["message"] for e in errors)])
 
 
 def _existing_keys(conn, definition: Definition, sc: access.Scope = access.ALL) -> dict[Any, tuple[int, int]]:

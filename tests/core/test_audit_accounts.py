@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from core.access import accounts
 from core.access import audit
+from core.access import throttle
 from core.access import rules as permissions
 from core.entries import store
 from core.access import units
@@ -74,8 +75,8 @@ def test_a_refused_change_records_nothing(edb):
 
 
 def test_login_attempts_record_the_name_and_address_never_the_password(edb):
-    accounts.note_login_attempt(edb, "nobody", "10.0.0.9", False)
-    accounts.note_login_attempt(edb, "wang", "10.0.0.8", True)
+    throttle.note_login_attempt(edb, "nobody", "10.0.0.9", False)
+    throttle.note_login_attempt(edb, "wang", "10.0.0.8", True)
     rows = trail(edb, "login", "login_failed")
     assert [(r["user_name"], r["action"], r["filters"]) for r in rows] == [
         ("nobody", "login_failed", {"address": "10.0.0.9"}),

@@ -8,7 +8,7 @@ import pytest
 
 from core.definition.checks import check_definition
 from core.definition.loading import load_definition
-from core.tabular.importer import FileTooLarge, UnsupportedFile
+from core.tabular.sheets import FileTooLarge, UnsupportedFile
 from core.ledgers.proposal import MAX_CHOICES, MIN_ROWS_PER_CHOICE, SheetError, propose, unique_keys
 
 UNITS = ["区财政局", "区住建局", "区教育局"]
@@ -190,7 +190,7 @@ def test_unknown_binary_and_old_excel_are_refused():
 
 
 def test_too_many_rows_is_too_large(monkeypatch):
-    monkeypatch.setattr("core.tabular.importer.MAX_ROWS", 5)
+    monkeypatch.setattr("core.tabular.sheets.MAX_ROWS", 5)
     rows = [["名称"]] + [[str(i)] for i in range(10)]
     with pytest.raises(FileTooLarge):
         propose("a.csv", csv_bytes(rows))

@@ -9,6 +9,7 @@ import pytest
 
 from app import create_app
 from core.access import accounts
+from core.access import throttle
 from core.db.models import login_attempts
 
 from tests.concurrent import failures, together
@@ -189,19 +190,19 @@ def test_own_success_resets_own_failures(app, client, users):
 def test_window_passes_and_old_attempts_are_purged(db, users):
     long_ago = accounts.utcnow() - dt.timedelta(days=2)
     for _ in range(5):
-        accounts.note_login_attempt(db, "editor", "10.0.0.1", False, now=long_ago)
-    assert accounts.login_blocked(db, "editor", "10.0.0.1") == 0
-    accounts.note_login_attempt(db, "editor", "10.0.0.1", False)
+        throttle.note_login_attempt(db, "editor", "10.0.0.1", False, now=long_ago)
+    assert throttle.login_blocked(db, "editor", "10.0.0.1") == 0
+    throttle.note_login_attempt(db, "editor", "10.0.0.1", False)
     with db.read() as conn:
         assert conn.execute(login_attempts.select()).all().__len__() == 1
     recent = accounts.utcnow() - dt.timedelta(minutes=10)
     for _ in range(5):
-        accounts.note_login_attempt(db, "li", "10.0.0.3", False, now=recent)
-    assert 0 < accounts.login_blocked(db, "li", "10.0.0.3") <= 5 * 60 + 1
-    assert accounts.login_blocked(db, "li", "10.0.0.4") == 0  # one address locks only itself out
+        throttle.note_login_attempt(db, "li", "10.0.0.3", False, now=recent)
+    assert 0 < throttle.login_blocked(db, "li", "10.0.0.3") <= 5 * 60 + 1
+    assert throttle.login_blocked(db, "li", "10.0.0.4") == 0  # one address locks only itself out
     for _ in range(5):
-        accounts.note_login_attempt(db, "li", "10.0.0.5", False, now=recent)
-    assert 0 < accounts.login_blocked(db, "li", "10.0.0.4") <= 5 * 60 + 1
+        throttle.note_login_attempt(db, "li", "10.0.0.5", False, now=recent)
+    assert 0 < throttle.login_blocked(db, "li", "10.0.0.4") <= 5 * 60 + 1
 
 
 @pytest.mark.parametrize("name", ["ed\x00itor", "\x00"])
