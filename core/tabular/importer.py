@@ -3,9 +3,10 @@
 The file is read row by row by core/tabular/sheets.py (the header found among the first rows, title and
 totals rows skipped, merged cells filled); headers match by title or key (width-normalised);
 every cell is coerced from what spreadsheets produce and every row validated like a form
-entry. Rows are written inside one transaction while they are all good; the first bad row
-stops the writing, the rest are still checked, and the transaction is rolled back, so the
-report lists every bad row and nothing is stored. A dry run only checks.
+entry, all in a read transaction: a file with a bad row is reported whole (every bad row) and
+nothing is stored, without ever taking the write lock. A good file is then written in one
+transaction, after the definition version and the business keys are checked again; a dry run
+only checks.
 """
 from __future__ import annotations
 
@@ -209,7 +210,11 @@ def _child_rows(definition: Definition, sheet: Sheet, report: ImportReport) -> d
 
 def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
                 options: ImportOptions | None = None) -> ImportReport:
-    """Check (and unless dry_run, store) every row of a CSV/XLSX file; all or nothing."""
+    """Check (and unless dry_run, store) every row of a CSV/XLSX file; all or nothing.
+
+    Every row is read and validated in a read transaction first, so a long file never holds the
+    write lock while it is checked (lists and reports go on answering); only good files then
+    take the lock, re-check the definition version and the business keys, and write."""
     options = options or ImportOptions()
     with db.read() as conn:
         ledger_row_, definition = definition_of(conn, key)
@@ -223,17 +228,21 @@ def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
     report = ImportReport(dry_run=options.dry_run, headers=list(sheet.headers))
     mapped = map_headers(definition, sheet.headers, report)
     children = _child_rows(definition, sheet, report) if not sheet.csv else {}
+    with db.read() as conn:
+        rows = _check(conn, definition, sheet, mapped, children, options, report)
     if options.dry_run:
-        with db.read() as conn:
-            _run(conn, actor, definition, None, sheet, mapped, children, options, report)
         return report
+    report.created = report.updated = 0
+    if not report.ok:
+        return report
+    keep = {f.key for f in definition.fields} - {c.path[0] for c in mapped if c is not None}
     try:
         with unique_keys(db, key), db.write() as conn:
             ledger = lock_ledger(conn, key)  # first, as on every write path (docs/design.md)
             if ledger.current_version != definition.version:
                 raise QueryError("导入期间台帐定义已更新，请重新导入")
             tally = Tally(definition)
-            _run(conn, actor, definition, ledger.id, sheet, mapped, children, options, report, tally)
+            _apply(conn, actor, definition, ledger.id, rows, keep, options, report, tally)
             if not report.ok:
                 raise _Rollback
             tally.apply(conn, ledger.id)
@@ -245,15 +254,25 @@ def import_file(db: Database, actor: Actor, key: str, stream: IO[bytes],
     return report
 
 
-def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, sheet: Sheet,
-         mapped: list, children: dict, options: ImportOptions, report: ImportReport,
-         tally: Tally | None = None) -> None:
+@dataclass
+class _Good:
+    """A row that passed every check: what the write pass stores."""
+
+    row_no: int
+    cells: list
+    data: dict
+    key: str | None  # the business key's value, as compared
+
+
+def _check(conn, definition: Definition, sheet: Sheet, mapped: list, children: dict,
+           options: ImportOptions, report: ImportReport) -> list[_Good]:
+    """Read and validate every row (no write lock held): the bad ones go to the report with
+    all their errors, the good ones are returned. The counts say what a write would do."""
     bkey = definition.business_key
     sc = options.scope
     existing = _existing_keys(conn, definition, sc) if bkey else {}
     seen_keys: dict[Any, int] = {}
-    pending: list[dict] = []
-    writing = ledger_id is not None
+    good: list[_Good] = []
     for row_no, cells in sheet.rows:
         if all(is_blank(c) for c in cells):
             continue
@@ -271,14 +290,13 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         except EntryInvalid as exc:
             errors += [{"row": row_no, "field": e["field"], "column": _column_title(definition, e["field"]),
                         "message": e["message"]} for e in exc.errors if e["field"].split(".")[0] not in bad]
-        target = None
+        value = None
         if bkey and not errors and data.get(bkey) is not None:
             value = _key_form(data[bkey])
             if value in seen_keys:
                 errors.append(_key_error(definition, row_no, f"与第 {seen_keys[value]} 行重复"))
             seen_keys[value] = row_no
-            target = existing.get(value)
-            if target is not None and not options.upsert and not errors:
+            if value in existing and not options.upsert and not errors:
                 errors.append(_key_error(definition, row_no, "已存在（可选择“按业务主键更新”）"))
         if not errors:
             outside = out_of_scope(definition, sc, data)
@@ -288,30 +306,45 @@ def _run(conn, actor: Actor, definition: Definition, ledger_id: int | None, shee
         if errors:
             reject(report, row_no, cells, errors)
             continue
-        if not writing or not report.ok:
-            if target is not None:
-                report.updated += 1
-            else:
-                report.created += 1
+        if value is not None and value in existing:
+            report.updated += 1
+        else:
+            report.created += 1
+        good.append(_Good(row_no, cells, data, value))
+    report.warnings.extend(sheet.notes())  # title rows above the header, totals rows below
+    return good
+
+
+def _apply(conn, actor: Actor, definition: Definition, ledger_id: int, rows: list[_Good], keep: set[str],
+           options: ImportOptions, report: ImportReport, tally: Tally) -> None:
+    """Write the checked rows under the ledger lock. The business keys are read again here: a
+    key stored by someone else since the check is refused as it would have been then."""
+    existing = _existing_keys(conn, definition, options.scope) if definition.business_key else {}
+    pending: list[dict] = []
+    for row in rows:
+        target = existing.get(row.key) if row.key is not None else None
+        if target is not None and not options.upsert:
+            reject(report, row.row_no, row.cells,
+                   [_key_error(definition, row.row_no, "已存在（可选择“按业务主键更新”）")])
+        if not report.ok:
             continue
         if target is not None:
-            keep = {f.key for f in definition.fields} - {c.path[0] for c in mapped if c is not None}
             try:
-                update_valid(conn, actor, definition, target[0], target[1], data, keep, workflow.IMPORTED, tally, sc)
+                update_valid(conn, actor, definition, target[0], target[1], row.data, keep, workflow.IMPORTED,
+                             tally, options.scope)
             except EntryInvalid as exc:
-                reject(report, row_no, cells, _row_errors(definition, row_no, exc))
+                reject(report, row.row_no, row.cells, _row_errors(definition, row.row_no, exc))
                 continue
             report.updated += 1
         else:
-            pending.append(data)
+            pending.append(row.data)
             if len(pending) >= CHUNK:
                 insert_valid(conn, actor, ledger_id, definition, pending, workflow.IMPORTED, CHUNK, tally)
                 report.created += len(pending)
                 pending = []
-    if writing and report.ok and pending:
+    if report.ok and pending:
         insert_valid(conn, actor, ledger_id, definition, pending, workflow.IMPORTED, CHUNK, tally)
         report.created += len(pending)
-    report.warnings.extend(sheet.notes())  # title rows above the header, totals rows below
 
 
 def _row_errors(definition: Definition, row_no: int, exc: EntryInvalid) -> list[dict]:
