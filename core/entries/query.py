@@ -19,7 +19,7 @@ from core.access.guarded import with_rules
 from core.access.policy import Actor, Scope, can, require
 from core.definition.model import Definition, Field
 from core.errors import NotFound, QueryError
-from core.ids import plain_int
+from core.ids import int_id, plain_int
 from core.definition.kinds import OPS, ParseError
 from core.db.models import Database, entries, ledger_versions, ledgers, revisions
 from core.definition.options import DUE_SORT  # the sort term of the overdue rule: open first, nearest deadline first
@@ -29,7 +29,8 @@ from core.entries import deadlines
 from core.db.counts import field_expr
 from core.db.indexes import ledger_clause
 from core.settings import local_today
-from core.entries.store import _int_id, _iso, definition_of, entry_view
+from core.entries.definitions import definition_of
+from core.entries.view import entry_view, iso
 from core.definition.textcheck import text_problem
 from core.definition.versions import entry_errors
 
@@ -160,8 +161,8 @@ def scope_of(db: Database, actor: Actor, key: str, action: str = "read") -> Scop
 def ledger_summary(row: Any, definition: Definition) -> dict:
     return {"key": row.key, "title": row.title, "version": row.current_version,
             "entry_count": row.entry_count, "description": definition.description,
-            "updated_at": _iso(row.updated_at), "position": row.position,
-            "archived": row.archived_at is not None, "archived_at": _iso(row.archived_at)}
+            "updated_at": iso(row.updated_at), "position": row.position,
+            "archived": row.archived_at is not None, "archived_at": iso(row.archived_at)}
 
 
 def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
@@ -171,7 +172,7 @@ def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
                                    ledger_versions.c.created_by)
                             .where(ledger_versions.c.ledger_id == ledger.id)
                             .order_by(ledger_versions.c.version)).all()
-        return [{"version": r.version, "created_at": _iso(r.created_at), "created_by": r.created_by}
+        return [{"version": r.version, "created_at": iso(r.created_at), "created_by": r.created_by}
                 for r in rows]
 
 
@@ -238,7 +239,7 @@ def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
 
 def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
     """One live entry; an entry outside the caller's scope is as missing as a deleted one (404)."""
-    entry_id = _int_id(entry_id)
+    entry_id = int_id(entry_id)
     with db.read() as conn:
         ledger, definition = readable(conn, actor, key)
         row = conn.execute(select(entries).where(
@@ -252,7 +253,7 @@ def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
 def flagged(definition: Definition, entry: dict) -> dict:
     """`entry` with `problems` when the current version would refuse it (an entry saved under an
     older version and kept as it was): lists and entry pages mark it. Entries of the current
-    version passed its validation when written (core/entries/store.py keeps that true)."""
+    version passed its validation when written (core/entries/store.py and core/ledgers/versions.py keep that true)."""
     if entry["definition_version"] == definition.version:
         return entry
     problems = entry_errors(definition, entry["data"])
@@ -267,7 +268,7 @@ def list_revisions(db: Database, actor: Actor, key: str, entry_id: Any) -> list[
     with db.read() as conn:
         rows = conn.execute(select(revisions).where(revisions.c.entry_id == entry["id"])
                             .order_by(revisions.c.id)).all()
-    history = [{"id": r.id, "action": r.action, "version": r.entry_version, "at": _iso(r.at),
+    history = [{"id": r.id, "action": r.action, "version": r.entry_version, "at": iso(r.at),
                 "by": r.by, "source": r.source, "changes": r.changes} for r in rows]
     if history and history[0]["action"] == "create" and not history[0]["changes"]:
         history[0]["changes"] = {k: [None, v] for k, v in initial_data(entry["data"], history).items()}
