@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import false
+
 from core.access import policy as access
+from core.access.policy import Scope
+from core.db.counts import field_expr
+from core.db.models import entries
 from core.definition.model import Definition
 from core.errors import Forbidden
 
@@ -39,3 +44,19 @@ def refuse_outside(definition: Definition, sc: access.Scope, data: Any) -> None:
     message = out_of_scope(definition, sc, data)
     if message:
         raise Forbidden(message, [{"field": definition.unit_field.key, "message": message}])
+
+
+def scope_condition(dialect: str, definition: Definition, sc: Scope):
+    """The rows a scope reaches: the unit field among the unit titles (unit), or the rows the
+    actor created (own; also unit scope on a ledger that names no unit field), or no row
+    (none). None: all."""
+    if not sc.limited:
+        return None
+    if sc.reach == "none":
+        return false()
+    f = definition.unit_field
+    if sc.reach == "unit" and f is not None:
+        if not sc.units:
+            return false()
+        return field_expr(dialect, f).in_(sorted(sc.units))
+    return entries.c.created_by == sc.name

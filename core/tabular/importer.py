@@ -25,7 +25,7 @@ from core.definition.model import Definition
 from core.errors import EntryInvalid, QueryError
 from core.db.models import Database, entries
 from core.db.counts import Tally, field_expr
-from core.entries.query import scope_condition
+from core.entries.scope import scope_condition
 from core.tabular.sheets import HEADER_ROWS, MAX_ROWS, Pick, Sheet, first_filled, open_sheet
 from core.tabular.sheets import FileTooLarge, UnsupportedFile  # noqa: F401 - raised from here, as importer.FileTooLarge
 from core.entries.store import insert_valid, lock_ledger, unique_keys, update_valid

@@ -66,7 +66,7 @@ def test_no_scope_matches_no_row(edb):
     with edb.read() as conn:
         row = conn.execute(select(entries)).first()
         matched = conn.execute(select(func.count()).select_from(entries).where(
-            query.scope_condition(edb.dialect, definition, access.NONE))).scalar_one()
+            scope.scope_condition(edb.dialect, definition, access.NONE))).scalar_one()
     assert matched == 0 and not scope.in_scope(definition, access.NONE, row)
     assert scope.out_of_scope(definition, access.NONE, {"unit": A})
 
