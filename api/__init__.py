@@ -14,6 +14,7 @@ from core.ledgers import evolution
 from core.access import rules as permissions
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.access import units
 from core.definition import workflow
 from core.definition.versions import MIGRATE
@@ -89,7 +90,7 @@ def ledgers_index():
 
 @bp.post("/ledgers")
 def ledgers_create():
-    definition = store.create_ledger(db(), g.actor, json_body(MAX_DEFINITION_NESTING))
+    definition = versions.create_ledger(db(), g.actor, json_body(MAX_DEFINITION_NESTING))
     return ledger_response(definition.key, 201)
 
 
@@ -110,7 +111,7 @@ def ledgers_update(key: str):
     migrate = document.pop(MIGRATE, None) if isinstance(document, dict) else None  # never stored
     if flag(request.args, "dry_run"):
         return jsonify(evolution.plan_change(db(), g.actor, key, document, migrate))
-    store.save_definition(db(), g.actor, document, affected=request.args.get("affected", "keep"),
+    versions.save_definition(db(), g.actor, document, affected=request.args.get("affected", "keep"),
                           migrate=migrate)
     return ledger_response(key)
 

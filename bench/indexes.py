@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench.engine import make_rows, postgres_reachable, postgres_urls, sqlite_urls  # noqa: E402
 from core.db import bootstrap  # noqa: E402
 from core.entries import store  # noqa: E402
+from core.ledgers import versions
 from core.access.policy import Actor  # noqa: E402
 from core.db.models import Database  # noqa: E402
 
@@ -98,7 +99,7 @@ def time_saves(db: Database, repeats: int) -> dict[str, float]:
         refiltered["x-ledger"]["list"]["filters"] = filters[:-1] if n % 2 else [*filters, "leader"]
         for label, document in (("titles", retitled), ("filter", refiltered))[:: 1 if n % 2 == 0 else -1]:
             started = time.perf_counter()
-            store.save_definition(db, ACTOR, document)
+            versions.save_definition(db, ACTOR, document)
             times[label].append(time.perf_counter() - started)
     return {label: statistics.median(values) for label, values in times.items()}
 

@@ -42,6 +42,8 @@ from core.db import bootstrap  # noqa: E402
 from core.tabular import importer  # noqa: E402
 from core.entries import query  # noqa: E402
 from core.entries import store  # noqa: E402
+from core.ledgers import versions
+from core.entries import definitions
 from core.tabular import export as tabular  # noqa: E402
 from core.access.policy import SYSTEM  # noqa: E402
 from core.db.models import Database, normalise_url  # noqa: E402
@@ -65,10 +67,10 @@ def fill(url: str, rows: int, small: int) -> None:
     # sorted by -deadline (not the shipped `_due`), the baseline's order, served by an index
     listing = {**definition.options["list"], "sort": "-deadline"}
     for name, count in (("bench_big", rows), ("bench_small", small), ("bench_warm", WARM)):
-        store.save_definition(db, SYSTEM, {**definition.schema,
+        versions.save_definition(db, SYSTEM, {**definition.schema,
                                            "x-ledger": {**definition.options, "key": name, "list": listing}})
         with db.write() as conn:
-            ledger, copy = store.definition_of(conn, name)
+            ledger, copy = definitions.definition_of(conn, name)
             for start in range(0, count, 5000):
                 batch = []
                 for i in range(start, min(count, start + 5000)):
@@ -144,7 +146,7 @@ def case_baseline_import(db: Database, key: str, source: Path) -> int:
 def case_import(db: Database, key: str, source: Path) -> int:
     _, definition = query.get_ledger(db, SYSTEM, "bench_big")
     target = f"bench_in_{os.getpid()}_{len(source.name)}"  # warm-up and timed run: two ledgers
-    store.save_definition(db, SYSTEM, {**definition.schema, "x-ledger": {**definition.options, "key": target}})
+    versions.save_definition(db, SYSTEM, {**definition.schema, "x-ledger": {**definition.options, "key": target}})
     with open(source, "rb") as handle:
         report = importer.import_file(db, SYSTEM, target, handle, importer.ImportOptions(max_rows=10**7))
     if not report.ok:

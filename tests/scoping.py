@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.access import accounts
 from core.access import rules as permissions
 from core.entries import store
+from core.ledgers import versions
 from core.access import units
 from core.access.policy import SYSTEM
 
@@ -34,7 +35,7 @@ SECRET = "乙科机密事项"
 def setup(db, rules=None) -> dict:
     """The ledger with entries of A, A1 and B; users: a_editor, a_viewer (unit A), b_editor
     (unit B), a1_editor (A1), nounit (no unit). Returns {name: Actor}."""
-    store.save_definition(db, SYSTEM, DOC)
+    versions.save_definition(db, SYSTEM, DOC)
     units.create_unit(db, SYSTEM, "a", A)
     units.create_unit(db, SYSTEM, "a1", A1, parent="a")
     units.create_unit(db, SYSTEM, "b", B)

@@ -3,6 +3,7 @@ from sqlalchemy import text
 
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import Actor
 from tests.core.conftest import SMALL
 
@@ -10,7 +11,7 @@ EDITOR = Actor("编辑乙", "editor")
 
 
 def _fill(db):
-    store.save_definition(db, Actor("管理员", "admin"), SMALL)
+    versions.save_definition(db, Actor("管理员", "admin"), SMALL)
     for i in range(3):
         store.create_entry(db, EDITOR, "small", {"name": str(i)})
     query.list_entries(db, EDITOR, "small")

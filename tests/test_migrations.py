@@ -26,6 +26,7 @@ from core.db import bootstrap
 from core.db import counts
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from core.definition.loading import load_definition
 from core.db.models import Base, Database
@@ -407,7 +408,7 @@ def test_0008_run_again_follows_a_changed_time_zone(tmp_path):
     then an upgrade respells the stored date-times in the new zone."""
     db = Database(f"sqlite:///{tmp_path / 'm.db'}")
     bootstrap.upgrade_schema(db, MIGRATIONS)
-    store.save_definition(db, SYSTEM, TIMES)
+    versions.save_definition(db, SYSTEM, TIMES)
     made = store.create_entry(db, SYSTEM, "duty", {"name": "早班", "at": "2026-03-31T23:00:00Z"})
     assert made["data"]["at"] == "2026-04-01T07:00:00+08:00"
     config = bootstrap.alembic_config(MIGRATIONS)

@@ -13,7 +13,7 @@ from core.access import units
 from core.access.policy import Actor, require
 from core.db.models import Database, ledger_permissions, utcnow
 from core.definition.rules import stored_rule_problems
-from core.entries.store import definition_of
+from core.entries.definitions import definition_of
 
 
 def get_permissions(db: Database, actor: Actor, key: str) -> dict:

@@ -21,12 +21,12 @@ from core.access.policy import SYSTEM, Actor
 from core.definition.loading import load_definition_file
 from core.definition.model import Definition
 from core.db.models import Database, ledgers
-from core.entries.store import ensure_ledger_indexes, save_definition
+from core.ledgers.versions import ensure_ledger_indexes, save_definition
 
 log = logging.getLogger("ledger")
 
 BASELINE = "0001"  # the tables as create_all made them before there were migrations
-# Indexes core/entries/store.py makes per ledger at run time: data, not schema, so never migrated.
+# Indexes core/ledgers/versions.py makes per ledger at run time: data, not schema, so never migrated.
 RUNTIME_INDEX_PREFIXES = ("ix_e_", "lx_", "ux_")
 BASELINE_TABLES = ("users", "api_tokens", "ledgers", "ledger_versions", "entries", "revisions", "entry_counts")
 MIGRATION_WAIT_MS = 10 * 60 * 1000

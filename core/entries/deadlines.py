@@ -92,7 +92,7 @@ def deadline_counts(conn: Connection, dialect: str, definition: Definition, ledg
                     today: dt.date | None = None, days: int = DEFAULT_SOON_DAYS,
                     scope: Any = None) -> dict[str, int]:
     """{open, overdue, soon} counts of a ledger's live entries in one aggregate query;
-    `scope`: the caller's scope condition (core/entries/query.py scope_condition), None for all."""
+    `scope`: the caller's scope condition (core/entries/scope.py scope_condition), None for all."""
     today = today or local_today()
     terms = {name: func.count().filter(due_condition(dialect, definition, name, today, days))
              for name in ("open", "overdue", "soon")}

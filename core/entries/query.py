@@ -1,70 +1,33 @@
 """Every read of ledgers and entries: filters, search, sort and paging turned into SQL.
 
-Callers pass their identity and the raw parameters (field=value, field__op=value, _q, _sort,
-_page, _size, and for a ledger with an overdue rule _due=overdue|soon|open, _due_days, _sort=_due). A field is only ever named through the definition; values are bound
-parameters; a bad name or value is a QueryError (400), never a string spliced into SQL.
+Callers pass their identity and the raw parameters, checked against the definition into a
+ListQuery (core/entries/params.py). A field is only ever named through the definition; values
+are bound parameters; a bad name or value is a QueryError (400), never a string spliced into SQL.
 """
 from __future__ import annotations
 
-import re
+from typing import Any, Iterator
 
-import datetime as dt
-from dataclasses import dataclass, field as dc_field
-from typing import Any, Iterable, Iterator, Mapping
+from sqlalchemy import case, func, select, true
 
-from sqlalchemy import case, false, func, select, true
-
+from core.access import audit
 from core.access import policy as access
 from core.access.guarded import with_rules
 from core.access.policy import Actor, Scope, can, require
-from core.definition.model import Definition, Field
-from core.errors import NotFound, QueryError
-from core.ids import plain_int
-from core.definition.kinds import OPS, ParseError
-from core.db.models import Database, entries, ledger_versions, ledgers, revisions
-from core.definition.options import DUE_SORT  # the sort term of the overdue rule: open first, nearest deadline first
-from core.access import audit
 from core.db import counts
-from core.entries import deadlines
 from core.db.counts import field_expr
 from core.db.indexes import ledger_clause
-from core.settings import local_today
-from core.entries.store import _int_id, _iso, definition_of, entry_view
-from core.definition.textcheck import text_problem
+from core.db.models import Database, entries, ledger_versions, ledgers, revisions
+from core.definition.model import Definition, Field
 from core.definition.versions import entry_errors
-
-MAX_PAGE_SIZE = 500
-DEFAULT_PAGE_SIZE = 50
-
-
-@dataclass
-class ListQuery:
-    """The parsed, checked form of a list request."""
-
-    filters: list[tuple[Field, str, Any]] = dc_field(default_factory=list)
-    search: str = ""
-    sort: list[tuple[Field | None, bool]] = dc_field(default_factory=list)  # None: the `_due` order
-    page: int = 1
-    size: int = DEFAULT_PAGE_SIZE
-    due: str = ""                    # overdue | soon | open (deadlines.DUE_FILTERS)
-    due_days: int = deadlines.DEFAULT_SOON_DAYS
-    today: dt.date = dc_field(default_factory=local_today)
-    scope: Scope = access.ALL       # the rows the caller may read (core/access/policy.py scope)
-    also: Scope = access.ALL        # and reach by the surface's own action (an export's), if not read
-
-    @property
-    def limited(self) -> bool:
-        return self.scope.limited or self.also.limited
-
-
-def scoped(q: ListQuery, actor: Actor, ledger: Any, action: str = "read") -> ListQuery:
-    """`q` limited to the rows `actor` may read and, for a surface of another action (export),
-    may also `action`: each surface asks the rules for its own action, and never reaches a row
-    its caller could not read."""
-    q.scope = access.scope(actor, ledger)
-    q.also = access.scope(actor, ledger, action) if action != "read" else access.ALL
-    return q
-
+from core.entries import deadlines
+from core.entries.definitions import definition_of
+from core.entries.params import ListQuery, parse_params, scoped
+from core.entries.scope import scope_condition
+from core.entries.view import entry_view, iso
+from core.errors import NotFound
+from core.ids import int_id
+from core.settings import local_today
 
 # --- ledgers -----------------------------------------------------------------------------
 
@@ -160,8 +123,8 @@ def scope_of(db: Database, actor: Actor, key: str, action: str = "read") -> Scop
 def ledger_summary(row: Any, definition: Definition) -> dict:
     return {"key": row.key, "title": row.title, "version": row.current_version,
             "entry_count": row.entry_count, "description": definition.description,
-            "updated_at": _iso(row.updated_at), "position": row.position,
-            "archived": row.archived_at is not None, "archived_at": _iso(row.archived_at)}
+            "updated_at": iso(row.updated_at), "position": row.position,
+            "archived": row.archived_at is not None, "archived_at": iso(row.archived_at)}
 
 
 def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
@@ -171,7 +134,7 @@ def list_versions(db: Database, actor: Actor, key: str) -> list[dict]:
                                    ledger_versions.c.created_by)
                             .where(ledger_versions.c.ledger_id == ledger.id)
                             .order_by(ledger_versions.c.version)).all()
-        return [{"version": r.version, "created_at": _iso(r.created_at), "created_by": r.created_by}
+        return [{"version": r.version, "created_at": iso(r.created_at), "created_by": r.created_by}
                 for r in rows]
 
 
@@ -238,7 +201,7 @@ def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
 
 def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
     """One live entry; an entry outside the caller's scope is as missing as a deleted one (404)."""
-    entry_id = _int_id(entry_id)
+    entry_id = int_id(entry_id)
     with db.read() as conn:
         ledger, definition = readable(conn, actor, key)
         row = conn.execute(select(entries).where(
@@ -252,7 +215,7 @@ def get_entry(db: Database, actor: Actor, key: str, entry_id: Any) -> dict:
 def flagged(definition: Definition, entry: dict) -> dict:
     """`entry` with `problems` when the current version would refuse it (an entry saved under an
     older version and kept as it was): lists and entry pages mark it. Entries of the current
-    version passed its validation when written (core/entries/store.py keeps that true)."""
+    version passed its validation when written (core/entries/store.py and core/ledgers/versions.py keep that true)."""
     if entry["definition_version"] == definition.version:
         return entry
     problems = entry_errors(definition, entry["data"])
@@ -267,7 +230,7 @@ def list_revisions(db: Database, actor: Actor, key: str, entry_id: Any) -> list[
     with db.read() as conn:
         rows = conn.execute(select(revisions).where(revisions.c.entry_id == entry["id"])
                             .order_by(revisions.c.id)).all()
-    history = [{"id": r.id, "action": r.action, "version": r.entry_version, "at": _iso(r.at),
+    history = [{"id": r.id, "action": r.action, "version": r.entry_version, "at": iso(r.at),
                 "by": r.by, "source": r.source, "changes": r.changes} for r in rows]
     if history and history[0]["action"] == "create" and not history[0]["changes"]:
         history[0]["changes"] = {k: [None, v] for k, v in initial_data(entry["data"], history).items()}
@@ -286,89 +249,7 @@ def initial_data(current: dict, history: list[dict]) -> dict:
     return data
 
 
-# --- parameters -> SQL -------------------------------------------------------------------
-
-_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
-
-
-def parse_params(definition: Definition, params: Any, paged: bool = True) -> ListQuery:
-    """Check list parameters against the definition; QueryError names what is wrong."""
-    q = ListQuery()
-    for name, value in _pairs(params):
-        problem = text_problem(name) or text_problem(value)
-        if problem:  # a NUL reaches PostgreSQL as an error, not as "no match"
-            raise QueryError(f"参数“{_BAD_TEXT.sub('', name)[:50]}”{problem}")
-        if name == "_q":
-            q.search = value.strip()[:200]
-        elif name == "_sort":
-            q.sort = [_sort_term(definition, part) for part in value.split(",") if part.strip()]
-        elif name == "_due":
-            deadlines.overdue_rule(definition)
-            q.due = value.strip()
-            if q.due not in deadlines.DUE_FILTERS:
-                raise QueryError("参数 _due 应为 overdue（超期）、soon（即将到期）或 open（未办结）")
-        elif name == "_due_days":
-            q.due_days = deadlines.parse_days(value)
-        elif name == "_page":
-            q.page = _bounded_int(name, value, 1, 10**7)
-        elif name == "_size":
-            q.size = _bounded_int(name, value, 1, MAX_PAGE_SIZE)
-        elif name.startswith("_"):
-            continue  # reserved for the surfaces (e.g. _format, header)
-        else:
-            key, _, op = name.partition("__")
-            op = op or "eq"
-            f = definition.field(key)
-            if op not in OPS:
-                raise QueryError(f"不支持的条件“{op}”，可用：{', '.join(OPS)}")
-            if op not in f.type.query_ops:
-                raise QueryError(f"字段“{f.title}”不能用于筛选")
-            q.filters.append((f, op, _parsed(f, op, value)))
-    if not q.sort and definition.default_sort:
-        q.sort = [_sort_term(definition, definition.default_sort)]
-    return q
-
-
-def _pairs(params: Any) -> Iterable[tuple[str, str]]:
-    if params is None:
-        return []
-    if hasattr(params, "items") and hasattr(params, "getlist"):  # werkzeug MultiDict
-        return params.items(multi=True)
-    pairs = []
-    for name, value in (params.items() if isinstance(params, Mapping) else params):
-        for v in value if isinstance(value, (list, tuple)) else [value]:
-            pairs.append((name, str(v)))
-    return pairs
-
-
-def _sort_term(definition: Definition, term: str) -> tuple[Field | None, bool]:
-    term = term.strip()
-    if term.lstrip("-") == DUE_SORT:
-        deadlines.overdue_rule(definition)
-        if term.startswith("-"):
-            raise QueryError("按期限排序（_due）只有一个方向：未办结在前，时限近的在前")
-        return None, False
-    f = definition.field(term.lstrip("-"))
-    if not f.scalar:
-        raise QueryError(f"字段“{f.title}”不能用于排序")
-    return f, term.startswith("-")
-
-
-def _bounded_int(name: str, value: str, low: int, high: int) -> int:
-    number = plain_int(value)
-    if number is None:
-        raise QueryError(f"参数 {name} 应为整数")
-    if not low <= number <= high:
-        raise QueryError(f"参数 {name} 应在 {low} 到 {high} 之间")
-    return number
-
-
-def _parsed(f: Field, op: str, value: str) -> Any:
-    try:
-        return f.type.parse_query(f, op, value)
-    except ParseError as exc:
-        raise QueryError(str(exc)) from None
-
+# --- the list query -> SQL ---------------------------------------------------------------
 
 def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuery) -> list:
     where = [ledger_clause(ledger_id), entries.c.deleted_at.is_(None)]
@@ -384,22 +265,6 @@ def conditions(dialect: str, definition: Definition, ledger_id: int, q: ListQuer
         if sc.limited:
             where.append(scope_condition(dialect, definition, sc))
     return where
-
-
-def scope_condition(dialect: str, definition: Definition, sc: Scope):
-    """The rows a scope reaches: the unit field among the unit titles (unit), or the rows the
-    actor created (own; also unit scope on a ledger that names no unit field), or no row
-    (none). None: all."""
-    if not sc.limited:
-        return None
-    if sc.reach == "none":
-        return false()
-    f = definition.unit_field
-    if sc.reach == "unit" and f is not None:
-        if not sc.units:
-            return false()
-        return field_expr(dialect, f).in_(sorted(sc.units))
-    return entries.c.created_by == sc.name
 
 
 def _condition(dialect: str, f: Field, op: str, value: Any):

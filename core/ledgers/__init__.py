@@ -1,1 +1,2 @@
-"""Ledgers as a whole: their evolution between versions, drafts, the catalog, proposals from a spreadsheet."""
+"""Ledgers as a whole: saving their versions, their evolution between versions, drafts, the catalog,
+proposals from a spreadsheet."""

@@ -4,7 +4,7 @@ One draft per ledger key (also for a ledger that does not exist yet). A draft ma
 that is what a draft is for; its problems are reported, never stored into a ledger.
 Who may keep a ledger's draft is who may define it (`store.require_define`: the ledger's
 rules, which may grant `define` to an editor; the role for a new ledger), as for
-`PUT /ledgers/<key>`. Publishing publishes the draft through store.save_definition like any
+`PUT /ledgers/<key>`. Publishing publishes the draft through `versions.save_definition` like any
 new version and drops it in the same transaction.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from core.access import policy as access
 from core.access.guarded import with_rules
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import Actor
 from core.definition.checks import check_definition
 from core.definition.model import Definition
@@ -93,7 +94,7 @@ def publish(db: Database, actor: Actor, key: str, document: Any = None, affected
         raise QueryError("affected 应为 keep（保留旧记录）或 migrate（迁移旧记录）")
     _same_key(document, key)
     created = not ledger_exists(db, key)
-    definition = store.save_definition(db, actor, document, must_be_new=created, affected=affected,
+    definition = versions.save_definition(db, actor, document, must_be_new=created, affected=affected,
                                        migrate=migrate, also=lambda conn: _drop(conn, key, seen))
     return definition, created
 

@@ -16,7 +16,8 @@ from core.access.policy import Actor
 from core.definition.loading import load_definition
 from core.db.models import Database, entries, ledger_versions
 from core.entries.query import readable
-from core.entries.store import _iso, definition_of
+from core.entries.definitions import definition_of
+from core.entries.view import iso
 from core.definition.versions import assess, changes, check_migration, entry_errors
 
 __all__ = ["plan_change", "diff_versions", "history", "retired_values", "changes", "entry_errors"]
@@ -53,7 +54,7 @@ def history(db: Database, actor: Actor, key: str) -> list[dict]:
         rows = {r.version: r for r in conn.execute(
             select(ledger_versions.c.version, ledger_versions.c.created_at, ledger_versions.c.created_by)
             .where(ledger_versions.c.ledger_id == ledger.id))}
-    out = [{"version": d.version, "created_at": _iso(rows[d.version].created_at),
+    out = [{"version": d.version, "created_at": iso(rows[d.version].created_at),
             "created_by": rows[d.version].created_by, "changes": changes(before, d) if before is not None else []}
            for before, d in zip([None, *found[:-1]], found)]
     return list(reversed(out))

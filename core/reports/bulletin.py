@@ -21,7 +21,8 @@ from sqlalchemy import case, false, func, select
 from core.access import policy as access
 from core.access import audit
 from core.access.policy import Actor
-from core.entries.query import readable, scope_condition
+from core.entries.query import readable
+from core.entries.scope import scope_condition
 from core.errors import NotFound, QueryError
 from core.db.indexes import ledger_clause
 from core.db.models import Database, entries

@@ -20,7 +20,8 @@ from core.db.counts import field_expr
 from core.definition.model import Definition, Field
 from core.errors import NotFound, QueryError
 from core.db.models import Database, entries
-from core.entries.query import conditions, parse_params, readable, scoped
+from core.entries.query import conditions, readable
+from core.entries.params import parse_params, scoped
 from core.reports.spec import (BUCKET_TITLES, COMPARE, DERIVED, EMPTY, SpecError, check_reports, declared_pairs,
                          measure_key, resolve_date)
 

@@ -28,7 +28,7 @@ from core.definition.model import Definition, Field
 from core.db.models import Database
 from core.entries.query import iter_entries, readable
 from core.settings import local_text, local_today, to_local
-from core.entries.store import definition_of
+from core.entries.definitions import definition_of
 
 BOM = "\ufeff"
 ID_KEY, ID_TITLE = "_id", "记录ID"

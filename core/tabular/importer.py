@@ -24,10 +24,11 @@ from core.definition.model import Definition
 from core.errors import EntryInvalid, QueryError
 from core.db.models import Database, entries
 from core.db.counts import Tally, field_expr
-from core.entries.query import scope_condition
-from core.tabular.report import ImportReport, reject
+from core.entries.scope import scope_condition
 from core.tabular.sheets import HEADER_ROWS, MAX_ROWS, Pick, Sheet, first_filled, open_sheet
-from core.entries.store import definition_of, insert_valid, lock_ledger, out_of_scope, unique_keys, update_valid
+from core.entries.store import insert_valid, lock_ledger, unique_keys, update_valid
+from core.entries.definitions import definition_of
+from core.entries.scope import out_of_scope
 from core.tabular.export import (EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, RETIRED_SUFFIX,
                       TITLE_SEPARATOR, Column, field_columns)
 from core.entries.validation import validate_entry

@@ -2,7 +2,7 @@
 is a new version."""
 from __future__ import annotations
 
-from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from tests.core.test_field_order import ORDER, duty
 
@@ -23,7 +23,7 @@ def test_get_put_round_trip_keeps_the_order_and_a_reorder_is_a_version(api, db):
 
 
 def test_drafts_keep_the_order(api, db):
-    store.create_ledger(db, SYSTEM, duty())
+    versions.create_ledger(db, SYSTEM, duty())
     admin = api("admin")
     reordered = ["shift", "notes", "duty_date", "person"]
     assert admin.put("/ledgers/duty/draft", json=duty(reordered)).status_code == 200

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 
 
@@ -76,7 +77,7 @@ def test_csv_download(api, filled):
 
 
 def test_csv_neutralises_formula_cells(api, db):
-    store.save_definition(db, SYSTEM, {
+    versions.save_definition(db, SYSTEM, {
         "title": "公式", "type": "object",
         "properties": {"name": {"type": "string", "title": "=名称", "maxLength": 20}},
         "x-ledger": {"key": "formula", "reports": [{"key": "r", "title": "按名称", "group_by": ["name"],

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from core.entries import store
+from core.entries import definitions
 from core.access.policy import SYSTEM
 
 ITEM = {"content": "整治农贸市场", "source": "专题会议纪要", "unit": "区市场监管局", "status": "立项",
@@ -123,7 +124,7 @@ def plant(db, key: str, document: dict | None = None, permission_rules: list | N
         if permission_rules is not None:
             conn.execute(insert(ledger_permissions).values(ledger_id=row.id, rules=permission_rules,
                                                            updated_at=utcnow(), updated_by="admin"))
-    store._DEFINITIONS.clear()
+    definitions._DEFINITIONS.clear()
 
 
 def broken_ruled() -> dict:

@@ -43,8 +43,8 @@ def test_api_units(api, db, users):
 
 def test_api_permissions(api, db, users):
     from tests.conftest import shipped
-    from core.entries import store
-    store.save_definition(db, SYSTEM, shipped("supervision"))
+    from core.ledgers import versions
+    versions.save_definition(db, SYSTEM, shipped("supervision"))
     units.create_unit(db, SYSTEM, "office", "区政府办公室")
     assert api("admin").get("/ledgers/supervision/permissions").get_json() == {"rules": [], "default": True}
     assert api("editor").get("/ledgers/supervision/permissions").status_code == 403

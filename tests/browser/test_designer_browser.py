@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from core.access import accounts
-from core.entries import store
+from core.ledgers import versions
 from core.definition.checks import META_SCHEMA
 from tests.browser.support import ARTIFACTS, chrome, find, live_server, log_in, wait_new_page  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 pytestmark = pytest.mark.browser
 
 RULES = "rules" in META_SCHEMA["properties"]["x-ledger"]["properties"]
-RENAMES = "migrate" in inspect.signature(store.save_definition).parameters
+RENAMES = "migrate" in inspect.signature(versions.save_definition).parameters
 
 
 TOKENS: dict[str, str] = {}

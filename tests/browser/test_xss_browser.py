@@ -14,6 +14,7 @@ from core.access import accounts
 from core.access import rules as permissions
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.access import units
 from core.access.policy import SYSTEM
 from tests.conftest import shipped
@@ -96,7 +97,7 @@ def fill(db) -> None:
         units.create_unit(db, admin, key, title, parent)
         parent = parent or key
     accounts.create_user(db, "clerk", "editor", "clerk-password", unit="u1")
-    store.create_ledger(db, admin, definition())
+    versions.create_ledger(db, admin, definition())
     ids = [store.create_entry(db, SYSTEM, "xss_probe", entry(i, status, **extra))["id"] for i, (status, extra) in
            enumerate([("已办结", {"completed_on": "2026-01-30"}), ("办理中", {}), ("立项", {}), ("交办", {})])]
     changed = store.update_entry(db, admin, "xss_probe", ids[1], entry(5, "办理中"), 1)

@@ -3,7 +3,7 @@ import pytest
 
 from core.access.policy import SYSTEM
 from core.db.models import Database
-from core.entries.store import save_definition
+from core.ledgers.versions import save_definition
 from tests.conftest import drop_pg_schema, pg_url_or_skip, shipped
 
 

@@ -8,6 +8,7 @@ from core.access import policy as access
 from core.access import rules as permissions
 from core.entries import query
 from core.entries import store
+from core.entries import scope
 from core.access.policy import SYSTEM, Actor, Guarded
 from core.errors import DefinitionError, Forbidden
 from core.db.models import entries
@@ -65,9 +66,9 @@ def test_no_scope_matches_no_row(edb):
     with edb.read() as conn:
         row = conn.execute(select(entries)).first()
         matched = conn.execute(select(func.count()).select_from(entries).where(
-            query.scope_condition(edb.dialect, definition, access.NONE))).scalar_one()
-    assert matched == 0 and not store.in_scope(definition, access.NONE, row)
-    assert store.out_of_scope(definition, access.NONE, {"unit": A})
+            scope.scope_condition(edb.dialect, definition, access.NONE))).scalar_one()
+    assert matched == 0 and not scope.in_scope(definition, access.NONE, row)
+    assert scope.out_of_scope(definition, access.NONE, {"unit": A})
 
 
 def test_a_unit_rule_applies_to_that_unit_and_below_and_the_widest_scope_wins():

@@ -10,6 +10,7 @@ from core.tabular import importer
 from core.entries import query
 from core.reports import run as reports
 from core.entries import store
+from core.ledgers import versions
 from core.tabular import export as tabular
 from core.access.policy import SYSTEM, Actor
 from core.errors import Forbidden, QueryError
@@ -22,7 +23,7 @@ EDITOR = Actor("编辑乙", "editor")
 
 @pytest.fixture
 def small(edb):
-    return store.save_definition(edb, ADMIN, SMALL)
+    return versions.save_definition(edb, ADMIN, SMALL)
 
 
 def trail(db):
@@ -85,7 +86,7 @@ def test_the_chain_links_every_record(edb, small):
 
 
 def _filled(edb):
-    store.save_definition(edb, ADMIN, SMALL)
+    versions.save_definition(edb, ADMIN, SMALL)
     for i in range(4):
         store.create_entry(edb, EDITOR, "small", {"name": str(i)})
     return trail(edb)

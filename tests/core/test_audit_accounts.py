@@ -7,7 +7,7 @@ from core.access import accounts
 from core.access import audit
 from core.access import throttle
 from core.access import rules as permissions
-from core.entries import store
+from core.ledgers import versions
 from core.access import units
 from core.access.policy import Actor
 from core.db.models import audit_log
@@ -85,7 +85,7 @@ def test_login_attempts_record_the_name_and_address_never_the_password(edb):
 
 
 def test_permission_rule_changes_are_recorded(edb):
-    store.save_definition(edb, ADMIN, SMALL)
+    versions.save_definition(edb, ADMIN, SMALL)
     permissions.set_permissions(edb, ADMIN, "small", {"rules": [{"role": "viewer", "actions": ["read"]}]})
     permissions.set_permissions(edb, ADMIN, "small", {"default": True})
     rows = trail(edb, "permissions")

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM, Actor
 from core.reports.bulletin import bulletin
 from core.definition.loading import load_definition
@@ -71,7 +72,7 @@ def supervision_before_rules(edb):
     for part in ("if", "then"):
         document.pop(part)
     document["x-ledger"].pop("rules")
-    return store.save_definition(edb, SYSTEM, document)
+    return versions.save_definition(edb, SYSTEM, document)
 
 
 def test_figures_per_unit_match_the_entries(edb, supervision_before_rules):
@@ -136,7 +137,7 @@ def test_bad_periods_are_refused_in_chinese(edb, supervision, start, end, messag
 
 
 def test_ledger_without_bulletin_is_not_found(edb):
-    store.save_definition(edb, SYSTEM, SMALL)
+    versions.save_definition(edb, SYSTEM, SMALL)
     with pytest.raises(NotFound, match="未设置督查通报"):
         bulletin(edb, SYSTEM, "small", START, END, TODAY)
 

@@ -12,6 +12,7 @@ from core.tabular import importer
 from core.entries import query
 from core.reports import run as reports
 from core.entries import store
+from core.ledgers import versions
 from core.tabular import export as tabular
 from core.access.policy import SYSTEM, Actor
 from core.errors import Conflict, Forbidden, NotFound
@@ -25,7 +26,7 @@ def small(edb, key="small", title="测试台帐"):
     document["x-ledger"]["key"], document["title"] = key, title
     document["x-ledger"]["reports"] = [{"key": "by_unit", "title": "按单位", "group_by": ["unit"],
                                         "measures": [{"fn": "count"}]}]
-    return store.save_definition(edb, SYSTEM, document)
+    return versions.save_definition(edb, SYSTEM, document)
 
 
 def keys(edb, actor, **kw):
@@ -68,7 +69,7 @@ def test_admins_may_read_but_not_change_an_archived_ledger(edb):
     with pytest.raises(Conflict, match="已归档"):
         store.update_entry(edb, ADMIN, "small", entry["id"], {"name": "丙"}, 1)
     with pytest.raises(Conflict, match="已归档"):
-        store.save_definition(edb, ADMIN, {**copy.deepcopy(SMALL), "title": "新标题"})
+        versions.save_definition(edb, ADMIN, {**copy.deepcopy(SMALL), "title": "新标题"})
     assert query.get_entry(edb, ADMIN, "small", entry["id"])["data"] == {"name": "甲"}
     assert "small" not in keys(edb, ADMIN), "the index leaves it out for admins too"
     assert "small" in keys(edb, ADMIN, archived=True)

@@ -14,7 +14,8 @@ from core.access.policy import SYSTEM, Actor
 from core.tabular.importer import ImportOptions, import_file
 from core.db.models import entries, entry_counts
 from core.entries.query import list_entries
-from core.entries.store import create_entry, delete_entry, save_definition, update_entry
+from core.entries.store import create_entry, delete_entry, update_entry
+from core.ledgers.versions import save_definition
 from tests.concurrent import failures, together
 
 from .conftest import SMALL

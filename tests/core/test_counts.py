@@ -7,7 +7,9 @@ import pytest
 from core.db import counts
 from core.access.policy import SYSTEM
 from core.entries.query import list_entries
-from core.entries.store import create_entries, definition_of, save_definition
+from core.entries.store import create_entries
+from core.entries.definitions import definition_of
+from core.ledgers.versions import save_definition
 from tests.core.conftest import SMALL
 
 

@@ -11,8 +11,8 @@ from core.definition.loading import load_definition
 from core.errors import Conflict, DefinitionError, Forbidden
 from core.entries.query import get_ledger, list_versions
 from core.access.accounts import create_user
-from core.entries import store
-from core.entries.store import save_definition
+from core.ledgers import versions
+from core.ledgers.versions import save_definition
 from tests.conftest import SCHEMAS, shipped
 from tests.core.conftest import SMALL
 
@@ -205,7 +205,7 @@ def test_simultaneous_creation_of_one_ledger_makes_one_ledger_and_three_conflict
     the key exist?" read and its write until all four have read, and then one writes first
     while the others wait for it (up to 2 s each, then they go on). Code that checks inside its
     write transaction never reaches the hold, and passes."""
-    all_read, first_done, save = threading.Barrier(4, timeout=2), threading.Event(), store.save_definition
+    all_read, first_done, save = threading.Barrier(4, timeout=2), threading.Event(), versions.save_definition
 
     def held_save(*args, **kwargs):
         try:
@@ -220,12 +220,12 @@ def test_simultaneous_creation_of_one_ledger_makes_one_ledger_and_three_conflict
         first_done.wait(2)
         return save(*args, **kwargs)
 
-    monkeypatch.setattr(store, "save_definition", held_save)
+    monkeypatch.setattr(versions, "save_definition", held_save)
 
     def create(n):
         document = copy.deepcopy(SMALL)
         document["title"] = f"测试台帐{n}"
-        return store.create_ledger(edb, SYSTEM, document).version
+        return versions.create_ledger(edb, SYSTEM, document).version
 
     outcomes = at_once(create)
     assert len(outcomes) == 4, "a request failed with something other than a conflict"

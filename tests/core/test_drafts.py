@@ -5,14 +5,14 @@ import pytest
 
 from core.ledgers import drafts
 from core.entries import query
-from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from core.errors import NotFound
 from tests.core.test_field_order import duty
 
 
 def test_publishing_and_dropping_the_draft_are_one_transaction(edb, monkeypatch):
-    store.create_ledger(edb, SYSTEM, duty())
+    versions.create_ledger(edb, SYSTEM, duty())
     drafts.save_draft(edb, SYSTEM, "duty", duty(["person", "duty_date", "shift", "notes"]))
 
     def failing(conn, key, seen):
@@ -39,14 +39,14 @@ def test_publish_without_a_document_publishes_the_stored_draft(edb):
 
 def test_a_draft_saved_while_another_is_published_is_kept(edb, monkeypatch):
     """The draft dropped is the one published: a newer one saved meanwhile stays."""
-    store.create_ledger(edb, SYSTEM, duty())
+    versions.create_ledger(edb, SYSTEM, duty())
     drafts.save_draft(edb, SYSTEM, "duty", duty(["person", "duty_date", "shift", "notes"]))
     newer = duty(["notes", "person", "duty_date", "shift"])
-    real = store.save_definition
+    real = versions.save_definition
 
     def meanwhile(*args, **kwargs):
         drafts.save_draft(edb, SYSTEM, "duty", newer)  # another administrator saves
         return real(*args, **kwargs)
-    monkeypatch.setattr(store, "save_definition", meanwhile)
+    monkeypatch.setattr(versions, "save_definition", meanwhile)
     assert drafts.publish(edb, SYSTEM, "duty")[0].version == 2
     assert drafts.get_draft(edb, SYSTEM, "duty")["document"] == newer

@@ -11,7 +11,9 @@ from core.access.policy import SYSTEM
 from core.errors import QueryError
 from core.entries.query import iter_entries, list_entries, list_ledgers
 from core.settings import local_today
-from core.entries.store import create_entries, definition_of, save_definition
+from core.entries.store import create_entries
+from core.entries.definitions import definition_of
+from core.ledgers.versions import save_definition
 from tests.core.conftest import SMALL
 
 TASKS = {

@@ -10,7 +10,8 @@ from core.errors import ChangeRefused, Conflict, DefinitionError, EntryInvalid, 
 from core.ledgers.evolution import plan_change
 from core.db.models import audit_log, entries, ledger_versions, revisions
 from core.entries.query import get_entry, list_entries, list_revisions
-from core.entries.store import create_entries, create_entry, delete_entry, save_definition
+from core.entries.store import create_entries, create_entry, delete_entry
+from core.ledgers.versions import save_definition
 from core.definition.versions import changes
 from tests.core.conftest import SMALL
 

@@ -14,7 +14,8 @@ from core.errors import Conflict, DefinitionError
 from core.tabular.importer import ImportOptions, import_file
 from core.db.models import revisions
 from core.entries.query import list_entries
-from core.entries.store import create_entry, create_ledger, delete_entry, save_definition, update_entry
+from core.entries.store import create_entry, delete_entry, update_entry
+from core.ledgers.versions import create_ledger, save_definition
 
 from tests.concurrent import together
 

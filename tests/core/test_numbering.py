@@ -11,7 +11,8 @@ import pytest
 from core.entries import numbering
 from core.access.policy import SYSTEM
 from core.definition.checks import check_definition
-from core.entries.store import create_entries, create_entry, delete_entry, save_definition
+from core.entries.store import create_entries, create_entry, delete_entry
+from core.ledgers.versions import save_definition
 from tests.conftest import pg_url_or_skip, drop_pg_schema, shipped
 from core.db.models import Database
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from core.ledgers import evolution
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from tests.core.test_field_order import duty
 
 
 def test_each_change_counts_its_own_entries_with_its_own_examples(edb):
-    store.create_ledger(edb, SYSTEM, duty())
+    versions.create_ledger(edb, SYSTEM, duty())
     made = [store.create_entry(edb, SYSTEM, "duty", data) for data in (
         {"duty_date": "2026-03-01", "person": "张三", "shift": "夜班"},
         {"duty_date": "2026-03-02", "person": "李四", "shift": "白班"},
@@ -31,7 +32,7 @@ def test_each_change_counts_its_own_entries_with_its_own_examples(edb):
 
 
 def test_an_added_rule_counts_its_entries_and_the_rest_is_other(edb):
-    store.create_ledger(edb, SYSTEM, duty())
+    versions.create_ledger(edb, SYSTEM, duty())
     store.create_entry(edb, SYSTEM, "duty", {"duty_date": "2026-03-01", "person": "张三", "shift": "夜班"})
     store.create_entry(edb, SYSTEM, "duty", {"duty_date": "2026-03-02", "person": "李四", "shift": "白班"})
     changed = duty()

@@ -5,7 +5,8 @@ import pytest
 from core.access.policy import SYSTEM, Actor
 from core.errors import Forbidden, QueryError
 from core.entries.query import iter_entries, list_entries
-from core.entries.store import create_entries, save_definition
+from core.entries.store import create_entries
+from core.ledgers.versions import save_definition
 from tests.core.conftest import SMALL
 
 ROWS = [

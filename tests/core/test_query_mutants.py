@@ -12,9 +12,11 @@ from werkzeug.datastructures import MultiDict
 from core.access.policy import SYSTEM
 from core.definition.loading import load_definition
 from core.errors import QueryError
-from core.entries.query import MAX_PAGE_SIZE, list_entries, list_versions, parse_params
+from core.entries.query import list_entries, list_versions
+from core.entries.params import MAX_PAGE_SIZE, parse_params
 from core.settings import local_today
-from core.entries.store import create_entries, create_entry, save_definition
+from core.entries.store import create_entries, create_entry
+from core.ledgers.versions import save_definition
 from tests.core.conftest import SMALL
 
 DEFINITION = load_definition(SMALL)

@@ -12,6 +12,7 @@ import pytest
 import demo
 from core.reports import run as reports
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM, Actor
 from core.definition.checks import check_definition
 from core.errors import DefinitionError, Forbidden, NotFound, QueryError
@@ -99,7 +100,7 @@ ALL = [
 
 @pytest.fixture
 def rep(edb):
-    store.save_definition(edb, SYSTEM, ledger(ALL))
+    versions.save_definition(edb, SYSTEM, ledger(ALL))
     rows = make_rows()
     store.create_entries(edb, SYSTEM, "rep", rows)
     return edb, rows
@@ -256,7 +257,7 @@ def test_unknown_report_and_permission(rep):
 
 
 def test_empty_ledger_gives_zero_totals(edb):
-    store.save_definition(edb, SYSTEM, ledger(ALL))
+    versions.save_definition(edb, SYSTEM, ledger(ALL))
     result = reports.run_report(edb, SYSTEM, "rep", "by_unit")
     assert result["rows"] == []
     assert result["totals"]["all"]["total"] == 0 and result["totals"]["all"]["done_rate"] is None
@@ -280,7 +281,7 @@ def test_resolve_date():
 @pytest.fixture
 def demo_db(edb):
     for key in demo.LEDGER_KEYS:
-        store.save_definition(edb, SYSTEM, shipped(key))
+        versions.save_definition(edb, SYSTEM, shipped(key))
         store.create_entries(edb, SYSTEM, key, demo.demo_entries(key))
     return edb
 
@@ -362,7 +363,7 @@ def test_good_declarations_pass_and_save(edb):
     assert refused({}) == []
     assert list(check_definition(ledger(ALL))) == []
     with pytest.raises(DefinitionError):
-        store.save_definition(edb, SYSTEM, ledger([{**GOOD, "group_by": ["nope"]}]))
+        versions.save_definition(edb, SYSTEM, ledger([{**GOOD, "group_by": ["nope"]}]))
 
 
 # --- 「（空）」: NULL, '' (and a typed 「（空）」, shown the same) are one group -----------------------
@@ -410,7 +411,7 @@ def blank_measures(rows: list[dict]) -> dict:
 
 @pytest.mark.parametrize("typed", [False, True], ids=["null-and-blank", "with-typed-empty"])
 def test_empty_and_blank_groups_merge_with_true_measures(edb, typed):
-    store.save_definition(edb, SYSTEM, BLANKS)
+    versions.save_definition(edb, SYSTEM, BLANKS)
     rows = BLANK_ROWS + ([TYPED] if typed else [])
     store.create_entries(edb, SYSTEM, "blanks", copy.deepcopy(rows))
     result = reports.run_report(edb, SYSTEM, "blanks", "by_label")

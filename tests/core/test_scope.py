@@ -12,6 +12,7 @@ from core.access import rules as permissions
 from core.entries import query
 from core.reports import run as reports
 from core.entries import store
+from core.ledgers import versions
 from core.tabular import export as tabular
 from core.access.policy import SYSTEM
 from core.errors import Forbidden, NotFound
@@ -98,7 +99,7 @@ def test_the_supervision_bulletin_obeys_the_scope(edb):
     from core.access import accounts
     from tests.conftest import shipped
     import demo
-    store.save_definition(edb, SYSTEM, shipped("supervision"))
+    versions.save_definition(edb, SYSTEM, shipped("supervision"))
     store.create_entries(edb, SYSTEM, "supervision", demo.demo_entries("supervision")[:40])
     every = {e["data"]["unit"] for e in query.list_entries(edb, SYSTEM, "supervision", {"_size": 500})["items"]}
     mine = sorted(every)[0]

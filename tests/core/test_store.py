@@ -8,7 +8,8 @@ from core.access.policy import SYSTEM, Actor
 from core.errors import EntryInvalid, Forbidden, NotFound, QueryError, StaleEntry
 from core.db.models import entries, entry_counts, ledgers, revisions
 from core.entries.query import get_entry, list_entries, list_revisions
-from core.entries.store import create_entries, create_entry, delete_entry, save_definition, update_entry
+from core.entries.store import create_entries, create_entry, delete_entry, update_entry
+from core.ledgers.versions import save_definition
 from tests.concurrent import together
 from tests.core.conftest import SMALL
 

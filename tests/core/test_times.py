@@ -11,6 +11,7 @@ from core import settings
 from core.tabular import importer
 from core.reports import run as reports
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from core.definition.loading import load_definition
 from core.entries.query import get_entry, list_entries
@@ -47,7 +48,7 @@ def shanghai():
 
 @pytest.fixture
 def duty(edb, shanghai):
-    store.save_definition(edb, SYSTEM, DUTY)
+    versions.save_definition(edb, SYSTEM, DUTY)
     store.create_entries(edb, SYSTEM, "duty", [APRIL, MARCH])
     return edb
 
@@ -90,7 +91,7 @@ def test_a_month_report_counts_the_local_month(duty):
 
 
 def test_an_import_stores_the_office_zone(edb, shanghai):
-    store.save_definition(edb, SYSTEM, DUTY)
+    versions.save_definition(edb, SYSTEM, DUTY)
     body = "事项,时间\n早班,2026-03-31T23:00:00Z\n晚班,2026-04-01 20:00\n".encode("utf-8")
     report = importer.import_file(edb, SYSTEM, "duty", io.BytesIO(body), importer.ImportOptions(filename="duty.csv"))
     assert report.ok, report.errors
@@ -101,7 +102,7 @@ def test_an_import_stores_the_office_zone(edb, shanghai):
 def test_the_zone_setting_decides_the_stored_offset(edb):
     try:
         settings.set_timezone("UTC")
-        store.save_definition(edb, SYSTEM, DUTY)
+        versions.save_definition(edb, SYSTEM, DUTY)
         made = store.create_entry(edb, SYSTEM, "duty", {"name": "甲", "at": "2026-04-01T07:00:00+08:00"})
         assert made["data"]["at"] == "2026-03-31T23:00:00+00:00"
     finally:
@@ -122,9 +123,9 @@ def test_a_text_field_made_a_date_time_is_respelt_on_publish(edb, shanghai):
     """Its values were text, compared as typed; as date-times they are stored in local time."""
     as_text = {**DUTY, "properties": {**DUTY["properties"], "at": {"type": "string", "title": "时间", "maxLength": 40}},
                "x-ledger": {**DUTY["x-ledger"], "reports": []}}
-    store.save_definition(edb, SYSTEM, as_text)
+    versions.save_definition(edb, SYSTEM, as_text)
     made = store.create_entry(edb, SYSTEM, "duty", {"name": "早班", "at": "2026-03-31T23:00:00Z"})
     assert made["data"]["at"] == "2026-03-31T23:00:00Z"  # text is kept as typed
-    store.save_definition(edb, SYSTEM, DUTY)
+    versions.save_definition(edb, SYSTEM, DUTY)
     assert get_entry(edb, SYSTEM, "duty", made["id"])["data"]["at"] == "2026-04-01T07:00:00+08:00"
     assert names(edb, at__gte="2026-04-01T00:00+08:00") == ["早班"]

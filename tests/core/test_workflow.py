@@ -15,7 +15,8 @@ from core.definition.loading import load_definition
 from core.errors import EntryInvalid
 from core.tabular.importer import ImportOptions, import_file
 from core.entries.query import get_entry
-from core.entries.store import create_entries, create_entry, save_definition, update_entry
+from core.entries.store import create_entries, create_entry, update_entry
+from core.ledgers.versions import save_definition
 from tests.conftest import shipped
 
 ADMIN, EDITOR, VIEWER = Actor("wang", "admin"), Actor("li", "editor"), Actor("zhao", "viewer")

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, settings  # noqa: E402 - after the sk
 
 from app import create_app  # noqa: E402
 from core.access import accounts  # noqa: E402
-from core.entries import store  # noqa: E402
+from core.entries import definitions  # noqa: E402
 from core.definition.loading import load_definition  # noqa: E402
 from core.definition.examples import example_entry  # noqa: E402
 from tests.conftest import shipped  # noqa: E402
@@ -120,8 +120,8 @@ class NoServerErrorWorkflow(schema.as_state_machine()):
         folder = Path(APP.instance_path).parent
         APP.extensions["ledger_db"].dispose()
         shutil.copy(folder / "pristine.db", folder / "f.db")
-        for cached in [k for k in store._DEFINITIONS if k[0].endswith(f"{folder / 'f.db'}")]:
-            del store._DEFINITIONS[cached]  # a new ledger may take an id a dropped one had
+        for cached in [k for k in definitions._DEFINITIONS if k[0].endswith(f"{folder / 'f.db'}")]:
+            del definitions._DEFINITIONS[cached]  # a new ledger may take an id a dropped one had
 
     def before_call(self, case):
         """Random bodies are nearly all refused (422): a generated object body becomes a valid entry

@@ -9,6 +9,7 @@ import pytest
 import demo
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 
 
@@ -24,7 +25,7 @@ def empty_copy(db, key: str) -> str:
     _, definition = query.get_ledger(db, SYSTEM, key)
     document = copy.deepcopy(definition.schema)
     document["x-ledger"]["key"] = f"{key}_copy"
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     return f"{key}_copy"
 
 

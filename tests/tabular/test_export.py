@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from core.entries import store
+from core.ledgers import versions
 from core.tabular import export as tabular
 from core.settings import local_today
 from core.access.policy import SYSTEM
@@ -72,7 +73,7 @@ def formula_ledger(db):
         "amount": {"type": "number", "title": "金额", "multipleOf": 0.01},
         "count": {"type": "integer", "title": "数量"}},
         "x-ledger": {"key": "formulas"}}
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     rows = [{"text": t, "amount": -5.5, "count": -5} for t in FORMULAS]
     store.create_entries(db, SYSTEM, "formulas", rows)
     return "formulas"
@@ -118,7 +119,7 @@ def test_fields_of_earlier_versions_are_exported(api, db):
     store.create_entry(db, SYSTEM, "repairs", {"location": "1号楼", "facility_type": "供水", "description": "漏水",
                                                "reported_on": "2026-03-05", "status": "待处理", "phone": "13800000000"})
     del document["properties"]["phone"]
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     rows = rows_of(api("viewer").get("/ledgers/repairs/export.csv").get_data())
     title = "联系电话（旧版字段）"  # titled as the last version that had it, marked as an earlier version's
     assert "联系电话" not in rows[0] and rows[1][rows[0].index(title)] == "13800000000"
@@ -136,7 +137,7 @@ def test_an_export_with_earlier_version_columns_imports_back(api, db):
         "location": "1号楼", "facility_type": "供水", "description": "漏水", "reported_on": "2026-03-05",
         "status": "待处理", "phone": "13800000000"})
     del document["properties"]["phone"]
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     template = rows_of(api("editor").get("/ledgers/repairs/template.csv").get_data())
     assert not any("旧版字段" in h for h in template[0])  # a template has only the current fields
     exported = api("viewer").get("/ledgers/repairs/export.csv").get_data()
@@ -173,10 +174,10 @@ def test_ten_thousand_entries_are_streamed(api, db):
 
 
 def test_a_removed_sub_field_of_a_group_is_still_exported(api, db):
-    store.save_definition(db, SYSTEM, SMALL)
+    versions.save_definition(db, SYSTEM, SMALL)
     store.create_entry(db, SYSTEM, "small", {"name": "甲", "car": {"seats": 5}})
     document = copy.deepcopy(SMALL)
     document["properties"]["car"]["properties"] = {"plate": {"type": "string", "title": "车牌"}}
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     rows = rows_of(api("viewer").get("/ledgers/small/export.csv").get_data())
     assert rows[1][rows[0].index("车辆·座位（旧版字段）")] == "5" and "车辆·车牌" in rows[0]

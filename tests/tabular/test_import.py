@@ -10,6 +10,7 @@ import demo
 from core.tabular import importer
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.definition import workflow
 from core.access.policy import SYSTEM
 from tests.conftest import SCHEMAS
@@ -160,13 +161,13 @@ def test_xlsx_excel_dates_and_formula_text(api, db):
 def test_formula_values_round_trip_as_text(api, db):
     document = {"title": "公式", "type": "object", "properties": {"text": {"type": "string", "title": "文本"}},
                 "x-ledger": {"key": "formulas"}}
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     values = ["=1+1", "+1", "-1", "@A1", "\t=1", "'引号", "''两个"]
     store.create_entries(db, SYSTEM, "formulas", [{"text": v} for v in values])
     for fmt in ("csv", "xlsx"):
         exported = api("viewer").get(f"/ledgers/formulas/export.{fmt}").get_data()
         copy_key = f"formulas_{fmt}"
-        store.save_definition(db, SYSTEM, {**document, "x-ledger": {"key": copy_key}})
+        versions.save_definition(db, SYSTEM, {**document, "x-ledger": {"key": copy_key}})
         assert upload(api, "editor", copy_key, exported, name=f"f.{fmt}").status_code == 201
         assert all_data(db, copy_key) == all_data(db, "formulas")
 
@@ -261,7 +262,7 @@ def test_the_template_example_row_is_never_imported(api, db):
 
 
 def test_boolean_words_import_as_true_and_false(api, db):
-    store.save_definition(db, SYSTEM, {
+    versions.save_definition(db, SYSTEM, {
         "title": "核查台帐", "type": "object",
         "properties": {"name": {"type": "string", "title": "名称", "maxLength": 20},
                        "ok": {"type": "boolean", "title": "是否合格"}},

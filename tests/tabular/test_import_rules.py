@@ -7,7 +7,7 @@ import json
 
 from core.tabular import importer
 from core.entries import query
-from core.entries import store
+from core.ledgers import versions
 from core.definition import workflow
 from core.access.policy import SYSTEM
 from tests.api.test_rules_api import RULED
@@ -60,7 +60,7 @@ def test_the_system_importing_old_items_meets_the_done_rules(db):
 
 
 def test_every_rule_kind_in_one_import_report(api, db):
-    store.save_definition(db, SYSTEM, RULED)
+    versions.save_definition(db, SYSTEM, RULED)
     text = "\r\n".join([
         "车牌号,用途,出车日期,归队日期,出车里程,归队里程,费用,发票号,审批人",
         "粤A1,公务,2026-05-10,2026-05-10,100,150,,,",
@@ -128,7 +128,7 @@ def test_an_upsert_moves_a_stored_entry_only_by_a_step(api, db):
     document = json.loads(json.dumps(query.get_ledger(db, SYSTEM, "supervision")[1].schema))
     document["x-ledger"].update(key="supervision_keyed", business_key="doc_no")
     document["required"] = [*document["required"], "doc_no"]
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     first = upload(api, "supervision_keyed", supervision_csv(
         "甲,专题会议纪要,督1,区财政局,2025-03-01,2025-06-01,交办,0,"))
     assert first.status_code == 201, first.get_json()

@@ -12,7 +12,7 @@ from core.tabular import importer
 from core.ledgers import proposal
 from core.entries import query
 from core.tabular import sheets
-from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from core.definition.loading import load_definition
 from core.errors import QueryError
@@ -138,7 +138,7 @@ def test_a_ledger_proposed_from_an_office_sheet_takes_the_real_header_and_import
     unit = next(f["key"] for f in found["fields"] if f["title"] == "承办单位")
     assert found["definition"]["properties"][unit]["enum"] == ["区住建局", "区教育局"]
     assert unit in found["definition"]["required"]  # the merged cell filled every row it spans
-    store.save_definition(db, SYSTEM, found["definition"])
+    versions.save_definition(db, SYSTEM, found["definition"])
     report = importer.import_file(db, SYSTEM, "office_items", io.BytesIO(office_xlsx()),
                                   importer.ImportOptions(filename="督查台帐.xlsx"))
     assert report.ok and report.created == len(ITEMS), report.errors

@@ -11,6 +11,7 @@ import pytest
 from core.ledgers import drafts
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 
 
@@ -199,7 +200,7 @@ def test_a_new_ledger_from_the_designer(designer, db, users):
 
 
 def test_publish_shows_the_plan_then_stores_a_version_and_drops_the_draft(designer, db, users):
-    store.create_ledger(db, SYSTEM, petitions())
+    versions.create_ledger(db, SYSTEM, petitions())
     store.create_entry(db, SYSTEM, "petitions", {"subject": "噪音", "status": "受理"})
     store.create_entry(db, SYSTEM, "petitions", {"subject": "停车", "status": "已办结"})
     changed = petitions()
@@ -216,7 +217,7 @@ def test_publish_shows_the_plan_then_stores_a_version_and_drops_the_draft(design
 
 
 def test_a_bad_definition_changes_nothing(designer, db, users):
-    store.create_ledger(db, SYSTEM, petitions())
+    versions.create_ledger(db, SYSTEM, petitions())
     bad = petitions()
     bad["properties"]["status"]["enum"] = ["受理", "受理"]
     bad["x-ledger"]["list"]["filters"] = ["nowhere"]
@@ -258,12 +259,12 @@ def test_export_and_import(designer, client, db, users):
     assert drafts.get_draft(db, users["admin"], "petitions")["document"] == petitions()  # unchanged
 
 
-MIGRATES = "migrate" in inspect.signature(store.save_definition).parameters
+MIGRATES = "migrate" in inspect.signature(versions.save_definition).parameters
 
 
-@pytest.mark.skipif(not MIGRATES, reason="store.save_definition(affected, migrate): needs the versions branch merged")
+@pytest.mark.skipif(not MIGRATES, reason="versions.save_definition(affected, migrate): needs the versions branch merged")
 def test_publish_migrating_old_entries_with_a_default(designer, db):
-    store.create_ledger(db, SYSTEM, petitions())
+    versions.create_ledger(db, SYSTEM, petitions())
     first = store.create_entry(db, SYSTEM, "petitions", {"subject": "噪音", "status": "受理"})
     changed = petitions()
     changed["properties"]["phone"] = {"type": "string", "title": "联系电话", "maxLength": 20}
@@ -295,7 +296,7 @@ def test_the_script_gets_its_messages_in_the_pages_language(client, login, app):
 
 def test_a_rule_granting_define_opens_the_designer_of_that_ledger(client, login, csrf, db, users):
     from core.access import rules as permissions
-    store.create_ledger(db, SYSTEM, petitions())
+    versions.create_ledger(db, SYSTEM, petitions())
     permissions.set_permissions(db, SYSTEM, "petitions", {"rules": [
         {"role": "editor", "actions": ["read", "create", "edit", "define"], "scope": "all"}]})
     login("editor")
@@ -322,7 +323,7 @@ def test_a_rule_granting_define_opens_the_designer_of_that_ledger(client, login,
 
 
 def test_migrate_without_affected_migrate_gets_the_apis_answer(designer, db, api):
-    store.create_ledger(db, SYSTEM, petitions())
+    versions.create_ledger(db, SYSTEM, petitions())
     changed = petitions()
     changed["properties"]["status"]["enum"] = ["待办", "已办结"]
     migrate = {"status": {"map": {"受理": "待办"}}}

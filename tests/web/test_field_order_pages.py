@@ -8,6 +8,7 @@ import re
 from core.ledgers import drafts
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from tests.core.test_field_order import ORDER, duty
 from tests.web.test_designer import designer  # noqa: F401 - the fixture
@@ -18,7 +19,7 @@ def embedded_state(html: str) -> dict:
 
 
 def test_the_designer_opens_a_ledger_and_its_draft_in_their_order(designer, client, db, users):  # noqa: F811
-    store.create_ledger(db, SYSTEM, duty())
+    versions.create_ledger(db, SYSTEM, duty())
     state = embedded_state(client.get("/designer/duty").text)
     assert list(state["document"]["properties"]) == ORDER
     assert list(state["published"]["properties"]) == ORDER
@@ -44,7 +45,7 @@ def test_a_reorder_published_from_the_designer_is_a_new_version(designer, client
 
 
 def test_the_form_and_the_list_follow_the_order(designer, client, db):  # noqa: F811
-    store.create_ledger(db, SYSTEM, duty())
+    versions.create_ledger(db, SYSTEM, duty())
     store.create_entry(db, SYSTEM, "duty", {"duty_date": "2026-03-01", "person": "张三", "shift": "白班"})
     form = client.get("/ledgers/duty/new").text
     assert [m for m in re.findall(r'<label[^>]*for="([a-z_]+)"', form) if m in ORDER] == ORDER

@@ -7,6 +7,7 @@ import re
 
 import demo
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 
 
@@ -81,7 +82,7 @@ def test_table_report_has_no_chart_and_needs_login(db, client, login):
     client = login("viewer")
     page = client.get("/ledgers/supervision/reports/by_status").text
     assert 'id="report-chart"' in page  # pie
-    store.save_definition(db, SYSTEM, {"title": "表", "type": "object",
+    versions.save_definition(db, SYSTEM, {"title": "表", "type": "object",
                                        "properties": {"k": {"type": "string", "title": "类", "enum": ["a"]}},
                                        "x-ledger": {"key": "t", "reports": [
                                            {"key": "r", "title": "只看表", "group_by": ["k"], "chart": "table",

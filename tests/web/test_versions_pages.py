@@ -2,6 +2,7 @@
 import copy
 
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from tests.conftest import shipped
 from tests.core.conftest import SMALL
@@ -15,7 +16,7 @@ def repairs_without_phone(db) -> dict:
     document = copy.deepcopy(shipped("repairs"))
     del document["properties"]["phone"]
     document["properties"]["description"]["maxLength"] = 5
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     return entry
 
 
@@ -54,11 +55,11 @@ def test_a_flagged_row_is_marked_in_the_list(login, client, db):
 
 
 def test_a_removed_sub_field_of_a_group_still_shows(login, client, db):
-    store.save_definition(db, SYSTEM, SMALL)
+    versions.save_definition(db, SYSTEM, SMALL)
     entry = store.create_entry(db, SYSTEM, "small", {"name": "甲", "car": {"seats": 5}})
     document = copy.deepcopy(SMALL)
     document["properties"]["car"]["properties"] = {"plate": {"type": "string", "title": "车牌"}}
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     login("viewer")
     page = client.get(f"/ledgers/small/entries/{entry['id']}").text
     assert "seats" in page and "（旧版字段）" in page and ">5<" in page

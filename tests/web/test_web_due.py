@@ -133,12 +133,12 @@ def test_the_page_the_api_and_the_export_open_on_one_default_order(login, client
 
 def test_a_declared_field_sort_is_the_default_of_the_page_and_the_api_alike(login, client, db,
                                                                           supervision_entry):
-    from core.entries import store
+    from core.ledgers import versions
     from core.access.policy import SYSTEM
     from tests.conftest import shipped
     document = shipped("supervision")
     document["x-ledger"]["list"]["sort"] = "-deadline"
-    store.save_definition(db, SYSTEM, document)
+    versions.save_definition(db, SYSTEM, document)
     fill(supervision_entry)
     login("viewer")
     names = ("超期甲", "超期乙", "将到期丁", "远期戊", "已办结丙")

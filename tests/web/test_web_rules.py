@@ -11,6 +11,7 @@ import pytest
 
 from core.entries import query
 from core.entries import store
+from core.ledgers import versions
 from core.access.policy import SYSTEM
 from core.settings import local_today
 from tests.api.test_rules_api import RULED
@@ -109,7 +110,7 @@ CAR_CASES = [
 
 @pytest.mark.parametrize("values, errors", CAR_CASES)
 def test_every_rule_kind_through_the_form(login, post_form, db, values, errors):
-    store.save_definition(db, SYSTEM, RULED)
+    versions.save_definition(db, SYSTEM, RULED)
     login("editor")
     url = "/ledgers/car_trips/new"
     response = post_form(url, {"plate": "粤A12345", "purpose": "公务", "out_on": "2026-05-10", **values})
@@ -123,7 +124,7 @@ def test_every_rule_kind_through_the_form(login, post_form, db, values, errors):
 
 def test_the_ledger_page_warns_admins_of_stored_rules_that_no_longer_read(login, client, db):
     from tests.api.test_rules_api import broken_ruled, plant
-    store.save_definition(db, SYSTEM, RULED)
+    versions.save_definition(db, SYSTEM, RULED)
     plant(db, "car_trips", broken_ruled(), permission_rules=[
         {"role": "viewer", "actions": ["read"], "scope": "all"}, {"role": "editor", "actions": ["approve"]}])
     login("admin")
