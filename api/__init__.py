@@ -17,8 +17,7 @@ from core.entries import store
 from core.ledgers import versions
 from core.access import units
 from core.definition import workflow
-from core.definition.versions import MIGRATE
-from core.access.policy import require
+from core.definition.diff import MIGRATE
 from core.definition.textcheck import nesting_depth_exceeds
 from core.errors import QueryError
 from core.db.models import Database

@@ -13,7 +13,7 @@ from flask import Blueprint, g, jsonify, request
 from core.ledgers import drafts
 from core.errors import QueryError
 from core.db.models import Database
-from core.definition.versions import MIGRATE
+from core.definition.diff import MIGRATE
 
 
 def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> None:

@@ -19,7 +19,7 @@ from core.db.counts import field_expr
 from core.db.indexes import ledger_clause
 from core.db.models import Database, entries, ledger_versions, ledgers, revisions
 from core.definition.model import Definition, Field
-from core.definition.versions import entry_errors
+from core.entries.validation import entry_errors
 from core.entries import deadlines
 from core.entries.definitions import definition_of
 from core.entries.params import ListQuery, parse_params, scoped

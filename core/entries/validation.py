@@ -360,3 +360,22 @@ def _field_order(definition: Definition, field: str) -> int:
     head = field.split(".")[0]
     keys = [f.key for f in definition.fields]
     return keys.index(head) if head in keys else len(keys)
+
+
+def entry_errors(definition: Definition, data: Any) -> list[dict]:
+    """The problems `data` has under `definition` as [{field, message}] ([] when it is valid)."""
+    return [{"field": e["field"], "message": e["message"]} for e in entry_problems(definition, data)]
+
+
+def entry_problems(definition: Definition, data: Any) -> list[dict]:
+    """The problems `data` has under `definition`, with each error's keyword ([] when it is
+    valid). Values of fields the definition no longer has are kept, not judged: they are an
+    earlier version's."""
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k in definition.by_key}
+    try:
+        validate_entry(definition, data)
+    except EntryInvalid as invalid:
+        return [{"field": e["field"], "message": e["message"], "keyword": e.get("keyword")}
+                for e in invalid.errors]
+    return []

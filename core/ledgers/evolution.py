@@ -18,7 +18,9 @@ from core.db.models import Database, entries, ledger_versions
 from core.entries.query import readable
 from core.entries.definitions import definition_of
 from core.entries.view import iso
-from core.definition.versions import assess, changes, check_migration, entry_errors
+from core.definition.diff import changes, check_migration
+from core.entries.validation import entry_errors
+from core.ledgers.assess import assess
 
 __all__ = ["plan_change", "diff_versions", "history", "retired_values", "changes", "entry_errors"]
 

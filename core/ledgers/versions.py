@@ -17,12 +17,15 @@ from core.access.policy import Actor
 from core.db import counts
 from core.db import indexes
 from core.db.models import Database, entries, ledger_versions, ledgers, revisions, utcnow
-from core.definition import versions
+from core.definition import diff
+from core.ledgers import assess
+from core.entries.validation import entry_errors
 from core.definition.kinds import stored_object
 from core.definition.model import Definition
 from core.definition.loading import load_definition
 from core.entries.definitions import cache_definition, definition_for, definition_row
-from core.entries.store import diff, lock_ledger, require_define
+from core.entries.store import lock_ledger, require_define
+from core.entries.store import diff as changed_values
 from core.errors import ChangeRefused, Conflict, EntryInvalid, QueryError
 
 
@@ -36,7 +39,7 @@ def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool
 
     With `must_be_new`, a ledger with the same key must not exist yet (409), checked inside
     the write transaction so that of several simultaneous creations exactly one wins.
-    Live entries follow in the same transaction (core/definition/versions.py): renamed fields' values
+    Live entries follow in the same transaction (core/ledgers/assess.py): renamed fields' values
     move; `affected="keep"` leaves entries the new version refuses as they are (flagged), but
     refuses a type change their values would not survive (409 with the plan);
     `affected="migrate"` applies `migrate` and then needs every live entry valid (else 422,
@@ -47,9 +50,9 @@ def save_definition(db: Database, actor: Actor, document: Any, must_be_new: bool
     if affected not in AFFECTED:
         raise QueryError(f"affected 应为 keep（保留原状）或 migrate（迁移），而不是“{affected}”")
     if migrate is not None and affected != "migrate":
-        raise QueryError(f"迁移设置（{versions.MIGRATE}）只在 affected=migrate 时使用")
+        raise QueryError(f"迁移设置（{diff.MIGRATE}）只在 affected=migrate 时使用")
     definition = load_definition(document)
-    migrate = versions.check_migration(definition, migrate)
+    migrate = diff.check_migration(definition, migrate)
     try:
         return _save_version(db, actor, definition, must_be_new, affected, migrate, also)
     except IntegrityError:  # another request saved the same ledger or version at the same moment
@@ -83,11 +86,11 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
             ledger_id = conn.execute(insert(ledgers).values(
                 key=definition.key, title=definition.title, current_version=1, entry_count=0,
                 created_at=now, updated_at=now)).inserted_primary_key[0]
-            version, previous, outcome = 1, None, versions.Outcome()
+            version, previous, outcome = 1, None, assess.Outcome()
         else:
             ledger_id, version = row.id, row.current_version + 1
             current = definition_row(conn, ledger_id, row.current_version)
-            if versions.same_definition(current.definition, definition.schema):
+            if diff.same_definition(current.definition, definition.schema):
                 if also is not None:
                     also(conn)
                 return cache_definition(conn, ledger_id, row.current_version, current.definition)
@@ -112,20 +115,20 @@ def _save_version(db: Database, actor: Actor, definition: Definition, must_be_ne
 
 
 def _entries_after(conn: Connection, ledger_id: int, previous: Definition, definition: Definition,
-                   affected: str, migrate: dict) -> versions.Outcome:
+                   affected: str, migrate: dict) -> assess.Outcome:
     """What the new version does to the live entries (read inside the publishing transaction,
     writers held off), or the error that refuses it; nothing is written here."""
-    if affected == "keep" and not versions.needs_entries(previous, definition, migrate) \
-            and not _holding(conn, ledger_id, versions.added_keys(previous, definition)):
-        return versions.Outcome()  # adding fields, the commonest change, reads no entries
+    if affected == "keep" and not diff.needs_entries(previous, definition, migrate) \
+            and not _holding(conn, ledger_id, diff.added_keys(previous, definition)):
+        return assess.Outcome()  # adding fields, the commonest change, reads no entries
     if conn.dialect.name == "postgresql":  # no entry may change between this read and the rewrite
         conn.execute(text("LOCK TABLE entries IN SHARE MODE"))
     rows = conn.execute(select(entries.c.id, entries.c.number, entries.c.data, entries.c.version, entries.c.def_version)
                         .where(entries.c.ledger_id == ledger_id, entries.c.deleted_at.is_(None))
                         .order_by(entries.c.id)).all()
-    outcome = versions.assess(previous, definition, rows, migrate, validate=affected == "migrate")
+    outcome = assess.assess(previous, definition, rows, migrate, validate=affected == "migrate")
     if outcome.overwrites:
-        raise Conflict("改名会覆盖已有记录中同名旧版字段的值，未发布", outcome.overwrites[:versions.EXAMPLES])
+        raise Conflict("改名会覆盖已有记录中同名旧版字段的值，未发布", outcome.overwrites[:diff.EXAMPLES])
     if affected == "migrate" and outcome.affected:
         invalid = EntryInvalid([{**e, "entry": ex["id"], "number": ex["number"],
                                  "message": f"记录 {ex['number'] or ex['id']}：{e['message']}"}
@@ -133,10 +136,10 @@ def _entries_after(conn: Connection, ledger_id: int, previous: Definition, defin
         invalid.message = f"迁移后仍有 {outcome.affected} 条记录不符合新版本，未发布任何改动"
         raise invalid
     if outcome.broken:
-        plan = versions.assess(previous, definition, rows, migrate).plan(versions.changes(previous, definition))
+        plan = assess.assess(previous, definition, rows, migrate).plan(diff.changes(previous, definition))
         raise ChangeRefused(f"有 {len(outcome.broken)} 个已有值不符合新的字段类型，未发布：请提供迁移设置"
-                            f"（affected=migrate 与 {versions.MIGRATE}）或保留原类型",
-                            outcome.broken[:versions.EXAMPLES], plan)
+                            f"（affected=migrate 与 {diff.MIGRATE}）或保留原类型",
+                            outcome.broken[:diff.EXAMPLES], plan)
     return outcome
 
 
@@ -159,7 +162,7 @@ def _rewrite(conn: Connection, actor: Actor, definition: Definition, rewritten: 
     now = utcnow()
     for row, data in rewritten:
         data = stored_object(definition.fields, data)
-        valid = not versions.entry_errors(definition, data)
+        valid = not entry_errors(definition, data)
         result = conn.execute(update(entries).where(
             entries.c.id == row.id, entries.c.version == row.version, entries.c.deleted_at.is_(None)).values(
             data=data, version=row.version + 1, def_version=definition.version if valid else row.def_version,
@@ -167,7 +170,7 @@ def _rewrite(conn: Connection, actor: Actor, definition: Definition, rewritten: 
         if result.rowcount != 1:
             raise Conflict(f"记录 {row.number or row.id} 正被他人修改，请重试")
         conn.execute(insert(revisions).values(
-            entry_id=row.id, action="migrate", entry_version=row.version + 1, changes=diff(row.data, data),
+            entry_id=row.id, action="migrate", entry_version=row.version + 1, changes=changed_values(row.data, data),
             at=now, by=actor.name, source="definition"))
 
 

@@ -16,24 +16,24 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
+from core.access import audit
 from core.access import policy as access
 from core.access.guarded import with_rules
 from core.access.policy import Actor, require
-from core.tabular.cells import CellError, from_cell, is_blank
-from core.definition.model import Definition
-from core.errors import EntryInvalid, QueryError
-from core.db.models import Database, entries
 from core.db.counts import Tally, field_expr
-from core.entries.scope import scope_condition
-from core.tabular.sheets import HEADER_ROWS, MAX_ROWS, Pick, Sheet, first_filled, open_sheet
-from core.entries.store import insert_valid, lock_ledger, unique_keys, update_valid
-from core.entries.definitions import definition_of
-from core.entries.scope import out_of_scope
-from core.tabular.export import (EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, RETIRED_SUFFIX,
-                      TITLE_SEPARATOR, Column, field_columns)
-from core.entries.validation import validate_entry
-from core.access import audit
+from core.db.models import Database, entries
 from core.definition import workflow
+from core.definition.model import Definition
+from core.entries.definitions import definition_of
+from core.entries.scope import out_of_scope, scope_condition
+from core.entries.store import insert_valid, lock_ledger, unique_keys, update_valid
+from core.entries.validation import validate_entry
+from core.errors import EntryInvalid, QueryError
+from core.tabular.cells import CellError, from_cell, is_blank
+from core.tabular.export import (EXAMPLE_ID, ID_KEY, ID_TITLE, META, NUMBER_KEY, NUMBER_TITLE, RETIRED_SUFFIX,
+                                 TITLE_SEPARATOR, Column, field_columns)
+from core.tabular.report import ImportReport, reject
+from core.tabular.sheets import HEADER_ROWS, MAX_ROWS, Pick, Sheet, first_filled, open_sheet
 
 CHUNK = 2_000
 

@@ -12,7 +12,7 @@ from core.db.models import audit_log, entries, ledger_versions, revisions
 from core.entries.query import get_entry, list_entries, list_revisions
 from core.entries.store import create_entries, create_entry, delete_entry
 from core.ledgers.versions import save_definition
-from core.definition.versions import changes
+from core.definition.diff import changes
 from tests.core.conftest import SMALL
 
 EDITOR = Actor("editor1", "editor")

@@ -14,7 +14,7 @@ from core.ledgers import versions
 from core.definition import loading
 from core.tabular import export as tabular
 from core.access.policy import SYSTEM
-from core.definition.versions import changes
+from core.definition.diff import changes
 
 ORDER = ["duty_date", "person", "shift", "notes"]  # deliberately not alphabetical
 

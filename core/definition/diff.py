@@ -1,22 +1,17 @@
-"""How two versions of a definition differ, and what happens to stored entries between them.
-
-Pure functions over definitions and plain data, no database: `changes` names every difference
-(for the version diff and the publish dialog), `assess` works out what publishing a new
-version does to each live entry: values moved by `x-renamed-from`, values rewritten by an
-administrator's migration (`{"field": {"default": v} | {"map": {"old": "new"}}}`), entries
-the new version would refuse, and values a type change would not survive. core/entries/store.py
-applies the outcome in the publishing transaction; core/ledgers/evolution.py shows it beforehand.
+"""How two versions of a definition differ: which field continues which (`pairs`, through
+`x-renamed-from`), every difference named (`changes`, for the version diff and the publish
+dialog), and an administrator's migration checked (`{"field": {"default": v} | {"map":
+{"old": "new"}}}`). Pure functions over definitions and plain data, no database; what a new
+version does to stored entries is core/ledgers/assess.py.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from core.definition.model import Definition, Field
-from core.errors import DefinitionError, EntryInvalid
-from core.definition.kinds import stored_object
-from core.entries.validation import validate_entry
+from core.errors import DefinitionError
 
 EXAMPLES = 5
 MIGRATE = "x-migrate"  # the API body's key for a migration (never stored)
@@ -235,18 +230,18 @@ def check_migration(definition: Definition, migrate: Any) -> dict:
     return migrate
 
 
-def _text(value: Any) -> str:
+def shown_text(value: Any) -> str:
     """A stored value as a mapping's key ("12" for 12, "true" for True)."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _migrated_value(spec: dict, value: Any) -> Any:
+def migrated_value(spec: dict, value: Any) -> Any:
     mapping = spec.get("map") or {}
     if isinstance(value, list):  # a multi-choice: each choice on its own
-        value = [mapping[_text(v)] if _text(v) in mapping else v for v in value]
+        value = [mapping[shown_text(v)] if shown_text(v) in mapping else v for v in value]
         value = [v for v in value if v is not None] or None
-    elif value is not None and _text(value) in mapping:
-        value = mapping[_text(value)]
+    elif value is not None and shown_text(value) in mapping:
+        value = mapping[shown_text(value)]
     if value is None and "default" in spec:
         value = spec["default"]
     return value
@@ -280,63 +275,6 @@ def _moved(plan: list[Pair], old_at: tuple[str, ...], new_at: tuple[str, ...], d
     return out
 
 
-# --- what a new version does to the stored entries ---------------------------------------
-
-@dataclass
-class Outcome:
-    """What publishing a new version does to live entries (see `assess`)."""
-
-    rewritten: list[tuple[Any, dict]] = dc_field(default_factory=list)  # (row, its new data)
-    invalid: list[dict] = dc_field(default_factory=list)   # {"id", "number", "errors"}, first few
-    affected: int = 0                                       # entries the new version refuses
-    broken: list[dict] = dc_field(default_factory=list)    # values a type change would not survive
-    overwrites: list[dict] = dc_field(default_factory=list)  # renames onto a key the entry holds
-
-    marks: list[frozenset] = dc_field(default_factory=list)  # per refused entry: (place, keyword)
-
-    def plan(self, changes: list[dict]) -> dict:
-        """The publish plan: each change with the entries it leaves invalid (`affected`, and
-        `examples` with only that change's errors), and under `other` those no change explains
-        (a condition, or entries already invalid before)."""
-        explained = [False] * len(self.marks)
-        out = []
-        for change in changes:
-            hits = [i for i, marks in enumerate(self.marks) if any(_explains(change, m) for m in marks)]
-            for i in hits:
-                explained[i] = True
-            examples = [{**self.invalid[i], "errors": [e for e in self.invalid[i]["errors"]
-                                                      if _explains(change, _mark(e))]}
-                        for i in hits[:EXAMPLES] if i < len(self.invalid)]
-            out.append({**change, "affected": len(hits), "examples": examples})
-        rest = [i for i, done in enumerate(explained) if not done]
-        return {"affected": self.affected, "examples": self.invalid[:EXAMPLES], "changes": out,
-                "other": {"affected": len(rest), "examples": [self.invalid[i] for i in rest[:EXAMPLES]
-                                                               if i < len(self.invalid)]},
-                "broken": len(self.broken), "broken_examples": self.broken[:EXAMPLES]}
-
-
-# Which errors a change can cause: (kind) -> the keywords of its errors (None: any) at its field.
-_CAUSES = {"added": None, "required": {"required"}, "choices": {"enum"}, "retyped": None}
-
-
-def _mark(error: dict) -> tuple[str, str]:
-    """An entry error as (field place, keyword): "visits.0.on" is the place "visits/on"."""
-    field = str(error.get("field") or "")
-    return "/".join(p for p in field.split(".") if p and not p.isdigit()), str(error.get("keyword") or "")
-
-
-def _explains(change: dict, mark: tuple[str, str]) -> bool:
-    place, keyword = mark
-    what = change["kind"]  # a change's kind (added, choices…), not a field kind
-    if what == "rules":
-        return keyword == "rule" and "added" in change
-    if what == "limits":
-        return place == change["field"] and keyword in change.get("limits", {})
-    if what not in _CAUSES or place != change["field"]:
-        return False
-    return _CAUSES[what] is None or keyword in _CAUSES[what]
-
-
 def needs_entries(old: Definition, new: Definition, migrate: dict) -> bool:
     """Whether publishing must read the entries: a rename, a type change or a migration. (A field
     added under a key some entries hold from an earlier version too: see `added_keys`.)"""
@@ -347,47 +285,6 @@ def added_keys(old: Definition, new: Definition) -> list[str]:
     """Top-level keys the new version adds: entries may hold values under them from a version
     before `old`, and those must fit the new field's kind."""
     return [p.new.key for p in pairs(old.fields, new.fields) if p.old is None and len(p.new_path) == 1]
-
-
-def assess(old: Definition, new: Definition, rows: Iterable[Any], migrate: dict | None = None,
-           validate: bool = True) -> Outcome:
-    """Each live entry (rows with id, number, data) after renames and `migrate`: which change,
-    which the new version refuses (only when `validate`), which hold values that a type change
-    (or a field re-added under a retired key with another kind) would not survive."""
-    plan = list(pairs(old.fields, new.fields))
-    retyped = [p for p in plan if p.new is not None and (p.retyped or (p.old is None and len(p.new_path) == 1))]
-    migrate = migrate or {}
-    out = Outcome()
-    for row in rows:
-        data = row.data if isinstance(row.data, dict) else {}
-        moved = stored_object(new.fields, renamed(plan, data))  # text made a date-time is respelt
-        out.overwrites += _overwrites(plan, row, data)
-        for key, spec in migrate.items():
-            value = _migrated_value(spec, moved.get(key))
-            if value is None:
-                moved.pop(key, None)
-            else:
-                moved[key] = value
-        if moved != data:
-            out.rewritten.append((row, moved))
-        out.broken += [{"id": row.id, "number": row.number, "field": p.place,
-                        "message": f"记录 {row.number or row.id} 的“{p.label}”值 {_text(v)[:50]} 不是{p.new.type.label}"}
-                       for p in retyped for v in values_at(moved, p.new_path) if not p.new.type.holds(p.new, v)]
-        if validate:
-            errors = _errors(new, moved)
-            if errors:
-                out.affected += 1
-                out.marks.append(frozenset(_mark(e) for e in errors))
-                if len(out.invalid) < 1000:
-                    out.invalid.append({"id": row.id, "number": row.number, "errors": errors})
-    return out
-
-
-def _overwrites(plan: list[Pair], row: Any, data: dict) -> list[dict]:
-    """Top-level renames onto a key whose (retired) value the entry still holds: never overwritten."""
-    return [{"id": row.id, "number": row.number, "field": p.place,
-             "message": f"记录 {row.number or row.id} 已有旧版字段“{p.new.key}”的值，不能将“{p.old.key}”改名为它"}
-            for p in plan if p.renamed and len(p.new_path) == 1 and p.old.key in data and p.new.key in data]
 
 
 def values_at(data: Any, path: tuple[str, ...]) -> Iterator[Any]:
@@ -401,21 +298,3 @@ def values_at(data: Any, path: tuple[str, ...]) -> Iterator[Any]:
             yield from values_at(row, path)
     elif isinstance(data, dict) and path[0] in data:
         yield from values_at(data[path[0]], path[1:])
-
-
-def entry_errors(definition: Definition, data: Any) -> list[dict]:
-    """The problems `data` has under `definition` as [{field, message}] ([] when it is valid)."""
-    return [{"field": e["field"], "message": e["message"]} for e in _errors(definition, data)]
-
-
-def _errors(definition: Definition, data: Any) -> list[dict]:
-    """The problems `data` has under `definition` ([] when it is valid). Values of fields the
-    definition no longer has are kept, not judged: they are an earlier version's."""
-    if isinstance(data, dict):
-        data = {k: v for k, v in data.items() if k in definition.by_key}
-    try:
-        validate_entry(definition, data)
-    except EntryInvalid as invalid:
-        return [{"field": e["field"], "message": e["message"], "keyword": e.get("keyword")}
-                for e in invalid.errors]
-    return []
