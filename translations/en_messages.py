@@ -100,8 +100,8 @@ EN.update({
     "审计记录": "Audit trail", "用户": "User", "台帐标识": "Ledger key", "起始日期": "From", "截止日期": "To",
     "共 %(n)s 条": "%(n)s records", "时间": "Time", "记录": "Entry", "条件": "Filter",
     "行数": "Rows", "哈希": "Hash",
-    "每次修改与整本台帐的查看、导出、报表都留有记录；每条记录带前一条的哈希，可用命令 flask --app app audit verify 核验是否被改动或删除。":
-        "Every change and every read of a whole ledger (list, export, report) is recorded; each record carries "
+    "每次修改与整本台帐的导出、报表下载都留有记录；每条记录带前一条的哈希，可用命令 flask --app app audit verify 核验是否被改动或删除。":
+        "Every change and every download of a whole ledger (export, report file) is recorded; each record carries "
         "the hash of the one before, and flask --app app audit verify checks that none was altered or removed.",
 })
 # Accounts, sessions, first set-up, units and ledger permissions.

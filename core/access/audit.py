@@ -8,7 +8,8 @@ Appends are serialised: on PostgreSQL a transaction-level advisory lock is taken
 last record is read; on SQLite the write transaction (BEGIN IMMEDIATE) already holds the
 database's only write lock. The lock is always the last one a write takes (docs/design.md,
 lock order). Writes record in their own transaction, so a rolled-back change leaves no record;
-reads of a whole ledger (lists, exports, reports) record in a small write of their own.
+downloads of a whole ledger (exports, report files) record in a small write of their own;
+pages shown on screen are not recorded, so no read waits for a write lock (docs/design.md).
 
 That small write is the cost of an audited read, and most of it was the wait for the disk at
 commit (bench/README.md). A read's record therefore commits without waiting for the flush

@@ -10,7 +10,6 @@ from typing import Any, Iterator
 
 from sqlalchemy import case, func, select, true
 
-from core.access import audit
 from core.access import policy as access
 from core.access.guarded import with_rules
 from core.access.policy import Actor, Scope, can, require
@@ -166,7 +165,6 @@ def list_entries(db: Database, actor: Actor, key: str, params: Any = None) -> di
             total = counts.read(conn, ledger.id, f, value)
         else:
             total = conn.execute(select(func.count()).select_from(entries).where(*where)).scalar_one()
-    audit.record(db, actor, "list", key, filters=params, rows=total)
     return {"items": items, "total": total, "page": q.page, "size": q.size}
 
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Iterable
 from sqlalchemy import case, false, func, select
 
 from core.access import policy as access
-from core.access import audit
 from core.access.policy import Actor
 from core.entries.query import readable
 from core.entries.scope import scope_condition
@@ -54,8 +53,6 @@ def bulletin(db: Database, actor: Actor, key: str, start: Any, end: Any, today: 
             parts.where.append(limit)
         grouped = conn.execute(parts.by_unit()).all()
         late = conn.execute(parts.overdue_items()).all()
-    audit.record(db, actor, "report", key, rows=len(grouped),
-                 filters={"report": "bulletin", "start": start.isoformat(), "end": end.isoformat()})
     units = _order_units(parts.unit, [_unit_row(r) for r in grouped], parts.completed is not None)
     return {
         "title": spec.get("title") or DEFAULT_TITLE,

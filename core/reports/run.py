@@ -174,8 +174,9 @@ def run_report(db: Database, actor: Actor, key: str, report_key: str, params: An
         if len(groups) == 2:
             totals["rows"] = aggregate(groups[:1])
             totals["columns"] = aggregate(groups[1:])
-    audit.record(db, actor, "report", key, filters={"report": report["key"], **(audit.normal_filters(params) or {})},
-                 rows=len(rows))
+    if action != "read":  # a download: a whole-ledger read, recorded (a page view is not)
+        audit.record(db, actor, "report", key, filters={"report": report["key"], **(audit.normal_filters(params) or {})},
+                     rows=len(rows))
     columns = [{"key": g.key, "title": g.title, "role": "group", "format": "text"} for g in groups]
     columns += [{"key": m.key, "title": m.title, "role": "measure", "format": m.format} for m in measures]
     return {"key": report["key"], "title": report["title"], "chart": report.get("chart", "table"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from core.access import accounts
-from core.entries import query
+from core.access import audit
 from tests.browser.support import chrome, live_server, wait_new_page  # noqa: E402 - skips without Chromium
 from selenium.webdriver.common.by import By  # noqa: E402
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def fill(db) -> None:
     accounts.create_user(db, "boss", "admin", "boss-password")
     editor = accounts.create_user(db, "clerk", "editor", "clerk-password")
-    query.list_entries(db, editor, "supervision", {"_q": "<img src=x onerror=alert(1)>"})
+    audit.record(db, editor, "list", "supervision", filters={"_q": "<img src=x onerror=alert(1)>"})
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ def login(client, name):
 
 
 def test_admins_see_the_trail_newest_first(client, db, users):
-    query.list_entries(db, users["editor"], "supervision", {"_q": "<script>alert(1)</script>"})
+    audit.record(db, users["editor"], "list", "supervision", filters={"_q": "<script>alert(1)</script>"})
     login(client, "admin")
     page = client.get("/audit")
     html = page.get_data(as_text=True)
@@ -29,7 +29,7 @@ def test_admins_see_the_trail_newest_first(client, db, users):
 
 def test_the_page_pages_and_refuses_bad_filters(client, db, users):
     for _ in range(3):
-        query.list_entries(db, users["editor"], "supervision")
+        audit.record(db, users["editor"], "list", "supervision")
     login(client, "admin")
     html = client.get("/audit?_size=2&_page=2").get_data(as_text=True)
     assert 'rel="prev"' in html and 'rel="next"' in html
@@ -45,7 +45,7 @@ def test_non_admins_are_refused(app, client, users):
 
 
 def test_the_api_lists_and_filters(api, db, users):
-    query.list_entries(db, users["viewer"], "supervision", {"_size": "5"})
+    audit.record(db, users["viewer"], "list", "supervision", filters={"_size": "5"})
     answer = api("admin").get("/audit?user=viewer")
     body = answer.get_json()
     assert answer.status_code == 200 and body["total"] == 1 and body["page"] == 1
