@@ -36,7 +36,6 @@ def _whole(pattern: str):
 
 # --- dates and times (RFC 3339) ------------------------------------------------------------------
 
-_DATE = _whole(r"\d{4}-\d{2}-\d{2}")
 _TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 _DATE_TIME = _whole(r"(\d{4})-(0[1-9]|1[0-2])-(\d{2})[Tt]" + _TIME)
 _TIME_ONLY = _whole(_TIME)
@@ -46,8 +45,11 @@ _DURATION = _whole(
 
 
 def is_date(value: str) -> bool:
-    """YYYY-MM-DD and a real day (Python's fromisoformat alone accepts 20260305 and 2026-W10-1)."""
-    if not _DATE.match(value):
+    """YYYY-MM-DD and a real day (Python's fromisoformat alone accepts 20260305 and 2026-W10-1).
+    Ten characters are checked by hand: the commonest format of all, and RE2's call costs more
+    than the check."""
+    digits = value[:4] + value[5:7] + value[8:]
+    if len(value) != 10 or value[4] != "-" or value[7] != "-" or not (digits.isascii() and digits.isdigit()):
         return False
     year, month, day = int(value[:4]), int(value[5:7]), int(value[8:])
     return year > 0 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]

@@ -53,11 +53,24 @@ class Workflow:
         return next((s for s in self.steps if s.source == source and s.target == target), None)
 
 
+_FLOWS: dict[int, tuple[dict, Workflow]] = {}  # id of a declaration -> (it, its Workflow)
+
+
 def workflow_of(definition) -> Workflow | None:
-    """The definition's workflow (already checked when the definition was saved), or None."""
+    """The definition's workflow (already checked when the definition was saved), or None.
+    Built once per declaration: every write of an import asks for it."""
     declared = definition.options.get("workflow")
     if not declared:
         return None
+    known = _FLOWS.get(id(declared))
+    if known is not None and known[0] is declared:
+        return known[1]
+    flow = _workflow(declared)
+    _FLOWS[id(declared)] = (declared, flow)
+    return flow
+
+
+def _workflow(declared: dict) -> Workflow:
     transitions = declared["transitions"]
     rank = _ranks(declared["initial"], transitions)
     steps = tuple(Step(t["from"], t["to"], t.get("label") or t["to"], tuple(t["roles"]),
