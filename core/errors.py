@@ -65,3 +65,8 @@ class StaleEntry(LedgerError):
     def __init__(self, current: dict):
         super().__init__("该记录已被他人修改，请刷新后再保存")
         self.current = current
+
+
+def problem(path: str, message: str) -> dict:
+    """One problem of a document, as every check reports it: its JSON pointer and a message."""
+    return {"path": path, "message": message}

@@ -23,6 +23,7 @@ from core.definition.refs import check_refs, escape
 from core.definition.rules import check_conditional, check_rules, check_show_when
 from core.definition.numbering import check_numbering
 from core.definition.workflow import check_workflow
+from core.errors import problem
 
 MAX_FIELDS = 300         # properties over the whole document
 MAX_DOCUMENT_BYTES = 512 * 1024
@@ -46,13 +47,13 @@ def check_definition(document: Any) -> Iterator[dict]:
     if stop is not None:
         yield stop
         return
-    meta = [_err(_pointer(e.absolute_path), _meta_message(e)) for e in _META_VALIDATOR.iter_errors(document)]
+    meta = [problem(_pointer(e.absolute_path), _meta_message(e)) for e in _META_VALIDATOR.iter_errors(document)]
     refs, cyclic = check_refs(document)
     problems = meta + refs + _reserved_key(document.get("x-ledger"))
-    problems += [_err(path, problem) for path, pattern in every_pattern(document)  # under allOf, not, $defs too
-                 if (problem := pattern_problem(pattern))]
+    problems += [problem(path, refused) for path, pattern in every_pattern(document)  # under allOf, not, $defs too
+                 if (refused := pattern_problem(pattern))]
     if _count_fields(document) > MAX_FIELDS or _expands_past(document, cyclic, MAX_FIELDS):
-        problems.append(_err("/properties", f"字段过多（上限 {MAX_FIELDS} 个）"))
+        problems.append(problem("/properties", f"字段过多（上限 {MAX_FIELDS} 个）"))
     elif isinstance(document.get("properties"), dict):  # else no field exists to check anything against
         problems += _check_object(document, document, "", 1, cyclic)  # these walks expand $refs: bounded now
         fields = {f.key: f for f in field_model(document, document, 1, cyclic)}
@@ -64,7 +65,7 @@ def check_definition(document: Any) -> Iterator[dict]:
         problems += check_show_when(document, fields)
         problems += check_conditional(document, fields)
     reported = {p["path"] for p in problems}  # a place is explained once, in our own words
-    problems += [_err(path, f"不是有效的 JSON Schema：{e.message}") for e in _SCHEMA_VALIDATOR.iter_errors(document)
+    problems += [problem(path, f"不是有效的 JSON Schema：{e.message}") for e in _SCHEMA_VALIDATOR.iter_errors(document)
                  if (path := _pointer(e.absolute_path)) not in reported]
     yield from _in_order(problems)
 
@@ -76,7 +77,7 @@ RESERVED_KEYS = frozenset({"manage", "order"})
 def _reserved_key(options: Any) -> list[dict]:
     key = options.get("key") if isinstance(options, dict) else None
     if key in RESERVED_KEYS:
-        return [_err("/x-ledger/key", f"标识“{key}”为系统保留（已用于管理页面的地址），请换一个")]
+        return [problem("/x-ledger/key", f"标识“{key}”为系统保留（已用于管理页面的地址），请换一个")]
     return []
 
 
@@ -94,18 +95,18 @@ def _well_formed(document: dict, meta: list[dict], *parts: str) -> dict:
 def _unwalkable(document: Any) -> dict | None:
     """The one problem that stops checking early: no later check can walk such a document."""
     if not isinstance(document, dict):
-        return _err("", "台帐定义应为 JSON 对象")
+        return problem("", "台帐定义应为 JSON 对象")
     unstorable = value_problem(document, limit=4 * MAX_DEPTH + 8)  # NUL, lone surrogates, runaway nesting
     if unstorable is not None:
-        return _too_deep_field(document) or _err(*unstorable)
+        return _too_deep_field(document) or problem(*unstorable)
     try:
         size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError, RecursionError):
-        return _err("", "台帐定义无法序列化为 JSON")
+        return problem("", "台帐定义无法序列化为 JSON")
     if size > MAX_DOCUMENT_BYTES:
-        return _err("", f"台帐定义过大（{size} 字节，上限 {MAX_DOCUMENT_BYTES} 字节）")
+        return problem("", f"台帐定义过大（{size} 字节，上限 {MAX_DOCUMENT_BYTES} 字节）")
     if _depth(document) > 4 * MAX_DEPTH + 8:
-        return _err("", f"嵌套层级过深（最多 {MAX_DEPTH} 层对象）")
+        return problem("", f"嵌套层级过深（最多 {MAX_DEPTH} 层对象）")
     return None
 
 
@@ -127,7 +128,7 @@ def _too_deep_field(document: dict) -> dict | None:
             if not isinstance(inner.get("properties"), dict):
                 continue
             if depth + 1 > MAX_DEPTH:
-                return _err(sub_path, _too_deep(named))
+                return problem(sub_path, _too_deep(named))
             stack.append((inner, inner_path, depth + 1, named))
     return None
 
@@ -148,35 +149,35 @@ def _in_order(problems: list[dict]) -> list[dict]:
 def _check_object(root: dict, schema: dict, path: str, depth: int, cyclic: frozenset) -> Iterator[dict]:
     """The fields of one object (the entry, a group, a table row): keys, kinds, and their own checks."""
     if depth > MAX_DEPTH:
-        yield _err(path, f"嵌套层级过深（最多 {MAX_DEPTH} 层对象）")
+        yield problem(path, f"嵌套层级过深（最多 {MAX_DEPTH} 层对象）")
         return
     properties = schema.get("properties")
     if not isinstance(properties, dict):
         return  # the meta-schema and the JSON Schema check say what is wrong
     if not properties and depth > 1:  # the entry's own are the meta-schema's to report
-        yield _err(path + "/properties", "至少需要一个字段")
+        yield problem(path + "/properties", "至少需要一个字段")
     required = schema.get("required")
     for name in required if isinstance(required, list) else []:
         if isinstance(name, str) and name not in properties:
-            yield _err(path + "/required", f"必填项“{name}”不是已定义的字段")
+            yield problem(path + "/required", f"必填项“{name}”不是已定义的字段")
     renamed: dict[str, str] = {}  # old key -> the field that declares it
     for key, sub in properties.items():
         sub_path = f"{path}/properties/{escape(key)}"
         if not isinstance(key, str) or not KEY_RE.fullmatch(key):
-            yield _err(sub_path, f"字段名“{key}”无效：应以小写字母开头，只含小写字母、数字和下划线")
+            yield problem(sub_path, f"字段名“{key}”无效：应以小写字母开头，只含小写字母、数字和下划线")
             continue
         if isinstance(sub, dict) and RENAMED_FROM in sub:
-            problem = _rename_problem(sub[RENAMED_FROM], key, properties, renamed)
-            if problem:
-                yield _err(f"{sub_path}/{RENAMED_FROM}", problem)
+            refused = _rename_problem(sub[RENAMED_FROM], key, properties, renamed)
+            if refused:
+                yield problem(f"{sub_path}/{RENAMED_FROM}", refused)
         target, broken = property_schema(root, sub, cyclic)
         if broken is not None:
             if target is None:  # dangling, outside and cyclic references are reported by check_refs
-                yield _err(sub_path + "/$ref", f"引用链过长（最多 8 层），止于“{broken}”")
+                yield problem(sub_path + "/$ref", f"引用链过长（最多 8 层），止于“{broken}”")
             continue
         kind = kind_of(target)
         if kind is None:
-            yield _err(sub_path, f"不支持的字段类型：{_describe(target)}")
+            yield problem(sub_path, f"不支持的字段类型：{_describe(target)}")
             continue
         yield from _check_field(root, target, KINDS[kind], sub_path, depth, cyclic)
 
@@ -197,12 +198,12 @@ def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int, cy
     """One field: its choices, its pattern, and its sub-fields."""
     if "enum" in schema or kind.multiple:
         values = schema.get("enum") if "enum" in schema else schema["items"].get("enum")
-        problem = _choices_problem(values)
-        if problem:
-            yield _err(path + ("/enum" if "enum" in schema else "/items/enum"), problem)
+        refused = _choices_problem(values)
+        if refused:
+            yield problem(path + ("/enum" if "enum" in schema else "/items/enum"), refused)
     children = kind.children_schema(schema)
     if children is not None and depth + 1 > MAX_DEPTH:
-        yield _err(path, _too_deep((schema.get("title") or path.rsplit("/", 1)[-1],)))
+        yield problem(path, _too_deep((schema.get("title") or path.rsplit("/", 1)[-1],)))
     elif children is not None:
         yield from _check_object(root, children, path + ("/items" if kind.rows else ""), depth + 1, cyclic)
 
@@ -297,7 +298,3 @@ def _meta_message(error) -> str:
 
 def _pointer(parts) -> str:
     return "".join("/" + escape(str(p)) for p in parts)
-
-
-def _err(path: str, message: str) -> dict:
-    return {"path": path, "message": message}

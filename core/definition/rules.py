@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
 from core.definition.kinds import ParseError
+from core.errors import problem
+from core.definition.refs import escape
 
 if TYPE_CHECKING:  # the field model imports this module, not the other way round
     from core.definition.model import Definition, Field
@@ -226,13 +228,13 @@ def stored_rule_problems(definition: "Definition") -> list[dict]:
     every check (not failing every write) and a condition out of the form: this says so."""
     out = []
     if not isinstance(definition.options.get("rules", []), list):
-        out.append(_err("/x-ledger/rules", "校验规则（x-ledger.rules）不是列表，全部未生效"))
+        out.append(problem("/x-ledger/rules", "校验规则（x-ledger.rules）不是列表，全部未生效"))
     for r, spec in enumerate(_stored(definition)):
         try:
             _read(definition, spec)
         except RuleError as exc:
             named = f"（“{spec['message']}”）" if isinstance(spec, dict) and isinstance(spec.get("message"), str) else ""
-            out.append(_err(f"/x-ledger/rules/{r}",
+            out.append(problem(f"/x-ledger/rules/{r}",
                             f"第 {r + 1} 条校验规则{named}已失效，保存和导入时不再检查：{exc}"))
     for key, schema in (definition.schema.get("properties") or {}).items():
         f = definition.by_key.get(key)
@@ -244,7 +246,7 @@ def stored_rule_problems(definition: "Definition") -> list[dict]:
                 raise RuleError("应为对象")
             conditions(definition.by_key, spec)
         except (RuleError, TypeError) as exc:
-            out.append(_err(f"/properties/{_escape(f.key)}/x-show-when",
+            out.append(problem(f"/properties/{escape(f.key)}/x-show-when",
                             f"字段“{f.title}”的显示条件已失效，该字段总是显示：{exc}"))
     return out
 
@@ -282,14 +284,14 @@ def check_rules(rules: Any, fields: dict[str, "Field"]) -> Iterator[dict]:
             continue  # the meta-schema says so
         for key in rule:
             if key not in RULE_KEYS:
-                yield _err(f"{at}/{_escape(str(key))}", f"规则不支持属性“{key}”，可用：when、check、message")
+                yield problem(f"{at}/{escape(str(key))}", f"规则不支持属性“{key}”，可用：when、check、message")
         message = rule.get("message")
         if not isinstance(message, str) or not message.strip():
-            yield _err(at + "/message", "规则需要提示文字（message），说明哪里不对")
+            yield problem(at + "/message", "规则需要提示文字（message），说明哪里不对")
         elif len(message) > MAX_MESSAGE:
-            yield _err(at + "/message", f"提示文字过长（上限 {MAX_MESSAGE} 个字符）")
+            yield problem(at + "/message", f"提示文字过长（上限 {MAX_MESSAGE} 个字符）")
         if "check" not in rule:
-            yield _err(at + "/check", "规则需要检查条件（check）")
+            yield problem(at + "/check", "规则需要检查条件（check）")
         else:
             yield from check_conditions(fields, rule["check"], at + "/check", "检查条件（check）")
         if "when" in rule:
@@ -300,18 +302,18 @@ def check_conditions(fields: dict[str, "Field"], spec: Any, at: str, what: str,
                      own: str | None = None) -> Iterator[dict]:
     """Each condition that does not read, at its pointer (`own`: the field shown, for x-show-when)."""
     if not isinstance(spec, dict) or not spec:
-        yield _err(at, f"{what}应为非空对象，如 {{\"status\": \"已办结\"}}")
+        yield problem(at, f"{what}应为非空对象，如 {{\"status\": \"已办结\"}}")
         return
     if len(spec) > MAX_CONDITIONS:
-        yield _err(at, f"条件过多（上限 {MAX_CONDITIONS} 个）")
+        yield problem(at, f"条件过多（上限 {MAX_CONDITIONS} 个）")
     for name, value in spec.items():
         try:
             read = condition(fields, name, value)
         except RuleError as exc:
-            yield _err(f"{at}/{_escape(str(name))}", f"条件无法识别：{exc}")
+            yield problem(f"{at}/{escape(str(name))}", f"条件无法识别：{exc}")
             continue
         if own is not None and own in (read.field.key, read.other.key if read.other else None):
-            yield _err(f"{at}/{_escape(str(name))}", "字段不能以自身的值为显示条件")
+            yield problem(f"{at}/{escape(str(name))}", "字段不能以自身的值为显示条件")
 
 
 def check_show_when(document: dict, fields: dict[str, "Field"]) -> Iterator[dict]:
@@ -320,8 +322,8 @@ def check_show_when(document: dict, fields: dict[str, "Field"]) -> Iterator[dict
     for key, schema in properties.items() if isinstance(properties, dict) else ():
         if isinstance(schema, dict) and "x-show-when" in schema:
             yield from check_conditions(fields, schema["x-show-when"],
-                                        f"/properties/{_escape(str(key))}/x-show-when", "显示条件（x-show-when）", key)
-        yield from _nested_show_when(schema, f"/properties/{_escape(str(key))}", 0)
+                                        f"/properties/{escape(str(key))}/x-show-when", "显示条件（x-show-when）", key)
+        yield from _nested_show_when(schema, f"/properties/{escape(str(key))}", 0)
 
 
 def _nested_show_when(schema: Any, at: str, depth: int) -> Iterator[dict]:
@@ -331,9 +333,9 @@ def _nested_show_when(schema: Any, at: str, depth: int) -> Iterator[dict]:
     inner_at = at + "/items" if inner is not schema else at
     properties = inner.get("properties")
     for key, sub in properties.items() if isinstance(properties, dict) else ():
-        where = f"{inner_at}/properties/{_escape(str(key))}"
+        where = f"{inner_at}/properties/{escape(str(key))}"
         if isinstance(sub, dict) and "x-show-when" in sub:
-            yield _err(where + "/x-show-when", "显示条件只能用于顶层字段（不能用于分组或子表中的字段）")
+            yield problem(where + "/x-show-when", "显示条件只能用于顶层字段（不能用于分组或子表中的字段）")
         yield from _nested_show_when(sub, where, depth + 1)
 
 
@@ -345,42 +347,34 @@ def check_conditional(document: dict, fields: dict[str, "Field"]) -> Iterator[di
                  if isinstance(document.get("allOf"), list) and isinstance(item, dict)]
     for node, at in branches:
         if ("then" in node or "else" in node) and "if" not in node:
-            yield _err(at + ("/then" if "then" in node else "/else"), "then/else 需要与 if 一起使用")
+            yield problem(at + ("/then" if "then" in node else "/else"), "then/else 需要与 if 一起使用")
         for part in ("if", "then", "else"):
             if isinstance(node.get(part), dict):
                 yield from _check_branch(fields, node[part], f"{at}/{part}", part == "if")
     depending = document.get("dependentRequired")
     for key, needed in depending.items() if isinstance(depending, dict) else ():
-        at = f"/dependentRequired/{_escape(str(key))}"
+        at = f"/dependentRequired/{escape(str(key))}"
         if key not in fields:
-            yield _err(at, f"“{key}”不是已定义的字段")
+            yield problem(at, f"“{key}”不是已定义的字段")
         for j, name in enumerate(needed if isinstance(needed, list) else []):
             if isinstance(name, str) and name not in fields:
-                yield _err(f"{at}/{j}", f"必填项“{name}”不是已定义的字段")
+                yield problem(f"{at}/{j}", f"必填项“{name}”不是已定义的字段")
 
 
 def _check_branch(fields: dict[str, "Field"], branch: dict, at: str, is_if: bool) -> Iterator[dict]:
     required = branch.get("required")
     for j, name in enumerate(required if isinstance(required, list) else []):
         if isinstance(name, str) and name not in fields:
-            yield _err(f"{at}/required/{j}", f"“{name}”不是已定义的字段")
+            yield problem(f"{at}/required/{j}", f"“{name}”不是已定义的字段")
     properties = branch.get("properties")
     for key, sub in properties.items() if isinstance(properties, dict) else ():
         f = fields.get(key)
-        where = f"{at}/properties/{_escape(str(key))}"
+        where = f"{at}/properties/{escape(str(key))}"
         if f is None:
-            yield _err(where, f"“{key}”不是已定义的字段")
+            yield problem(where, f"“{key}”不是已定义的字段")
         elif is_if and f.choices and not f.type.multiple and isinstance(sub, dict):
             values = [("const", sub["const"])] if "const" in sub else \
                 [(f"enum/{i}", v) for i, v in enumerate(sub["enum"])] if isinstance(sub.get("enum"), list) else []
             for place, value in values:
                 if value not in f.choices:
-                    yield _err(f"{where}/{place}", f"“{value}”不是字段“{f.title}”的选项")
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
-def _err(path: str, message: str) -> dict:
-    return {"path": path, "message": message}
+                    yield problem(f"{where}/{place}", f"“{value}”不是字段“{f.title}”的选项")

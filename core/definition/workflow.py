@@ -19,7 +19,7 @@ from typing import Any, Iterator, Mapping
 from jsonschema import Draft202012Validator
 
 from core.access.policy import ROLE_TITLES, ROLES, Actor
-from core.errors import EntryInvalid
+from core.errors import EntryInvalid, problem
 
 
 @dataclass(frozen=True)
@@ -113,36 +113,36 @@ def check_workflow(document: dict, fields: Mapping[str, Any]) -> Iterator[dict]:
     where = "/x-ledger/workflow"
     f = fields.get(declared["field"])
     if f is None:
-        yield _err(where + "/field", f"“{declared['field']}”不是已定义的字段")
+        yield problem(where + "/field", f"“{declared['field']}”不是已定义的字段")
         return
     if not f.choices or not f.scalar or f.type.multiple:
-        yield _err(where + "/field", f"流程字段“{f.title}”应为单选字段（enum）")
+        yield problem(where + "/field", f"流程字段“{f.title}”应为单选字段（enum）")
         return
     if not f.required:
-        yield _err(where + "/field", f"流程字段“{f.title}”应为必填项（在 required 中列出）")
+        yield problem(where + "/field", f"流程字段“{f.title}”应为必填项（在 required 中列出）")
     states = set(f.choices)
     for i, state in enumerate(declared["initial"]):
         if state not in states:
-            yield _err(f"{where}/initial/{i}", f"初始状态“{state}”不是字段“{f.title}”的选项")
+            yield problem(f"{where}/initial/{i}", f"初始状态“{state}”不是字段“{f.title}”的选项")
     seen: set[tuple[str, str]] = set()
     for i, t in enumerate(declared["transitions"]):
         at = f"{where}/transitions/{i}"
         for end in ("from", "to"):
             if t[end] not in states:
-                yield _err(f"{at}/{end}", f"状态“{t[end]}”不是字段“{f.title}”的选项")
+                yield problem(f"{at}/{end}", f"状态“{t[end]}”不是字段“{f.title}”的选项")
         if t["from"] == t["to"]:
-            yield _err(at + "/to", f"流转的起止状态相同（“{t['to']}”）")
+            yield problem(at + "/to", f"流转的起止状态相同（“{t['to']}”）")
         if (t["from"], t["to"]) in seen:
-            yield _err(at, f"从“{t['from']}”到“{t['to']}”的流转重复")
+            yield problem(at, f"从“{t['from']}”到“{t['to']}”的流转重复")
         seen.add((t["from"], t["to"]))
         for j, role in enumerate(t["roles"]):
             if role not in ROLES:
-                yield _err(f"{at}/roles/{j}", f"未知角色“{role}”（可用：{'、'.join(ROLES)}）")
+                yield problem(f"{at}/roles/{j}", f"未知角色“{role}”（可用：{'、'.join(ROLES)}）")
         yield from _check_sets(t.get("set") or {}, fields, f.key, at + "/set")
     reached = _reachable(declared["initial"], declared["transitions"])
     for state in f.choices:
         if state not in reached:
-            yield _err(where + "/transitions", f"状态“{state}”无法从初始状态到达")
+            yield problem(where + "/transitions", f"状态“{state}”无法从初始状态到达")
 
 
 def _check_sets(sets: dict, fields: Mapping[str, Any], state_field: str, where: str) -> Iterator[dict]:
@@ -151,12 +151,12 @@ def _check_sets(sets: dict, fields: Mapping[str, Any], state_field: str, where: 
     for key, value in sets.items():
         target = fields.get(key)
         if target is None or key == state_field:
-            yield _err(f"{where}/{key}", f"“{key}”不是可由流转填写的字段")
+            yield problem(f"{where}/{key}", f"“{key}”不是可由流转填写的字段")
         elif value == TODAY:
             if not target.type.is_day:
-                yield _err(f"{where}/{key}", f"“{TODAY}”（当天）只能填入日期字段，“{target.title}”不是")
+                yield problem(f"{where}/{key}", f"“{TODAY}”（当天）只能填入日期字段，“{target.title}”不是")
         elif value is not None and not Draft202012Validator(target.schema).is_valid(value):
-            yield _err(f"{where}/{key}", f"{value!r} 不是字段“{target.title}”可取的值")
+            yield problem(f"{where}/{key}", f"{value!r} 不是字段“{target.title}”可取的值")
 
 
 def _check_timeline(declared: dict | None, fields: Mapping[str, Any]) -> Iterator[dict]:
@@ -166,10 +166,10 @@ def _check_timeline(declared: dict | None, fields: Mapping[str, Any]) -> Iterato
     where = "/x-ledger/timeline"
     f = fields.get(declared["field"])
     if f is None:
-        yield _err(where + "/field", f"“{declared['field']}”不是已定义的字段")
+        yield problem(where + "/field", f"“{declared['field']}”不是已定义的字段")
         return
     if not f.type.rows:
-        yield _err(where + "/field", f"进展记录字段“{f.title}”应为子表")
+        yield problem(where + "/field", f"进展记录字段“{f.title}”应为子表")
         return
     columns = {c.key: c for c in f.children}
     wants = {"date": lambda c: c.type.is_day, "note": lambda c: c.type.searchable,
@@ -180,10 +180,10 @@ def _check_timeline(declared: dict | None, fields: Mapping[str, Any]) -> Iterato
             continue
         c = columns.get(key)
         if c is None:
-            yield _err(f"{where}/{part}", f"“{key}”不是子表“{f.title}”的列")
+            yield problem(f"{where}/{part}", f"“{key}”不是子表“{f.title}”的列")
         elif not fits(c):
             kind = "日期" if part == "date" else "文本"
-            yield _err(f"{where}/{part}", f"子表“{f.title}”的列“{c.title}”应为{kind}")
+            yield problem(f"{where}/{part}", f"子表“{f.title}”的列“{c.title}”应为{kind}")
 
 
 def _reachable(initial: list, transitions: list) -> set:
@@ -360,7 +360,3 @@ def _refuse(definition, flow: Workflow, message: str) -> None:
     f = definition.by_key[flow.field]
     raise EntryInvalid([{"field": f.key, "path": "/" + f.key, "keyword": "workflow",
                          "message": f"{f.title}：{message}"}])
-
-
-def _err(path: str, message: str) -> dict:
-    return {"path": path, "message": message}

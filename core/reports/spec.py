@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from core.definition.kinds import OPS, ParseError
 from core.settings import local_today
+from core.errors import problem
+from core.definition.refs import escape
 
 if TYPE_CHECKING:
     from core.definition.model import Field
@@ -136,12 +138,12 @@ def check_reports(reports: Any, fields: dict[str, "Field"]) -> Iterator[dict]:
             continue
         where = f"/x-ledger/reports/{r}"
         if report["key"] in seen:
-            yield _err(where + "/key", f"报表标识“{report['key']}”重复")
+            yield problem(where + "/key", f"报表标识“{report['key']}”重复")
         seen.add(report["key"])
         if report.get("chart", "table") not in CHARTS:
-            yield _err(where + "/chart", f"不支持的图表类型“{report.get('chart')}”，可用：{'、'.join(CHARTS)}")
+            yield problem(where + "/chart", f"不支持的图表类型“{report.get('chart')}”，可用：{'、'.join(CHARTS)}")
         if len(report["group_by"]) > 2:
-            yield _err(where + "/group_by", "报表最多按两个字段分组")
+            yield problem(where + "/group_by", "报表最多按两个字段分组")
         for g, spec in enumerate(report["group_by"]):
             yield from _check_group(fields, spec, f"{where}/group_by/{g}")
         yield from _check_measures(fields, report["measures"], where + "/measures")
@@ -169,13 +171,13 @@ def _check_group(fields: dict[str, "Field"], spec: str, path: str) -> Iterator[d
     name, _, bucket = spec.partition(":")
     f = fields.get(name)
     if f is None:
-        yield _err(path, f"“{name}”不是已定义的字段")
+        yield problem(path, f"“{name}”不是已定义的字段")
     elif not f.scalar:
-        yield _err(path, f"字段“{f.title}”不是单值字段，不能用于分组")
+        yield problem(path, f"字段“{f.title}”不是单值字段，不能用于分组")
     elif bucket and bucket not in BUCKETS:
-        yield _err(path, f"不支持的日期分段“{bucket}”，可用：month（月）、quarter（季度）、year（年）")
+        yield problem(path, f"不支持的日期分段“{bucket}”，可用：month（月）、quarter（季度）、year（年）")
     elif bucket and not f.is_date:
-        yield _err(path, f"字段“{f.title}”不是日期，不能按{BUCKET_TITLES[bucket]}分组")
+        yield problem(path, f"字段“{f.title}”不是日期，不能按{BUCKET_TITLES[bucket]}分组")
 
 
 def _check_measures(fields: dict[str, "Field"], measures: list[dict], path: str) -> Iterator[dict]:
@@ -183,14 +185,14 @@ def _check_measures(fields: dict[str, "Field"], measures: list[dict], path: str)
     for m, measure in enumerate(measures):
         at, fn, key = f"{path}/{m}", measure["fn"], measure_key(measure)
         if key in keys:
-            yield _err(at + "/key", f"统计项标识“{key}”重复")
+            yield problem(at + "/key", f"统计项标识“{key}”重复")
         keys[key] = fn
         if measure.get("format", "text") not in FORMATS:
-            yield _err(at + "/format", f"不支持的格式“{measure['format']}”，可用：{'、'.join(FORMATS)}")
+            yield problem(at + "/format", f"不支持的格式“{measure['format']}”，可用：{'、'.join(FORMATS)}")
         if fn in DERIVED:
             continue
         if fn != "count" and "field" not in measure:
-            yield _err(at, f"统计函数 {fn} 需要指定字段")
+            yield problem(at, f"统计函数 {fn} 需要指定字段")
         if "field" in measure:
             yield from _check_measure_field(fields.get(measure["field"]), measure, at + "/field")
         if "where" in measure:
@@ -200,23 +202,23 @@ def _check_measures(fields: dict[str, "Field"], measures: list[dict], path: str)
             continue
         of = measure.get("of") or []
         if len(of) != 2:
-            yield _err(f"{path}/{m}/of", "比率和差值需要两个统计项标识：[分子, 分母] 或 [被减数, 减数]")
+            yield problem(f"{path}/{m}/of", "比率和差值需要两个统计项标识：[分子, 分母] 或 [被减数, 减数]")
             continue
         for i, name in enumerate(of):
             if keys.get(name) in (None, *DERIVED):
-                yield _err(f"{path}/{m}/of/{i}", f"“{name}”不是本报表中的统计项（只能引用计数、求和等统计项）")
+                yield problem(f"{path}/{m}/of/{i}", f"“{name}”不是本报表中的统计项（只能引用计数、求和等统计项）")
 
 
 def _check_measure_field(f: "Field | None", measure: dict, path: str) -> Iterator[dict]:
     fn = measure["fn"]
     if f is None:
-        yield _err(path, f"“{measure['field']}”不是已定义的字段")
+        yield problem(path, f"“{measure['field']}”不是已定义的字段")
     elif not f.scalar:
-        yield _err(path, f"字段“{f.title}”不是单值字段，不能统计")
+        yield problem(path, f"字段“{f.title}”不是单值字段，不能统计")
     elif fn in ("sum", "avg") and not f.numeric:
-        yield _err(path, f"字段“{f.title}”不是数字，不能求和或平均")
+        yield problem(path, f"字段“{f.title}”不是数字，不能求和或平均")
     elif fn in ("min", "max") and not (f.numeric or f.is_date):
-        yield _err(path, f"字段“{f.title}”不是数字或日期，不能求最小或最大值")
+        yield problem(path, f"字段“{f.title}”不是数字或日期，不能求最小或最大值")
 
 
 def _check_conditions(fields: dict[str, "Field"], spec: dict, path: str) -> Iterator[dict]:
@@ -224,12 +226,4 @@ def _check_conditions(fields: dict[str, "Field"], spec: dict, path: str) -> Iter
         try:
             check_filter(fields, {name: value})
         except SpecError as exc:
-            yield _err(f"{path}/{_escape(name)}", f"条件无法识别：{exc}")
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
-def _err(path: str, message: str) -> dict:
-    return {"path": path, "message": message}
+            yield problem(f"{path}/{escape(name)}", f"条件无法识别：{exc}")
