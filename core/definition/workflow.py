@@ -13,6 +13,7 @@ the ledger's rules still apply, and the history says the state came with the imp
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
@@ -53,20 +54,20 @@ class Workflow:
         return next((s for s in self.steps if s.source == source and s.target == target), None)
 
 
-_FLOWS: dict[int, tuple[dict, Workflow]] = {}  # id of a declaration -> (it, its Workflow)
+_FLOWS: dict[int, Workflow] = {}  # id of a live definition -> its Workflow (dropped with it)
 
 
 def workflow_of(definition) -> Workflow | None:
     """The definition's workflow (already checked when the definition was saved), or None.
-    Built once per declaration: every write of an import asks for it."""
+    Built once per definition, which every write of an import asks; the entry goes when the
+    definition does (a definition is immutable, so it never goes stale)."""
     declared = definition.options.get("workflow")
     if not declared:
         return None
-    known = _FLOWS.get(id(declared))
-    if known is not None and known[0] is declared:
-        return known[1]
-    flow = _workflow(declared)
-    _FLOWS[id(declared)] = (declared, flow)
+    flow = _FLOWS.get(id(definition))
+    if flow is None:
+        flow = _FLOWS[id(definition)] = _workflow(declared)
+        weakref.finalize(definition, _FLOWS.pop, id(definition), None)
     return flow
 
 

@@ -3,6 +3,7 @@ checked when a definition is saved, enforced on every write path, per role, on b
 from __future__ import annotations
 
 import copy
+import gc
 import datetime as dt
 import io
 
@@ -268,3 +269,13 @@ def test_a_step_chosen_in_a_form_fills_in_what_its_button_does_unless_typed(supe
     back = workflow.with_step(supervision, item("已办结"), {**item("已办结"), "status": "办理中"}, today)
     assert "completed_on" not in back and back["progress"] == 100
     assert workflow.with_step(supervision, old, {**old, "content": "改"}, today) == {**old, "content": "改"}
+
+
+def test_a_workflow_is_built_once_per_definition_and_goes_with_it():
+    """Imports ask for it on every row; definitions made per request (previews) must not pile up."""
+    definition = load_definition(shipped("supervision"))
+    assert workflow.workflow_of(definition) is workflow.workflow_of(definition)
+    before = len(workflow._FLOWS)
+    del definition
+    gc.collect()
+    assert len(workflow._FLOWS) == before - 1
