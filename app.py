@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, g
 from werkzeug.routing import IntegerConverter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
     db = _init_database(app)
+    _one_read_transaction_per_request(app, db)
     bootstrap.prepare(db, MIGRATIONS, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
     # The set-up address, once: `flask init` prints it itself (run.py serve runs it, then starts
     # gunicorn with SETUP_HINT=0, so its workers do not repeat it).
@@ -94,6 +95,21 @@ def _init_database(app: Flask) -> Database:
         db = Database(sqla.engine)
     app.extensions["ledger_db"] = db
     return db
+
+
+def _one_read_transaction_per_request(app: Flask, db: Database) -> None:
+    """A request's reads share one transaction and one memo (core/db/models.py Database.request):
+    the entry page's user, ledger, rules, entry and history are read in one snapshot."""
+    @app.before_request
+    def begin_reads():
+        g.request_reads = db.request()
+        g.request_reads.__enter__()
+
+    @app.teardown_request
+    def end_reads(_exc=None):
+        reads = g.pop("request_reads", None)
+        if reads is not None:
+            reads.__exit__(None, None, None)
 
 
 def _secret_key(instance: Path) -> str:

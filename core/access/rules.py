@@ -14,6 +14,7 @@ from core.access.policy import Actor, require
 from core.db.models import Database, ledger_permissions, utcnow
 from core.definition.rules import stored_rule_problems
 from core.entries.definitions import definition_of
+from core.entries.opened import open_ledger
 
 
 def get_permissions(db: Database, actor: Actor, key: str) -> dict:
@@ -34,13 +35,13 @@ def problems(db: Database, actor: Actor, key: str) -> list[dict]:
     Chinese: its definition's rules and display conditions for every reader, its permission
     rules too for those who may define it (who may see them)."""
     with db.read() as conn:
-        row, definition = definition_of(conn, key)
-        row = with_rules(conn, row)
-        require(actor, "read", row)
-    found = stored_rule_problems(definition)
-    if access.can(actor, "define", row):
+        ledger = open_ledger(conn, actor, key)
+        ledger.require("read")
+    found = stored_rule_problems(ledger.definition)
+    stored = ledger.row.stored_permissions
+    if stored is not None and ledger.can("define"):
         found += [{**p, "path": "/permissions" + p["path"]}
-                  for p in access.rule_problems(row.stored_permissions, units.unit_keys(db))]
+                  for p in access.rule_problems(stored, units.unit_keys(db))]
     return found
 
 

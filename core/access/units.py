@@ -110,7 +110,11 @@ def descendants(db_or_conn: Any, key: str) -> list[dict]:
     if isinstance(db_or_conn, Database):
         with db_or_conn.read() as conn:
             return descendants(conn, key)
-    rows = _all(db_or_conn)
+    return _below(_all(db_or_conn), key)
+
+
+def _below(rows: list, key: str) -> list[dict]:
+    """Unit `key` and every unit below it among the unit rows `rows`."""
     by_key = {r.key: r for r in rows}
     if key not in by_key:
         raise NotFound(f"单位“{key}”不存在")
@@ -142,6 +146,6 @@ def actor_for(conn, row: Any) -> Actor:
     while cur is not None and cur.key not in path and len(path) < 100:
         path.append(cur.key)
         cur = by_id.get(cur.parent_id)
-    titles = tuple(d["title"] for d in descendants(conn, unit.key))
+    titles = tuple(d["title"] for d in _below(rows, unit.key))
     return Actor(row.name, row.role, row.id, unit_key=unit.key, unit_title=unit.title,
                  unit_titles=frozenset(titles), unit_path=tuple(path))

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import os
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Iterator
 
@@ -259,9 +260,39 @@ class Database:
         self._writer = self.engine.execution_options(ledger_write=True)
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, own: bool = False) -> Iterator[Connection]:
+        """A read connection. Inside `requests()` every read of the request shares one
+        transaction (one snapshot, one BEGIN); `own=True` takes a connection of its own, for
+        reads that outlive the request (streamed exports)."""
+        shared = _REQUEST.get()
+        if shared is not None and shared.database is self and not own:
+            shared.users += 1
+            try:
+                yield shared.connection()
+            except BaseException:
+                shared.rollback()  # a failed statement (PostgreSQL) must not spoil the request's next read
+                raise
+            finally:
+                shared.users -= 1
+            return
         with self.engine.connect() as conn:
             yield conn
+
+    @contextmanager
+    def request(self) -> Iterator[RequestReads]:
+        """One request's reads: a shared read transaction opened on first use and a memo for
+        what the request has already read (core/entries/opened.py); both end at the first write
+        and when the request does."""
+        shared = RequestReads(self)
+        token = _REQUEST.set(shared)
+        try:
+            yield shared
+        finally:
+            try:
+                _REQUEST.reset(token)
+            except ValueError:  # ended in another context (a streamed response's last chunk)
+                _REQUEST.set(None)
+            shared.close()
 
     @contextmanager
     def write(self, durable: bool = True) -> Iterator[Connection]:
@@ -269,7 +300,13 @@ class Database:
 
         `durable=False` (the audit records of reads): on SQLite the commit does not wait for
         the disk (synchronous=NORMAL in WAL mode: safe from a crash of the server, not from a
-        power cut); PostgreSQL callers say so themselves (SET LOCAL synchronous_commit)."""
+        power cut); PostgreSQL callers say so themselves (SET LOCAL synchronous_commit).
+
+        A write first ends the request's shared read transaction: what it reads afterwards
+        includes the write, and no read lock of its own request stands in its way."""
+        shared = _REQUEST.get()
+        if shared is not None and shared.database is self:
+            shared.end()
         if durable or self.dialect != "sqlite":
             with self._writer.begin() as conn:
                 yield conn
@@ -290,6 +327,51 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class RequestReads:
+    """The read transaction and the memo of one request (Database.request)."""
+
+    def __init__(self, database: Database):
+        self.database = database
+        self.memo: dict = {}
+        self.users = 0  # open `with read()` blocks on the shared connection
+        self._conn: Connection | None = None
+
+    def connection(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.database.engine.connect()
+        return self._conn
+
+    def end(self) -> None:
+        """Ends the read transaction and gives its connection back to the pool (a write is
+        about to take one), forgetting the memo; the next read begins anew. A read block still
+        open around the write keeps its connection, its transaction ended."""
+        if self.users:
+            self.rollback()
+        else:
+            self.close()
+
+    def rollback(self) -> None:
+        self.memo.clear()
+        if self._conn is not None:
+            self._conn.rollback()
+
+    def close(self) -> None:
+        self.memo.clear()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def request_memo(conn: Connection) -> dict | None:
+    """What the current request has already read through its shared read connection `conn`
+    (None for any other connection: a write's reads are never kept)."""
+    shared = _REQUEST.get()
+    return shared.memo if shared is not None and shared._conn is conn else None
+
+
+_REQUEST: ContextVar[RequestReads | None] = ContextVar("ledger_request_reads", default=None)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -11,19 +11,19 @@ from typing import Any, Iterator
 from sqlalchemy import case, func, select, true
 
 from core.access import policy as access
-from core.access.guarded import with_rules
 from core.access.policy import Actor, Scope, can, require
 from core.db import counts
 from core.db.counts import field_expr
 from core.db.indexes import ledger_clause
-from core.db.models import Database, entries, ledger_versions, ledgers, revisions
+from core.db.models import Database, entries, ledger_versions, ledgers, request_memo, revisions
 from core.definition.model import Definition, Field
 from core.entries.validation import entry_errors
 from core.entries import deadlines
-from core.entries.definitions import definition_of
+from core.entries.definitions import definition_for
+from core.entries.opened import WITH_RULES, OpenLedger, guarded, open_ledger
 from core.entries.params import ListQuery, parse_params, scoped
 from core.entries.scope import scope_condition
-from core.entries.view import entry_view, iso
+from core.entries.view import entry_view, in_field_order, iso
 from core.errors import NotFound
 from core.ids import int_id
 from core.settings import local_today
@@ -41,17 +41,16 @@ def list_ledgers(db: Database, actor: Actor, deadlines_counted: bool = False,
     if actor is None:
         require(actor, "read")
     today = local_today()
-    stmt = select(ledgers).order_by(*LEDGER_ORDER)
+    stmt = WITH_RULES.order_by(*LEDGER_ORDER)
     if not (archived and actor.is_admin):
         stmt = stmt.where(ledgers.c.archived_at.is_(None))
     with db.read() as conn:
-        rows = conn.execute(stmt).all()
+        rows = [guarded(found) for found in conn.execute(stmt).all()]
         out = []
         for row in rows:
-            row = with_rules(conn, row)
             if not can(actor, "read", row):
                 continue
-            _, definition = definition_of(conn, row.key)
+            definition = definition_for(conn, row)
             summary = ledger_summary(row, definition)
             sc = access.scope(actor, row)
             if sc.limited:
@@ -73,50 +72,60 @@ LEDGER_ORDER = (case((ledgers.c.position > 0, 0), else_=1), ledgers.c.position, 
 
 def get_ledger(db: Database, actor: Actor, key: str, version: int | None = None) -> tuple[dict, Definition]:
     with db.read() as conn:
-        row, definition = readable(conn, actor, key, version)
-        summary = ledger_summary(row, definition)
-        summary["actions"] = sorted(access.actions(actor, row), key=access.ACTIONS.index)
-        sc = access.scope(actor, row)
-        if sc.limited:
-            summary["entry_count"] = conn.execute(
-                select(func.count()).select_from(entries)
-                .where(*conditions(db.dialect, definition, row.id, ListQuery(scope=sc)))).scalar_one()
-        return summary, definition
+        ledger = open_ledger(conn, actor, key, version)
+        ledger.require("read")
+        return ledger_card(conn, db.dialect, ledger), ledger.definition
+
+
+def ledger_card(conn, dialect: str, ledger: OpenLedger) -> dict:
+    """The ledger's summary as `ledger.actor` sees it: its actions, and the count of the entries
+    in its read scope when that is limited (once per request)."""
+    memo = request_memo(conn)
+    memo_key = ("card", ledger.actor, ledger.key, ledger.definition.version)
+    if memo is not None and memo_key in memo:
+        return dict(memo[memo_key])
+    summary = ledger_summary(ledger.row, ledger.definition)
+    summary["actions"] = sorted(ledger.actions(), key=access.ACTIONS.index)
+    sc = ledger.scope()
+    if sc.limited:
+        summary["entry_count"] = conn.execute(
+            select(func.count()).select_from(entries)
+            .where(*conditions(dialect, ledger.definition, ledger.id, ListQuery(scope=sc)))).scalar_one()
+    if memo is not None:
+        memo[memo_key] = summary
+    return dict(summary)
+
+
+def opened(db: Database, actor: Actor, key: str) -> OpenLedger:
+    """Ledger `key` as `actor` reaches it, for pages asking what it may do (read once per request)."""
+    with db.read() as conn:
+        return open_ledger(conn, actor, key)
 
 
 def readable(conn, actor: Actor, key: str, version: int | None = None, action: str = "read"):
     """The ledger row and definition, once `actor` may `action` on it (its rules apply)."""
-    row, definition = definition_of(conn, key, version)
-    row = with_rules(conn, row)
-    require(actor, action, row)
-    return row, definition
+    ledger = open_ledger(conn, actor, key, version)
+    ledger.require(action)
+    return ledger.row, ledger.definition
 
 
 def allowed(db: Database, actor: Actor, key: str) -> set[str]:
     """The actions `actor` has on ledger `key` (for pages deciding which buttons to show)."""
-    with db.read() as conn:
-        row = with_rules(conn, definition_of(conn, key)[0])
-    return access.actions(actor, row)
+    return opened(db, actor, key).actions()
 
 
 def may(db: Database, actor: Actor, key: str, action: str) -> bool:
     """Whether `actor` may `action` on ledger `key` under its rules (write: create/edit/delete)."""
-    with db.read() as conn:
-        row = with_rules(conn, definition_of(conn, key)[0])
-    return can(actor, action, row)
+    return opened(db, actor, key).can(action)
 
 
 def check(db: Database, actor: Actor, key: str, action: str) -> None:
     """Forbidden unless `actor` may `action` on ledger `key` (for pages before they show a form)."""
-    with db.read() as conn:
-        row = with_rules(conn, definition_of(conn, key)[0])
-    require(actor, action, row)
+    opened(db, actor, key).require(action)
 
 
 def scope_of(db: Database, actor: Actor, key: str, action: str = "read") -> Scope:
-    with db.read() as conn:
-        row = with_rules(conn, definition_of(conn, key)[0])
-    return access.scope(actor, row, action)
+    return opened(db, actor, key).scope(action)
 
 
 def ledger_summary(row: Any, definition: Definition) -> dict:
@@ -188,7 +197,7 @@ def iter_entries(db: Database, actor: Actor, key: str, params: Any = None,
     where = conditions(db.dialect, definition, ledger.id, q)
 
     def rows() -> Iterator[dict]:
-        with db.read() as conn:
+        with db.read(own=True) as conn:  # streamed after the request's own reads have ended
             stmt = select(entries).where(*where).order_by(*order_by(db.dialect, definition, q))
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
             for row in result:
@@ -223,15 +232,24 @@ def flagged(definition: Definition, entry: dict) -> dict:
 
 
 def list_revisions(db: Database, actor: Actor, key: str, entry_id: Any) -> list[dict]:
-    """An entry's history, oldest first: who changed which field from what to what, when."""
-    entry = get_entry(db, actor, key, entry_id)
+    """An entry's history, oldest first: who changed which field from what to what, when.
+    One statement: the revisions of the entry as the caller's scope reaches it."""
+    entry_id = int_id(entry_id)
     with db.read() as conn:
-        rows = conn.execute(select(revisions).where(revisions.c.entry_id == entry["id"])
-                            .order_by(revisions.c.id)).all()
+        ledger, definition = readable(conn, actor, key)
+        scope = ListQuery(scope=access.scope(actor, ledger))
+        rows = conn.execute(
+            select(revisions, entries.c.data.label("entry_data"))
+            .join(entries, entries.c.id == revisions.c.entry_id)
+            .where(revisions.c.entry_id == entry_id, *conditions(db.dialect, definition, ledger.id, scope))
+            .order_by(revisions.c.id)).all()
+    if not rows:  # no history at all, or no entry the caller may see (404)
+        get_entry(db, actor, key, entry_id)
+        return []
     history = [{"id": r.id, "action": r.action, "version": r.entry_version, "at": iso(r.at),
                 "by": r.by, "source": r.source, "changes": r.changes} for r in rows]
-    if history and history[0]["action"] == "create" and not history[0]["changes"]:
-        history[0]["changes"] = {k: [None, v] for k, v in initial_data(entry["data"], history).items()}
+    if history[0]["action"] == "create" and not history[0]["changes"]:
+        history[0]["changes"] = {k: [None, v] for k, v in initial_data(in_field_order(definition.fields, rows[0].entry_data or {}), history).items()}
     return history
 
 
