@@ -45,7 +45,7 @@ def authenticate() -> None:
             raise ApiError(401, "令牌无效或已撤销")
     elif request.method in ("GET", "HEAD") and getattr(current_user, "is_authenticated", False):
         g.actor = current_user.actor
-    elif request.endpoint == "api.openapi":
+    elif request.endpoint in ("api.openapi", "api.healthz"):
         g.actor = None
     elif "Authorization" not in request.headers and browser_navigation():
         # A page's download link (导出, 模板, a report, a file) clicked in a session that has
@@ -214,6 +214,18 @@ def permissions_show(key: str):
 @bp.put("/ledgers/<key>/permissions")
 def permissions_update(key: str):
     return jsonify(permissions.set_permissions(db(), g.actor, key, json_body()))
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and monitors: the database answers (no login, nothing about the data)."""
+    try:
+        with db().read() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception:
+        current_app.logger.exception("health check: the database does not answer")
+        return jsonify({"status": "error", "database": "unreachable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})
 
 
 @bp.get("/openapi.json")

@@ -203,6 +203,9 @@ def openapi_document() -> dict:
                            body="Permissions", errors=("400", "401", "403", "404", "413", "415", "422"),
                            returns="Permissions"),
             },
+            "/healthz": {"get": {"summary": "健康检查：数据库可用时 200 {status: ok}，否则 503；无需登录，不含任何数据",
+                                 "security": [], "responses": {"200": {"description": "正常"},
+                                                               "503": {"description": "数据库不可用"}}}},
             "/units": {
                 "get": _named("listUnits", _op("单位（组织机构）列表，按层级", returns="Units")),
                 "post": _links(_op("新建单位（仅管理员）", body="Unit", ok="201",

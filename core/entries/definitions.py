@@ -61,3 +61,9 @@ def cache_definition(conn: Connection, ledger_id: int, version: int, document: d
     definition = load_definition(document, version, stored=True)
     _DEFINITIONS[(str(conn.engine.url), ledger_id, version)] = definition
     return definition
+
+
+def forget(url: str) -> None:
+    """Drop this worker's cached definitions of database `url` (after a restore replaced it)."""
+    for cached in [k for k in _DEFINITIONS if k[0] == url]:
+        del _DEFINITIONS[cached]
