@@ -21,7 +21,6 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Callable
 
-from pypinyin import lazy_pinyin
 
 from core.tabular import importer
 from core.definition.checks import MAX_CHOICE_LENGTH
@@ -305,6 +304,7 @@ def _required_reason(column: Column, rows: int) -> str:
 
 def key_for(title: str, fallback: str) -> str:
     """A field or ledger key from a (Chinese) title: 承办单位 -> cheng_ban_dan_wei."""
+    from pypinyin import lazy_pinyin  # its dictionaries weigh ~55 MiB: loaded by the workers that propose, not by all
     words = lazy_pinyin(unicodedata.normalize("NFKC", title))
     parts = [w for word in words for w in re.findall(r"[a-z0-9]+", word.lower())]
     key = "_".join(parts)
