@@ -4,13 +4,17 @@ Run with `gunicorn 'app:create_app()'` or `flask --app app run`; see README.md.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import os
 import secrets
+import sys
+import time
 from pathlib import Path
 
 import click
-from flask import Flask, g
+from flask import Flask, g, request
 from werkzeug.routing import IntegerConverter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -60,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db = _init_database(app)
     _one_read_transaction_per_request(app, db)
+    _request_log(app)
     bootstrap.prepare(db, MIGRATIONS, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
     # The set-up address, once: `flask init` prints it itself (run.py serve runs it, then starts
     # gunicorn with SETUP_HINT=0, so its workers do not repeat it).
@@ -110,6 +115,39 @@ def _one_read_transaction_per_request(app: Flask, db: Database) -> None:
         reads = g.pop("request_reads", None)
         if reads is not None:
             reads.__exit__(None, None, None)
+
+
+REQUEST_LOG = logging.getLogger("ledger.requests")
+
+
+def _request_log(app: Flask) -> None:
+    """One JSON line per request on stderr: method, path, status, time, user. The path only:
+    query strings may carry the set-up code or a search; headers (tokens, cookies) never."""
+    if not app.testing and not REQUEST_LOG.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        REQUEST_LOG.addHandler(handler)
+        REQUEST_LOG.setLevel(logging.INFO)
+        REQUEST_LOG.propagate = False
+
+    @app.before_request
+    def start_clock():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        if REQUEST_LOG.isEnabledFor(logging.INFO):
+            # the API's caller, or the page's signed-in user if this request loaded one (Flask-Login
+            # keeps it in g): never a load of its own, so a static file costs no query
+            signed_in = g.get("_login_user")
+            actor = g.get("actor") or (signed_in.actor if getattr(signed_in, "is_authenticated", False) else None)
+            REQUEST_LOG.info(json.dumps({
+                "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1),
+                "user": actor.name if actor else None, "ip": request.remote_addr,
+            }, ensure_ascii=False))
+        return response
 
 
 def _secret_key(instance: Path) -> str:

@@ -68,7 +68,7 @@ def serve(args: list[str]) -> None:
     # (core/tabular/sheets.py MAX_ROWS, 50,000 rows, ~10-25 s) to finish well within it.
     gunicorn = [python(), "-m", "gunicorn", "--workers", os.environ.get("WORKERS", "2"),
                 "--timeout", os.environ.get("TIMEOUT", "120"),
-                "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--access-logfile", "-", "app:create_app()"]
+                "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "app:create_app()"]
     os.chdir(ROOT)
     os.environ["SETUP_HINT"] = "0"  # init printed it; the workers need not repeat it
     os.execv(gunicorn[0], gunicorn)

@@ -20,3 +20,18 @@ def test_starting_the_app_does_not_load_pypinyin(tmp_path):
 def test_a_proposal_still_gets_readable_keys():
     from core.ledgers.proposal import key_for
     assert key_for("承办单位", "f1") == "cheng_ban_dan_wei"
+
+
+def test_each_request_is_one_json_log_line_without_secrets(app, client, tokens, caplog):
+    """The request log names path, status and user; never a query string (the set-up code, a
+    search) nor a header (the bearer token)."""
+    import json
+    import logging
+    with caplog.at_level(logging.INFO, logger="ledger.requests"):
+        client.get("/setup?code=secret-setup-code")
+        client.get("/api/v1/ledgers?x=1", headers={"Authorization": f"Bearer {tokens['editor']}"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "ledger.requests"]
+    assert [(line["path"], line["user"]) for line in lines] == [("/setup", None), ("/api/v1/ledgers", "editor")]
+    assert lines[1]["status"] == 200 and lines[1]["method"] == "GET" and lines[1]["ms"] >= 0
+    text = caplog.text
+    assert "secret-setup-code" not in text and tokens["editor"] not in text
