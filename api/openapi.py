@@ -65,7 +65,8 @@ def openapi_path(rule: str) -> tuple[str, list[dict]]:
 
 
 def media(content) -> dict | None:
-    """A content map from a schema, a media type (a file), {media type: schema} or a list (one of)."""
+    """A content map from a schema, a media type (a file), {media type: schema} or a list (anyOf:
+    the shapes overlap, so oneOf would refuse a valid answer)."""
     if content is None:
         return None
     if isinstance(content, str):
@@ -73,7 +74,7 @@ def media(content) -> dict | None:
     if isinstance(content, dict):
         return {kind: {"schema": dict(FILE) if schema is FILE else schema} for kind, schema in content.items()}
     if isinstance(content, (list, tuple)):
-        return {"application/json": {"schema": {"oneOf": list(content)}}}
+        return {"application/json": {"schema": {"anyOf": list(content)}}}
     return {"application/json": {"schema": content}}
 
 

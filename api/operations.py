@@ -28,7 +28,7 @@ class Operation:
     body: Any = None             # a schema of the JSON body, or {media type: schema}
     body_required: bool = True
     ok: int = 200
-    returns: Any = None          # a schema; a media type (a file); {media type: schema}; a list: one of
+    returns: Any = None          # a schema; a media type (a file); {media type: schema}; a list: any of
     said: str = "成功"            # the success answer's description
     also: dict[int, str] = field(default_factory=dict)  # other successes, same content: {status: description}
     errors: tuple[int, ...] = READS

@@ -1,6 +1,7 @@
 """/api/v1/openapi.json is generated from the routes, the views' @documented metadata and the
 marshmallow schemas: each test here fails when the document and the code drift apart."""
 import inspect
+import io
 
 import jsonschema
 import pytest
@@ -11,9 +12,12 @@ import api
 from api import envelopes, inputs
 from api.openapi import openapi_document, openapi_path
 from core.access import accounts, audit, policy
+from core.definition.examples import example_entry
 from core.definition.kinds import OPS
+from core.definition.loading import load_definition
 from core.entries import deadlines, params
 from core.reports import spec as reportspec
+from tests.conftest import shipped
 
 BASES = {envelopes.Envelope, inputs.Body, inputs.Strict, inputs.Free}
 
@@ -156,3 +160,59 @@ def test_the_meta_schema_check_can_fail(document):
     broken = {**document, "paths": {"/x": {"get": {"responses": {"200": {}}}}}}  # a response needs a description
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(definitions.OPENAPI_31).validate(broken)
+
+
+def conforms(document, name: str, body) -> None:
+    """`body` valid against component `name`, and every member it has documented."""
+    schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    jsonschema.Draft202012Validator(schema).validate(body)
+    assert set(body) <= set(document["components"]["schemas"][name]["properties"]), (name, set(body))
+
+
+def test_real_answers_fit_their_components(api, document):
+    """What the views send is what the document says (an answer with an undocumented member, or
+    a member of another type, fails)."""
+    admin = api("admin")
+    conforms(document, "Ledgers", admin.get("/ledgers").get_json())
+    conforms(document, "LedgerDetail", admin.get("/ledgers/supervision").get_json())
+    definition = admin.get("/ledgers/supervision").get_json()["definition"]
+    conforms(document, "Plan", admin.put("/ledgers/supervision?dry_run=1", json=definition).get_json())
+    data = example_entry(load_definition(shipped("supervision")))
+    created = admin.post("/ledgers/supervision/entries", json=data)
+    assert created.status_code == 201, created.get_json()
+    entry = created.get_json()
+    conforms(document, "Entry", entry)
+    conforms(document, "Entry", admin.get(f"/ledgers/supervision/entries/{entry['id']}").get_json())
+    conforms(document, "Page", admin.get("/ledgers/supervision/entries").get_json())
+    conforms(document, "Revisions", admin.get(f"/ledgers/supervision/entries/{entry['id']}/revisions").get_json())
+    conforms(document, "Versions", admin.get("/ledgers/supervision/versions").get_json())
+    conforms(document, "Permissions", admin.get("/ledgers/supervision/permissions").get_json())
+    conforms(document, "Reports", admin.get("/ledgers/supervision/reports").get_json())
+    report = admin.get("/ledgers/supervision/reports").get_json()["items"][0]["key"]
+    conforms(document, "Report", admin.get(f"/ledgers/supervision/reports/{report}").get_json())
+    conforms(document, "Unit", admin.post("/units", json={"key": "hq", "title": "机关"}).get_json())
+    conforms(document, "Units", admin.get("/units").get_json())
+    conforms(document, "User", admin.get("/users/admin").get_json())
+    conforms(document, "Users", admin.get("/users").get_json())
+    conforms(document, "AuditPage", admin.get("/audit").get_json())
+    conforms(document, "Error", admin.get("/ledgers/nope").get_json())
+    template = admin.get("/ledgers/supervision/template.csv").get_data()
+    checked = admin.post("/ledgers/supervision/import", data={"file": (io.BytesIO(template), "t.csv"), "dry_run": "1"},
+                         content_type="multipart/form-data")
+    assert checked.status_code == 200, checked.get_json()
+    conforms(document, "ImportReport", checked.get_json())
+    proposed = admin.post("/ledger-proposals", data={"file": (io.BytesIO(template), "t.csv")},
+                          content_type="multipart/form-data")
+    conforms(document, "LedgerProposal", proposed.get_json())
+    definition["title"] = "督办台帐（新）"
+    conforms(document, "Draft", admin.put("/ledgers/supervision/draft", json=definition).get_json())
+    conforms(document, "Published", admin.post("/ledgers/supervision/draft/publish").get_json())
+    conforms(document, "Changes", admin.get("/ledgers/supervision/versions/1/diff/2").get_json())
+    conforms(document, "Archived", admin.post("/ledgers/supervision/archive").get_json())
+
+
+def test_conforms_can_fail(document):
+    with pytest.raises(AssertionError):
+        conforms(document, "Unit", {"key": "hq", "title": "机关", "colour": "red"})
+    with pytest.raises(jsonschema.ValidationError):
+        conforms(document, "Unit", {"key": "hq", "title": "机关", "order": "first"})
