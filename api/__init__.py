@@ -18,14 +18,18 @@ from core.ledgers import versions
 from core.access import units
 from core.definition import workflow
 from core.definition.diff import MIGRATE
+from core.definition.kinds import OPS
 from core.definition.textcheck import nesting_depth_exceeds
 from core.errors import QueryError
 from core.db.models import Database
 
 from adapters import error_response, flag
 from .errors import ApiError
+from . import envelopes as out
+from . import inputs
 from .envelopes import EntrySchema, LedgerSchema, PageSchema, RevisionSchema, VersionSchema
 from .openapi import openapi_document
+from .operations import ENTRY, ENTRY_VERSION, IF_MATCH, READS, WRITES, documented, undocumented
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 entry_schema, page_schema = EntrySchema(), PageSchema()
@@ -82,23 +86,35 @@ def page_to_return_to() -> str:
 # --- ledgers -----------------------------------------------------------------------------
 
 @bp.get("/ledgers")
+@documented("可查看的台帐列表", returns=out.LedgersSchema)
 def ledgers_index():
     items = query.list_ledgers(db(), g.actor)
     return jsonify({"items": LedgerSchema(many=True).dump(items)})
 
 
 @bp.post("/ledgers")
+@documented("新建台帐（提交定义）", body=inputs.DefinitionSchema, ok=201, returns=out.LedgerDetailSchema,
+            errors=(400, 401, 403, 409, 413, 415, 422),
+            links={"showLedger": {"key": "$response.body#/key"}, "createEntry": {"key": "$response.body#/key"}})
 def ledgers_create():
     definition = versions.create_ledger(db(), g.actor, json_body(MAX_DEFINITION_NESTING))
     return ledger_response(definition.key, 201)
 
 
 @bp.get("/ledgers/<key>")
+@documented("台帐及其当前定义；已保存的规则（校验规则、显示条件，对可修改定义者还有权限规则）"
+            "无法识别而未生效时带 problems: [{path, message}]", name="showLedger", returns=out.LedgerDetailSchema)
 def ledgers_show(key: str):
     return ledger_response(key)
 
 
 @bp.put("/ledgers/<key>")
+@documented("保存新版本的定义。请求体可另带顶层 x-migrate（{字段名: {\"default\": 值} 或 "
+            "{\"map\": {旧值: 新值}}}，不存入定义，仅在 affected=migrate 时使用）；"
+            "属性可带 x-renamed-from（上一版本的字段名），发布时在同一事务中把已有记录的值移到新字段名下",
+            params=(inputs.DefinitionParams,), body=inputs.DefinitionSchema,
+            returns=[out.LedgerDetailSchema, out.PlanSchema], said="已保存（dry_run=1 时为 Plan）",
+            errors=(400, 401, 403, 404, 409, 413, 415, 422))
 def ledgers_update(key: str):
     document = json_body(MAX_DEFINITION_NESTING)
     query.check(db(), g.actor, key, "define")  # 404 for an unknown ledger; its rules apply
@@ -116,16 +132,20 @@ def ledgers_update(key: str):
 
 
 @bp.get("/ledgers/<key>/versions")
+@documented("定义的全部版本", returns=out.VersionsSchema)
 def ledgers_versions(key: str):
     return jsonify({"items": VersionSchema(many=True).dump(query.list_versions(db(), g.actor, key))})
 
 
 @bp.get("/ledgers/<key>/versions/<int:version>")
+@documented("某一版本的定义", returns=out.LedgerDetailSchema)
 def ledgers_version(key: str, version: int):
     return ledger_response(key, version=version)
 
 
 @bp.get("/ledgers/<key>/versions/<int:a>/diff/<int:b>")
+@documented("两个版本之间的变化：{from, to, changes: [{kind, field, title, message, ...}]}（需 define 权限）",
+            returns=out.ChangesSchema)
 def ledgers_diff(key: str, a: int, b: int):
     return jsonify(evolution.diff_versions(db(), g.actor, key, a, b))
 
@@ -139,12 +159,22 @@ def ledger_response(key: str, status: int = 200, version: int | None = None):
 
 # --- entries -----------------------------------------------------------------------------
 
+FILTERS = (f"字段=值、字段__操作=值（{' '.join(op for op in OPS if op != 'eq')}；in/nin 的值以逗号分隔，"
+           "nin 与 ne 一样包含没有该字段的记录）")
+
+
 @bp.get("/ledgers/<key>/entries")
+@documented("记录列表：" + FILTERS, params=(inputs.FilterParams, inputs.PageParams), returns=out.PageSchema,
+            errors=(400, *READS))
 def entries_index(key: str):
     return jsonify(page_schema.dump(query.list_entries(db(), g.actor, key, request.args)))
 
 
 @bp.post("/ledgers/<key>/entries")
+@documented("新增记录（请求体即记录数据）", name="createEntry", body=inputs.EntryDataSchema, ok=201,
+            returns=out.EntrySchema, errors=(*WRITES, 409),
+            links={"showEntry": ENTRY, "replaceEntry": ENTRY_VERSION, "updateEntry": ENTRY_VERSION,
+                   "deleteEntry": ENTRY_VERSION, "entryRevisions": ENTRY})
 def entries_create(key: str):
     entry = store.create_entry(db(), g.actor, key, json_body())
     response = entry_response(entry, 201)
@@ -153,6 +183,7 @@ def entries_create(key: str):
 
 
 @bp.get("/ledgers/<key>/entries/<entry_id>")
+@documented("一条记录", name="showEntry", returns=out.EntrySchema)
 def entries_show(key: str, entry_id: str):
     entry = query.get_entry(db(), g.actor, key, entry_id)
     _, definition = query.get_ledger(db(), g.actor, key)
@@ -163,6 +194,10 @@ def entries_show(key: str, entry_id: str):
 
 
 @bp.route("/ledgers/<key>/entries/<entry_id>", methods=["PUT", "PATCH"])
+@documented("替换记录数据", method="put", name="replaceEntry", params=(IF_MATCH,), body=inputs.EntryDataSchema,
+            returns=out.EntrySchema, errors=(*WRITES, 409))
+@documented("合并修改记录（值为 null 的字段被删除）", method="patch", name="updateEntry", params=(IF_MATCH,),
+            body=inputs.EntryDataSchema, returns=out.EntrySchema, errors=(*WRITES, 409))
 def entries_update(key: str, entry_id: str):
     data, version = split_version(json_body())
     entry = store.update_entry(db(), g.actor, key, entry_id, data, version,
@@ -171,6 +206,7 @@ def entries_update(key: str, entry_id: str):
 
 
 @bp.delete("/ledgers/<key>/entries/<entry_id>")
+@documented("删除记录", name="deleteEntry", params=(IF_MATCH,), ok=204, errors=(400, 401, 403, 404, 412))
 def entries_delete(key: str, entry_id: str):
     version = request.headers.get("If-Match") or request.args.get("version")
     store.delete_entry(db(), g.actor, key, entry_id, version)
@@ -178,12 +214,16 @@ def entries_delete(key: str, entry_id: str):
 
 
 @bp.get("/ledgers/<key>/entries/<entry_id>/revisions")
+@documented("修改历史", name="entryRevisions", returns=out.RevisionsSchema)
 def entries_revisions(key: str, entry_id: str):
     items = query.list_revisions(db(), g.actor, key, entry_id)
     return jsonify({"items": RevisionSchema(many=True).dump(items)})
 
 
 @bp.get("/audit")
+@documented("审计记录（仅管理员），新的在前：每次修改与整本台帐的查看、导出、报表；"
+            "每条带前一条记录的哈希（prev_hash）与本条的哈希（hash）",
+            params=(inputs.AuditParams,), returns=out.AuditPageSchema, errors=(400, 401, 403))
 def audit_index():
     """The audit trail, newest first (administrators); filters user, ledger, action, from, to."""
     return jsonify(audit.list_records(db(), g.actor, request.args))
@@ -192,11 +232,14 @@ def audit_index():
 # --- units and permissions ----------------------------------------------------------------
 
 @bp.get("/units")
+@documented("单位（组织机构）列表，按层级", name="listUnits", returns=out.UnitsSchema)
 def units_index():
     return jsonify({"items": units.list_units(db())})
 
 
 @bp.post("/units")
+@documented("新建单位（仅管理员）", body=inputs.UnitNewSchema, ok=201, returns=out.UnitSchema,
+            errors=(400, 401, 403, 404, 409, 413, 415, 422), links={"listUnits": {}})
 def units_create():
     body = json_body()
     if not isinstance(body, dict):
@@ -207,16 +250,21 @@ def units_create():
 
 
 @bp.get("/ledgers/<key>/permissions")
+@documented("台帐的权限规则（default 为 true：未设规则，按角色）", returns=out.PermissionsSchema)
 def permissions_show(key: str):
     return jsonify(permissions.get_permissions(db(), g.actor, key))
 
 
 @bp.put("/ledgers/<key>/permissions")
+@documented("设置台帐的权限规则（仅管理员；{\"default\": true} 恢复按角色）", body=inputs.PermissionsSchema,
+            returns=out.PermissionsSchema, errors=(400, 401, 403, 404, 413, 415, 422))
 def permissions_update(key: str):
     return jsonify(permissions.set_permissions(db(), g.actor, key, json_body()))
 
 
 @bp.get("/healthz")
+@documented("健康检查（无需登录）：数据库可用时 200，否则 503；不含任何数据", returns=out.HealthSchema,
+            errors=(503,))
 def healthz():
     """For load balancers and monitors: the database answers (no login, nothing about the data)."""
     try:
@@ -224,11 +272,12 @@ def healthz():
             conn.exec_driver_sql("SELECT 1")
     except Exception:
         current_app.logger.exception("health check: the database does not answer")
-        return jsonify({"status": "error", "database": "unreachable"}), 503
+        raise ApiError(503, "数据库不可用") from None
     return jsonify({"status": "ok", "database": "ok"})
 
 
 @bp.get("/openapi.json")
+@undocumented
 def openapi():
     return jsonify(openapi_document())
 

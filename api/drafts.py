@@ -15,6 +15,10 @@ from core.errors import QueryError
 from core.db.models import Database
 from core.definition.diff import MIGRATE
 
+from . import envelopes as out
+from . import inputs
+from .operations import documented
+
 
 def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> None:
     def dump(draft: dict) -> dict:
@@ -22,17 +26,27 @@ def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> 
                 "updated_at": draft["updated_at"].isoformat(), "updated_by": draft["updated_by"],
                 "problems": drafts.problems(draft["document"])}
 
+    @documented("台帐定义的草稿（仅管理员）：{key, document, updated_at, updated_by, problems}",
+                returns=out.DraftSchema)
     def show(key: str):
         return jsonify(dump(drafts.get_draft(db(), g.actor, key)))
 
+    @documented("保存草稿（请求体即定义；草稿可以有错，problems 列出全部问题）", body=inputs.DefinitionSchema,
+                returns=out.DraftSchema, errors=(400, 401, 403, 413, 415))
     def save(key: str):
         return jsonify(dump(drafts.save_draft(db(), g.actor, key, json_body())))
 
+    @documented("放弃草稿", ok=204)
     def discard(key: str):
         if not drafts.delete_draft(db(), g.actor, key):
             drafts.get_draft(db(), g.actor, key)  # the 404 with its message
         return "", 204
 
+    @documented("发布已保存的草稿：台帐不存在时新建，否则保存为新版本（affected、x-migrate 同 PUT /ledgers/{key}）；"
+                "发布与删除草稿在同一事务中；定义有误时 422，不做任何修改",
+                params=(inputs.PublishParams,), body=inputs.PublishSchema, body_required=False,
+                returns=out.PublishedSchema, said="已保存为新版本", also={201: "已新建台帐"},
+                errors=(400, 401, 403, 404, 409, 413, 415, 422))
     def publish(key: str):
         drafts.get_draft(db(), g.actor, key)  # no draft: a 404, whatever the body says
         affected = request.args.get("affected", "keep")

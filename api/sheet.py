@@ -13,19 +13,32 @@ from core.db.models import Database
 
 from adapters import DEFAULT_UPLOAD_LIMIT
 
+from . import envelopes as out
+from . import inputs
+from .operations import documented
+
 
 def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable, api_error: type) -> None:
+    @documented("归档台帐（需修改台帐定义的权限）：非管理员看不到它（404），管理员只能查看和导出，数据保留",
+                returns=out.ArchivedSchema, errors=(401, 403, 404, 409))
     def archive(key: str):
         return jsonify(catalog.archive(db(), g.actor, key))
 
+    @documented("恢复已归档的台帐", returns=out.ArchivedSchema, errors=(401, 403, 404, 409))
     def restore(key: str):
         return jsonify(catalog.restore(db(), g.actor, key))
 
+    @documented("台帐在首页的顺序：{\"keys\": [...]} 列出的在前，其余保持原有相对顺序在后；不存在的标识为 422",
+                body=inputs.LedgerOrderSchema, returns=out.LedgerOrderSchema, errors=(400, 401, 403, 413, 415, 422))
     def order():
         body = json_body()
         keys = body.get("keys") if isinstance(body, dict) else None
         return jsonify({"keys": catalog.reorder(db(), g.actor, keys)})
 
+    @documented("由去年的 CSV（UTF-8、GB18030）或 XLSX 推断台帐定义：每列一个字段（标题即表头），"
+                "按取值推断类型并说明理由；不保存任何内容", body={"multipart/form-data": inputs.ProposalFormSchema},
+                returns=out.LedgerProposalSchema, said="{definition, fields: [{key, title, kind, reason}], rows, warnings}",
+                errors=(401, 403, 413, 415, 422))
     def propose():
         require(g.actor, "define")
         data, filename = uploaded_file(api_error)

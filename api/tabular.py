@@ -12,19 +12,46 @@ from core.db.models import Database
 
 from adapters import CSV_MIME, attachment, run_import
 
-HEADER_CHOICES = ("title", "key")
+from . import envelopes as out
+from . import inputs
+from .inputs import HEADER_CHOICES
+from .operations import FILE, READS, documented
 
 
 def register(bp: Blueprint, api_error: type, db: Callable[[], Database]) -> None:
     """Add the routes to the API blueprint; `api_error(status, message)` and `db()` come from it."""
-    bp.add_url_rule("/ledgers/<key>/export.csv", "export_csv", lambda key: export_csv(db(), key))
-    bp.add_url_rule("/ledgers/<key>/export.xlsx", "export_xlsx", lambda key: export_xlsx(db(), key))
-    bp.add_url_rule("/ledgers/<key>/template.csv", "template_csv",
-                    lambda key: template(db(), key, "csv"))
-    bp.add_url_rule("/ledgers/<key>/template.xlsx", "template_xlsx",
-                    lambda key: template(db(), key, "xlsx"))
-    bp.add_url_rule("/ledgers/<key>/import", "import_entries",
-                    lambda key: import_entries(db(), key, api_error), methods=["POST"])
+    @documented("导出 CSV（UTF-8 带 BOM，CRLF；筛选、搜索、排序同列表；header=key 用字段名作表头）",
+                params=(inputs.FilterParams, inputs.HeaderParams), returns="text/csv", errors=(400, *READS))
+    def export_csv_view(key: str):
+        return export_csv(db(), key)
+
+    @documented("导出 XLSX（单元格带类型，子表在单独的工作表中，按记录ID对应）",
+                params=(inputs.FilterParams, inputs.HeaderParams), returns=tabular.XLSX_MIME, errors=(400, *READS))
+    def export_xlsx_view(key: str):
+        return export_xlsx(db(), key)
+
+    @documented("空白导入模板（CSV：表头和一行示例）", params=(inputs.HeaderParams,), returns="text/csv")
+    def template_csv(key: str):
+        return template(db(), key, "csv")
+
+    @documented("空白导入模板（XLSX：表头和一行示例）", params=(inputs.HeaderParams,), returns=tabular.XLSX_MIME)
+    def template_xlsx(key: str):
+        return template(db(), key, "xlsx")
+
+    @documented("导入 CSV（UTF-8、GB18030/GBK）或 XLSX：每行按表单规则校验，全部成功才写入",
+                body={"multipart/form-data": inputs.ImportFormSchema}, ok=201,
+                returns={"application/json": out.ImportReportSchema, "text/csv": FILE},
+                said="已导入：{created, updated, total, warnings}",
+                also={200: "检查结果（dry_run）或仅有更新；rejects=csv 时为有误的行（CSV）"},
+                errors=(400, 401, 403, 404, 413, 415, 422))
+    def import_view(key: str):
+        return import_entries(db(), key, api_error)
+
+    bp.add_url_rule("/ledgers/<key>/export.csv", "export_csv", export_csv_view)
+    bp.add_url_rule("/ledgers/<key>/export.xlsx", "export_xlsx", export_xlsx_view)
+    bp.add_url_rule("/ledgers/<key>/template.csv", "template_csv", template_csv)
+    bp.add_url_rule("/ledgers/<key>/template.xlsx", "template_xlsx", template_xlsx)
+    bp.add_url_rule("/ledgers/<key>/import", "import_entries", import_view, methods=["POST"])
 
 
 def list_params(args):

@@ -10,12 +10,20 @@ from core.access.policy import require
 from core.errors import LedgerError
 from core.db.models import Database
 
+from . import envelopes as out
+from . import inputs
+from .operations import documented
+
 
 def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> None:
+    @documented("用户列表（仅管理员）", returns=out.UsersSchema, errors=(401, 403))
     def index():
         require(g.actor, "manage_users")
         return jsonify({"items": [dump(user) for user in accounts.list_users(db())]})
 
+    @documented("新建用户（仅管理员）", body=inputs.UserNewSchema, ok=201, returns=out.UserSchema,
+                errors=(400, 401, 403, 409, 415, 422),
+                links={"showUser": {"name": "$response.body#/name"}, "updateUser": {"name": "$response.body#/name"}})
     def create():
         require(g.actor, "manage_users")
         body = json_body()
@@ -37,10 +45,13 @@ def register(bp: Blueprint, db: Callable[[], Database], json_body: Callable) -> 
         response.status_code = 201
         return response
 
+    @documented("一个用户（仅管理员）", name="showUser", returns=out.UserSchema)
     def show(name: str):
         require(g.actor, "manage_users")
         return jsonify(dump(accounts.get_user_by_name(db(), name)))
 
+    @documented("修改角色、单位、启用状态或密码（仅管理员）；其会话随即失效", name="updateUser",
+                body=inputs.UserPatchSchema, returns=out.UserSchema, errors=(400, 401, 403, 404, 409, 415, 422))
     def patch(name: str):
         require(g.actor, "manage_users")
         return jsonify(dump(accounts.update_user(db(), name, json_body(), g.actor)))

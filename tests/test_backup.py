@@ -163,3 +163,14 @@ def test_a_backup_taken_while_writers_write_is_consistent(app, db, filled, empty
 def test_health_check_answers_without_login(client):
     response = client.get("/api/v1/healthz")
     assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
+
+
+def test_health_check_says_503_in_json_when_the_database_is_gone(app, client, monkeypatch):
+    db = app.extensions["ledger_db"]
+
+    def broken(*args, **kwargs):
+        raise OSError("no database")
+
+    monkeypatch.setattr(db, "read", broken)
+    response = client.get("/api/v1/healthz")
+    assert response.status_code == 503 and response.json["error"] == "数据库不可用"
