@@ -23,7 +23,8 @@ import cli
 from api import bp as api_bp
 from core import settings
 from core.access import accounts
-from core.db import bootstrap
+from core.db import backup, bootstrap
+from core.jobs import schedule
 from core.db.models import Base, Database, engine_options, normalise_url
 from web import csrf, init_web
 
@@ -51,6 +52,12 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
         TIMEZONE=os.environ.get("LEDGER_TIMEZONE") or settings.DEFAULT_TIMEZONE,
+        # Work the server does by itself (core/jobs/schedule.py); off under test.
+        SCHEDULER=os.environ.get("SCHEDULER", "1") != "0",
+        BACKUP_DAILY=os.environ.get("BACKUP_DAILY", "1") != "0",
+        BACKUP_DIR=os.environ.get("BACKUP_DIR") or "",  # default: instance/backups
+        BACKUP_KEEP_DAYS=int(os.environ.get("BACKUP_KEEP_DAYS") or 14),
+        BACKUP_AT=os.environ.get("BACKUP_AT") or "02:00",
     )
     if config:
         app.config.update(config)
@@ -65,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     db = _init_database(app)
     _one_read_transaction_per_request(app, db)
     _request_log(app)
+    _scheduled_work(app, db)
     bootstrap.prepare(db, MIGRATIONS, app.config["SCHEMAS_DIR"] if app.config["LOAD_SHIPPED_LEDGERS"] else None)
     # The set-up address, once: `flask init` prints it itself (run.py serve runs it, then starts
     # gunicorn with SETUP_HINT=0, so its workers do not repeat it).
@@ -115,6 +123,37 @@ def _one_read_transaction_per_request(app: Flask, db: Database) -> None:
         reads = g.pop("request_reads", None)
         if reads is not None:
             reads.__exit__(None, None, None)
+
+
+def scheduled_tasks(app: Flask, db: Database) -> list[schedule.Task]:
+    """What the server does by itself each day: for now the daily backup, kept BACKUP_KEEP_DAYS."""
+    tasks = []
+    if app.config["BACKUP_DAILY"]:
+        folder = Path(app.config["BACKUP_DIR"] or Path(app.instance_path) / "backups")
+        files = Path(app.instance_path) / "files"
+        keep = app.config["BACKUP_KEEP_DAYS"]
+        try:
+            at = dt.time.fromisoformat(app.config["BACKUP_AT"])
+        except ValueError:
+            raise ValueError(f"BACKUP_AT 应为 HH:MM，例如 02:00（现为 {app.config['BACKUP_AT']!r}）") from None
+        tasks.append(schedule.Task("daily_backup", at,
+                                   lambda today: backup.daily(db, folder, files, keep, today)))
+    return tasks
+
+
+def _scheduled_work(app: Flask, db: Database) -> None:
+    """One scheduler thread per worker process, started by its first request (after gunicorn
+    forked it: a thread started before the fork would not survive into the workers)."""
+    if app.testing or not app.config["SCHEDULER"]:
+        return
+    tasks = scheduled_tasks(app, db)
+    started: dict[int, schedule.Scheduler] = {}
+
+    @app.before_request
+    def start_scheduler():
+        if os.getpid() not in started and tasks:
+            started[os.getpid()] = schedule.Scheduler(db, tasks)
+            started[os.getpid()].start()
 
 
 REQUEST_LOG = logging.getLogger("ledger.requests")

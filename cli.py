@@ -15,6 +15,7 @@ from core.access import audit
 from core.db import backup
 from core.db import bootstrap
 from core.entries import definitions
+from core.jobs import schedule
 from core.tabular import importer
 from core.entries import query
 from core.entries import store
@@ -29,6 +30,7 @@ ledgers_cli = AppGroup("ledgers", help="台帐定义、导出与导入")
 audit_cli = AppGroup("audit", help="审计记录")
 units_cli = AppGroup("units", help="单位（组织机构）")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+schedule_cli = AppGroup("schedule", help="服务器自行执行的定时任务（每日备份等）")
 backup_cli = AppGroup("backup", help="备份与恢复（数据库、上传的文件与审计链）")
 
 
@@ -285,6 +287,25 @@ def backup_restore(path):
                f"{restored.files} 个文件；与备份清单一致，审计记录完整（{verdict.count} 条）")
 
 
+@schedule_cli.command("run", help="立即执行到期的定时任务（每个任务每天一次，多台服务器共用数据库时也只执行一次）")
+@clean_errors
+def schedule_run():
+    from app import scheduled_tasks  # the tasks as the server configures them
+    ran = schedule.run_due(db(), scheduled_tasks(current_app, db()))
+    for run in ran:
+        click.echo(f"{run['task']}（{run['slot']}）：{'完成' if run['outcome'] == 'done' else '失败'}：{run['detail']}")
+    if not ran:
+        click.echo("没有到期的任务")
+    if any(run["outcome"] != "done" for run in ran):
+        sys.exit(1)
+
+
+@schedule_cli.command("list", help="最近的定时任务运行记录")
+def schedule_list():
+    for run in schedule.recent_runs(db()):
+        click.echo(f"{run['task']}\t{run['slot']}\t{run['outcome']}\t{run['host']}\t{run['detail'] or ''}")
+
+
 def files_dir() -> Path:
     """Where uploaded files live (the instance folder's files/): backed up with the database."""
     return Path(current_app.instance_path) / "files"
@@ -292,6 +313,7 @@ def files_dir() -> Path:
 
 def register(app: Flask) -> None:
     app.cli.add_command(backup_cli)
+    app.cli.add_command(schedule_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)

@@ -126,6 +126,37 @@ def _pg_dump(db: Database, dump: Path) -> dict:
             return {"fingerprint": fingerprint(conn), "revision": _alembic_revision(conn)}
 
 
+# --- daily backups kept N days ----------------------------------------------------------
+
+DAILY = "ledger-{day}.backup"
+
+
+def daily(db: Database, folder: Path, files_dir: Path | None, keep_days: int, today: dt.date) -> str:
+    """Today's backup in `folder` (once a day), and the daily backups older than `keep_days` removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / DAILY.format(day=today.isoformat())
+    made = ""
+    if not path.exists():
+        manifest = create(db, path, files_dir)
+        made = f"已备份到 {path}（{sum(manifest['fingerprint']['entries'].values())} 条记录）"
+    removed = prune(folder, keep_days, today)
+    return "；".join(x for x in (made or f"{path} 已存在", f"删除 {removed} 个过期备份" if removed else "") if x)
+
+
+def prune(folder: Path, keep_days: int, today: dt.date) -> int:
+    """Remove the daily backups (named by DAILY) from before the last `keep_days` days; others stay."""
+    removed = 0
+    for path in folder.glob(DAILY.format(day="*")):
+        try:
+            day = dt.date.fromisoformat(path.name[len("ledger-"):-len(".backup")])
+        except ValueError:
+            continue  # not one of ours
+        if (today - day).days >= keep_days:
+            path.unlink()
+            removed += 1
+    return removed
+
+
 # --- restore -----------------------------------------------------------------------------
 
 def restore(db: Database, source: str | os.PathLike, files_dir: Path | None = None) -> Restored:

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from functools import partial
 from typing import Iterator
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String,
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, create_engine, event, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -205,6 +205,20 @@ class AuditRecord(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class ScheduledRun(Base):
+    """One run of a scheduled task for one slot (a day, an hour): the primary key is the claim,
+    so of several workers or hosts exactly one runs each slot (core/jobs/schedule.py)."""
+
+    __tablename__ = "scheduled_runs"
+    task: Mapped[str] = mapped_column(String(40), primary_key=True)
+    slot: Mapped[str] = mapped_column(String(32), primary_key=True)
+    host: Mapped[str] = mapped_column(String(128))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(16))  # running | done | failed
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
 users, api_tokens, login_attempts = User.__table__, ApiToken.__table__, LoginAttempt.__table__
 units = Unit.__table__
 ledgers, ledger_versions = Ledger.__table__, LedgerVersion.__table__
@@ -213,6 +227,7 @@ entry_sequences = EntrySequence.__table__
 ledger_permissions = LedgerPermission.__table__
 ledger_drafts = LedgerDraft.__table__
 audit_log = AuditRecord.__table__
+scheduled_runs = ScheduledRun.__table__
 
 
 def normalise_url(url: str) -> str:

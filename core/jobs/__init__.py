@@ -1,0 +1,1 @@
+"""Work the server does by itself: scheduled tasks (and, later, long jobs)."""
