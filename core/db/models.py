@@ -5,7 +5,6 @@ import datetime as dt
 import json
 import os
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import partial
 from typing import Iterator
 
@@ -14,6 +13,8 @@ from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.db.reads import REQUEST as _REQUEST, RequestReads
 
 JsonData = JSON().with_variant(JSONB(), "postgresql")
 Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite: INTEGER PRIMARY KEY is the rowid
@@ -344,49 +345,6 @@ class Database:
         self.engine.dispose()
 
 
-class RequestReads:
-    """The read transaction and the memo of one request (Database.request)."""
-
-    def __init__(self, database: Database):
-        self.database = database
-        self.memo: dict = {}
-        self.users = 0  # open `with read()` blocks on the shared connection
-        self._conn: Connection | None = None
-
-    def connection(self) -> Connection:
-        if self._conn is None:
-            self._conn = self.database.engine.connect()
-        return self._conn
-
-    def end(self) -> None:
-        """Ends the read transaction and gives its connection back to the pool (a write is
-        about to take one), forgetting the memo; the next read begins anew. A read block still
-        open around the write keeps its connection, its transaction ended."""
-        if self.users:
-            self.rollback()
-        else:
-            self.close()
-
-    def rollback(self) -> None:
-        self.memo.clear()
-        if self._conn is not None:
-            self._conn.rollback()
-
-    def close(self) -> None:
-        self.memo.clear()
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-
-def request_memo(conn: Connection) -> dict | None:
-    """What the current request has already read through its shared read connection `conn`
-    (None for any other connection: a write's reads are never kept)."""
-    shared = _REQUEST.get()
-    return shared.memo if shared is not None and shared._conn is conn else None
-
-
-_REQUEST: ContextVar[RequestReads | None] = ContextVar("ledger_request_reads", default=None)
 
 
 def _configure_sqlite(engine: Engine) -> None:

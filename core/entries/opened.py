@@ -15,7 +15,8 @@ from sqlalchemy.engine import Connection
 
 from core.access import policy
 from core.access.policy import Actor, Guarded, Scope, usable_rules
-from core.db.models import ledger_permissions, ledgers, request_memo
+from core.db.models import ledger_permissions, ledgers
+from core.db.reads import request_memo
 from core.definition.model import Definition
 from core.entries.definitions import definition_for
 from core.errors import NotFound

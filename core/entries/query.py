@@ -15,7 +15,8 @@ from core.access.policy import Actor, Scope, can, require
 from core.db import counts
 from core.db.counts import field_expr
 from core.db.indexes import ledger_clause
-from core.db.models import Database, entries, ledger_versions, ledgers, request_memo, revisions
+from core.db.models import Database, entries, ledger_versions, ledgers, revisions
+from core.db.reads import request_memo
 from core.definition.model import Definition, Field
 from core.entries.validation import entry_errors
 from core.entries import deadlines

@@ -107,7 +107,7 @@ def test_a_write_ends_the_shared_read_so_the_page_after_it_sees_the_write(client
 
 def test_reads_outside_a_request_take_a_connection_each(db):
     """Engine callers (the CLI, benchmarks, tests) keep plain connections: no memo outside a request."""
-    from core.db.models import request_memo
+    from core.db.reads import request_memo
     with db.read() as first:
         assert request_memo(first) is None
     with db.request() as reads:
