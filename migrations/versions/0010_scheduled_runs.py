@@ -1,7 +1,7 @@
 """Scheduled runs: which task ran for which slot, claimed once per cluster
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 16:00:00
 
 `scheduled_runs` has one row per (task, slot): inserting it is the claim, so of several
@@ -10,8 +10,8 @@ workers or hosts sharing the database exactly one runs a daily backup of a given
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
