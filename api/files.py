@@ -1,0 +1,81 @@
+"""File routes of /api/v1: upload one file for a ledger's field, serve a file, a ledger's ZIP.
+
+Thin over core/files: the headers are this module's part. Every file is sent with
+`X-Content-Type-Options: nosniff`; only the types a browser shows without running anything
+(PDF, plain images, plain text) are `inline`, everything else is an `attachment`.
+"""
+from __future__ import annotations
+
+import tempfile
+from typing import Callable
+
+from flask import Blueprint, Response, g, jsonify, request, send_file
+
+from core.db.models import Database
+from core.files import archive, records
+from core.files.content import runs_in_browser
+
+from adapters import blobs, disposition
+
+
+def register(bp: Blueprint, api_error: type, db: Callable[[], Database]) -> None:
+    """Add the routes to the API blueprint; `api_error(status, message)` and `db()` come from it."""
+    bp.add_url_rule("/files", "files_create", lambda: files_create(db(), api_error), methods=["POST"])
+    bp.add_url_rule("/files/<file_id>", "files_show", lambda file_id: files_show(db(), file_id))
+    bp.add_url_rule("/ledgers/<key>/files.zip", "files_zip", lambda key: files_zip(db(), key))
+
+
+def files_create(database: Database, api_error):
+    """multipart: `file` (one), `ledger`, `field` → 201 {id, name, size, type, sha256}."""
+    if request.mimetype != "multipart/form-data":
+        raise api_error(415, "请以 multipart/form-data 上传文件（字段名 file，另附 ledger 与 field）")
+    parts = request.files.getlist("file")
+    if len(request.files) != 1 or len(parts) != 1:
+        raise api_error(400, "每次上传一个文件（表单字段 file）")
+    upload = parts[0]
+    body = records.upload(database, blobs(), g.actor, request.form.get("ledger"), request.form.get("field"),
+                          upload.filename, upload.stream)
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+def files_show(database: Database, file_id: str):
+    row = records.readable_file(database, g.actor, file_id)
+    response = send_file(blobs().path(row.sha256), mimetype=row.type, conditional=True, etag=row.sha256,
+                         max_age=0)
+    return guarded_headers(response, row.name, row.type)
+
+
+def guarded_headers(response: Response, name: str, media: str) -> Response:
+    """What keeps a served file from running: nosniff, attachment for what a browser would run,
+    and a sandbox for anything but a PDF (which the browser's own viewer opens)."""
+    response.headers["Content-Disposition"] = disposition(name, inline=not runs_in_browser(media))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    if media != "application/pdf":
+        response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+def files_zip(database: Database, key: str):
+    """Every file of the entries the caller may export, by entry, in one ZIP (written to disk first)."""
+    handle = tempfile.TemporaryFile()
+    try:
+        definition, count = archive.write_zip(database, blobs(), g.actor, key, handle)
+    except BaseException:
+        handle.close()
+        raise
+    size = handle.tell()
+    handle.seek(0)
+
+    def chunks():
+        with handle:
+            while block := handle.read(1 << 16):
+                yield block
+
+    response = Response(chunks(), mimetype="application/zip")
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = disposition(archive.zip_name(definition))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
