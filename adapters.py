@@ -8,7 +8,6 @@ before any view runs (an unknown address, a wrong method), which reach the app's
 """
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import quote
 
@@ -104,4 +103,4 @@ def disposition(filename: str, inline: bool = False) -> str:
 
 def blobs() -> Blobs:
     """Where uploaded files' bytes live: FILES_DIR, else `files/` in the instance folder."""
-    return Blobs(current_app.config.get("FILES_DIR") or os.path.join(current_app.instance_path, "files"))
+    return Blobs.of_instance(current_app.instance_path, current_app.config.get("FILES_DIR"))

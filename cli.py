@@ -1,6 +1,7 @@
 """`flask --app app ...` commands: thin calls into core/, engine errors shown as one clean line."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 
@@ -18,6 +19,8 @@ from core.entries import store
 from core.tabular import export as tabular
 from core.access import units
 from core.access.policy import ROLES, SYSTEM
+from core.files import cleanup
+from core.files.storage import Blobs
 from core.errors import DefinitionError, LedgerError, NotFound
 from core.db.models import Database
 
@@ -25,6 +28,7 @@ users_cli = AppGroup("users", help="用户与 API 令牌")
 ledgers_cli = AppGroup("ledgers", help="台帐定义、导出与导入")
 audit_cli = AppGroup("audit", help="审计记录")
 units_cli = AppGroup("units", help="单位（组织机构）")
+files_cli = AppGroup("files", help="附件文件")
 
 
 def db() -> Database:
@@ -254,6 +258,18 @@ def audit_verify():
     sys.exit(1)
 
 
+@files_cli.command("clean", help="删除没有任何记录（含修改记录）引用的附件：超过 --hours 小时仍未保存到记录的上传，及无人引用的文件内容")
+@click.option("--hours", type=click.FloatRange(min=0), default=24, show_default=True,
+              help="未保存到记录的上传保留多久（正在填写的表单需要它们）")
+@with_appcontext
+@clean_errors
+def files_clean(hours):
+    blobs = Blobs.of_instance(current_app.instance_path, current_app.config.get("FILES_DIR"))
+    counts = cleanup.clean(db(), blobs, dt.timedelta(hours=hours))
+    click.echo(f"已删除 {counts['records']} 个未被引用的附件记录、{counts['blobs']} 个文件"
+               f"（释放 {counts['bytes']} 字节）；保留 {counts['kept']} 个文件")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(init_command)
@@ -261,3 +277,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(ledgers_cli)
     app.cli.add_command(units_cli)
+    app.cli.add_command(files_cli)

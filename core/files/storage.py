@@ -22,6 +22,11 @@ class Blobs:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
 
+    @classmethod
+    def of_instance(cls, instance_path: str, configured: str | None = None) -> "Blobs":
+        """The app's store: FILES_DIR when configured, else `files/` in the instance folder."""
+        return cls(configured or Path(instance_path) / "files")
+
     def path(self, sha: str) -> Path:
         if not _SHA.fullmatch(sha):
             raise ValueError("not a SHA-256")

@@ -71,3 +71,9 @@ def test_an_upload_without_the_csrf_token_is_refused(editor, db):
     answer = post(editor, "/ledgers/scoped/new", BASE, {"docs__upload": [(PDF, "预案.pdf")]}, with_csrf=False)
     assert answer.status_code == 400
     assert query.list_entries(db, SYSTEM, "scoped", {"code": "A-7"})["items"] == []
+
+
+def test_the_list_page_offers_the_ledgers_files_as_a_zip(editor):
+    page = editor.get("/ledgers/scoped").text
+    assert 'href="/api/v1/ledgers/scoped/files.zip"' in page
+    assert editor.get("/api/v1/ledgers/scoped/files.zip").status_code == 200

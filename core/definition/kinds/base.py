@@ -239,6 +239,10 @@ class Kind:
         """A value as an XLSX cell value: dates as dates, numbers as numbers, else text."""
         return None if value is None else self.export_text(f, value)
 
+    def link(self, f: "Field | None", value: Any) -> str | None:
+        """Where an XLSX cell of this value links to (attachments: the file), else None."""
+        return None
+
     def example(self, f: "Field", full: bool = True) -> Any:
         """A value for an example entry: the schema's `examples`, its `default`, else `sample`."""
         if f.schema.get("examples"):

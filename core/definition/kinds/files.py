@@ -143,6 +143,11 @@ class Attachment(Kind):
             return "、".join(str(v) for v in value)
         return super().export_text(f, value)
 
+    def link(self, f: "Field | None", value: Any) -> str | None:
+        """The first file's address, when an export named the ids (core/files/records.py FileName)."""
+        first = value[0] if isinstance(value, list) and value else None
+        return getattr(first, "url", None)
+
     def example(self, f: "Field", full: bool = True) -> Any:
         return None  # an example entry holds no file
 
