@@ -94,7 +94,7 @@ def _op(summary: str, params=(), body: str | None = None, ok: str = "200", error
 
 def openapi_document() -> dict:
     write_errors = ("400", "401", "403", "404", "412", "413", "415", "422")
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {"title": "台帐服务 API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
@@ -319,3 +319,47 @@ def openapi_document() -> dict:
             },
         },
     }
+    return with_files(document)
+
+
+# --- attachments (issue 18): a separate block for the apispec rewrite to take over ----------
+
+FILE_ID = {"name": "file_id", "in": "path", "required": True,
+           "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
+FILE_UPLOAD = {
+    "summary": "上传一个附件文件：按所属台帐字段（x-file）的类型、大小限制检查；类型按内容判断，不看文件名",
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file", "ledger", "field"], "properties": {
+            "file": {"type": "string", "format": "binary", "description": "一个文件；文件名只作为记录信息"},
+            "ledger": {"type": "string", "description": "台帐标识"},
+            "field": {"type": "string", "description": "附件字段的字段名"},
+        }}}}},
+    "responses": {
+        "201": {"description": "已保存；在记录的附件字段中填入 id 即附加到记录", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/File"}}}},
+        "413": {**ERROR, "description": "文件超过该字段的大小上限（错误信息指明字段）"},
+        "415": {**ERROR, "description": "该字段不接受此类型，或扩展名与内容不符"},
+        "422": {**ERROR, "description": "空文件（0 字节）"},
+        **{code: ERROR for code in ("400", "401", "403", "404")},
+    },
+}
+
+
+def with_files(document: dict) -> dict:
+    """`document` with the attachment routes and their schemas."""
+    document["paths"].update({
+        "/files": {"post": FILE_UPLOAD},
+        "/files/{file_id}": {"get": _op(
+            "下载附件：仅上传者（尚未附加到记录时）或可查看持有它的记录者可见，其他人 404。"
+            "PDF 与普通图片 inline，其他类型（HTML、SVG、XML、脚本等）一律 attachment；总是 nosniff",
+            [FILE_ID], errors=("401", "404"))},
+        "/ledgers/{key}/files.zip": {"get": _op(
+            "台帐全部附件（可导出的记录）的 ZIP：记录编号/字段标题/文件名", [KEY], errors=("401", "403", "404"))},
+    })
+    document["components"]["schemas"]["File"] = {
+        "type": "object", "required": ["id", "name", "size", "type", "sha256"], "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}, "size": {"type": "integer"},
+            "type": {"type": "string", "description": "按内容判断的媒体类型"},
+            "sha256": {"type": "string"}, "uploaded_by": {"type": "string"},
+            "uploaded_at": {"type": "string", "format": "date-time"}}}
+    return document
