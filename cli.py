@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 import demo
+from demo.files import with_demo_files
 from core.access import accounts
 from core.access import audit
 from core.db import bootstrap
@@ -73,6 +74,8 @@ def demo_command():
             click.echo(f"{key}: 已有 {summary['entry_count']} 条记录，跳过（示例数据只填入空台帐）")
             continue
         rows = demo.demo_entries(key)
+        rows = with_demo_files(db(), Blobs.of_instance(current_app.instance_path, current_app.config.get("FILES_DIR")),
+                               key, rows)
         store.create_entries(db(), SYSTEM, key, rows, source="demo")
         click.echo(f"{key}: {len(rows)} 条")
 

@@ -124,3 +124,25 @@ def test_clean_removes_only_what_no_entry_holds(app, client, h, attached, runner
     assert client.get(f"/api/v1/files/{removed_from_entry}", headers=h("a_viewer")).status_code == 200
     again = runner.invoke(args=["files", "clean"])
     assert "已删除 0 个未被引用的附件记录、0 个文件" in again.output
+
+
+def test_the_shipped_ledgers_declare_their_file_fields(db):
+    from core.entries.query import get_ledger
+    from core.access.policy import SYSTEM
+    expected = {"emergency_plans": "预案文件", "supervision": "批示件", "repairs": "照片", "fixed_assets": "发票"}
+    for key, field_title in expected.items():
+        _, definition = get_ledger(db, SYSTEM, key)
+        assert [f.title for f in definition.fields if f.type.holds_files] == [field_title], key
+
+
+def test_the_demo_attaches_a_few_generated_files(app, runner, db, client, tokens):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert stored(db) == 4
+    header = {"Authorization": f"Bearer {tokens['viewer']}"}
+    plans = client.get("/api/v1/ledgers/emergency_plans/entries?_size=500", headers=header).get_json()["items"]
+    [plan_file] = next(e for e in plans if e["data"].get("plan_files"))["data"]["plan_files"]
+    served = client.get(f"/api/v1/files/{plan_file}", headers=header)
+    assert served.status_code == 200 and served.data.startswith(b"%PDF-") and served.data.rstrip().endswith(b"%%EOF")
+    photos = client.get("/api/v1/ledgers/repairs/entries?_size=500", headers=header).get_json()["items"]
+    assert sum(len(e["data"].get("photos", [])) for e in photos) == 2
