@@ -9,9 +9,10 @@ from __future__ import annotations
 import tempfile
 from typing import Callable
 
-from flask import Blueprint, Response, g, jsonify, request, send_file
+from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
 
 from core.db.models import Database
+from core.errors import NotFound
 from core.files import archive, records
 from core.files.content import runs_in_browser
 
@@ -42,6 +43,9 @@ def files_create(database: Database, api_error):
 
 def files_show(database: Database, file_id: str):
     row = records.readable_file(database, g.actor, file_id)
+    if not blobs().exists(row.sha256):  # the folder was not restored with the database
+        current_app.logger.error("attachment %s: bytes %s missing from the file store", row.id, row.sha256)
+        raise NotFound("文件内容缺失，请联系管理员从备份恢复附件目录")
     response = send_file(blobs().path(row.sha256), mimetype=row.type, conditional=True, etag=row.sha256,
                          max_age=0)
     return guarded_headers(response, row.name, row.type)

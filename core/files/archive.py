@@ -22,6 +22,8 @@ from core.settings import local_today
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u202a-\u202e\u2066-\u2069]')
 BATCH = 500
+COMPRESSIBLE = frozenset({"application/xml", "image/svg+xml", "image/bmp", "image/tiff", "application/msword",
+                          "application/vnd.ms-excel", "application/octet-stream"})
 
 
 def safe_part(text: Any, fallback: str = "_") -> str:
@@ -61,7 +63,9 @@ def _write_batch(db: Database, blobs: Blobs, zf: zipfile.ZipFile, fields: list, 
                 if row is None or not blobs.exists(row.sha256):
                     continue
                 path = _unique(f"{folder}/{safe_part(f.title)}/{safe_part(row.name, '未命名文件')}", taken)
-                zf.write(blobs.path(row.sha256), path)
+                packed = zipfile.ZIP_DEFLATED if row.type in COMPRESSIBLE or row.type.startswith("text/") \
+                    else zipfile.ZIP_STORED  # PDFs, pictures and Office files are compressed already
+                zf.write(blobs.path(row.sha256), path, compress_type=packed)
                 count += 1
     return count
 

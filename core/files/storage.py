@@ -1,6 +1,7 @@
 """The bytes of uploaded files, on disk under their SHA-256: the same bytes are stored once.
 
-`<root>/ab/cd/abcd…` (two levels of 256 folders keep any folder small). A file is written to a
+`<root>/ab/abcd…` (256 folders: a million files are ~4,000 a folder, which ext4 and NTFS
+list quickly, and a small store wastes no directory blocks). A file is written to a
 temporary name in the root and renamed into place, so a reader never sees half a file; a
 name given by a user never reaches the file system.
 """
@@ -30,7 +31,7 @@ class Blobs:
     def path(self, sha: str) -> Path:
         if not _SHA.fullmatch(sha):
             raise ValueError("not a SHA-256")
-        return self.root / sha[:2] / sha[2:4] / sha
+        return self.root / sha[:2] / sha
 
     def put(self, data: bytes) -> str:
         """Store `data` (once: the same bytes again only give its hash back); return its SHA-256."""
@@ -68,10 +69,9 @@ class Blobs:
         """(sha, modification time) of every stored file."""
         if not self.root.is_dir():
             return
-        for first in self.root.iterdir():
-            if not first.is_dir() or len(first.name) != 2:
+        for folder in self.root.iterdir():
+            if not folder.is_dir() or len(folder.name) != 2:
                 continue
-            for second in first.iterdir():
-                for path in second.iterdir() if second.is_dir() else ():
-                    if _SHA.fullmatch(path.name):
-                        yield path.name, path.stat().st_mtime
+            for path in folder.iterdir():
+                if _SHA.fullmatch(path.name):
+                    yield path.name, path.stat().st_mtime

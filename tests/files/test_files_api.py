@@ -221,3 +221,11 @@ def test_a_deleted_entrys_files_are_kept_but_no_longer_served(client, h, db):
     assert client.get(f"/api/v1/files/{file_id}", headers=h("a_viewer")).status_code == 404
     assert client.get(f"/api/v1/files/{file_id}", headers=h("a_editor")).status_code == 404
     assert stored(db) == 1
+
+
+def test_a_file_whose_bytes_are_gone_answers_404_not_a_crash(app, client, h):
+    body = upload(client, h("a_editor"), PDF).get_json()
+    for path in blob_files(app):
+        path.unlink()
+    response = client.get(f"/api/v1/files/{body['id']}", headers=h("a_editor"))
+    assert response.status_code == 404 and "缺失" in response.get_json()["error"]
