@@ -7,7 +7,6 @@ entry it stays readable from the entry's history.
 """
 from __future__ import annotations
 
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection

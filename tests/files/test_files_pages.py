@@ -8,10 +8,12 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from core.access.policy import SYSTEM
+from core.definition.kinds import KINDS
 from core.entries import query
 from tests.files import samples
 from tests.files.samples import HTML, PDF, png
 from tests.web.conftest import csrf_from
+from web.designer import kind_titles
 
 
 @pytest.fixture
@@ -77,3 +79,9 @@ def test_the_list_page_offers_the_ledgers_files_as_a_zip(editor):
     page = editor.get("/ledgers/scoped").text
     assert 'href="/api/v1/ledgers/scoped/files.zip"' in page
     assert editor.get("/api/v1/ledgers/scoped/files.zip").status_code == 200
+
+
+def test_the_designer_offers_every_kind_the_attachment_included(app):
+    with app.test_request_context():
+        titles = kind_titles()
+    assert set(titles) == set(KINDS) and titles["file"] == "附件"

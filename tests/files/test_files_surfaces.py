@@ -7,13 +7,14 @@ import io
 import os
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from core.access import accounts
+from core.access.policy import SYSTEM
+from core.entries.query import get_ledger
 from core.db.models import files
 from tests.files import samples
 from tests.files.samples import PDF, png
@@ -127,8 +128,6 @@ def test_clean_removes_only_what_no_entry_holds(app, client, h, attached, runner
 
 
 def test_the_shipped_ledgers_declare_their_file_fields(db):
-    from core.entries.query import get_ledger
-    from core.access.policy import SYSTEM
     expected = {"emergency_plans": "预案文件", "supervision": "批示件", "repairs": "照片", "fixed_assets": "发票"}
     for key, field_title in expected.items():
         _, definition = get_ledger(db, SYSTEM, key)
