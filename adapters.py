@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.envelopes import EntrySchema
 from core.errors import LedgerError
+from core.files.storage import Blobs
 from core.tabular import importer
 from core.tabular import sheets
 
@@ -89,6 +90,17 @@ def attachment(filename: str) -> str:
     """Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
 
     Control characters (a title may hold a newline or NUL) would break the header: replaced."""
+    return disposition(filename)
+
+
+def disposition(filename: str, inline: bool = False) -> str:
+    """`attachment` (or `inline`: a PDF or an image shown in the browser) with both names."""
     filename = _CONTROL.sub("_", filename).strip() or "download"
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_").replace("\\", "_")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def blobs() -> Blobs:
+    """Where uploaded files' bytes live: FILES_DIR, else `files/` in the instance folder."""
+    return Blobs.of_instance(current_app.instance_path, current_app.config.get("FILES_DIR"))

@@ -1,6 +1,7 @@
 """`flask --app app ...` commands: thin calls into core/, engine errors shown as one clean line."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 import demo
+from demo.files import with_demo_files
 from core.access import accounts
 from core.access import audit
 from core.db import backup
@@ -22,6 +24,8 @@ from core.entries import store
 from core.tabular import export as tabular
 from core.access import units
 from core.access.policy import ROLES, SYSTEM
+from core.files import cleanup
+from core.files.storage import Blobs
 from core.errors import DefinitionError, LedgerError, NotFound
 from core.db.models import Database
 
@@ -32,6 +36,7 @@ units_cli = AppGroup("units", help="单位（组织机构）")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 schedule_cli = AppGroup("schedule", help="服务器自行执行的定时任务（每日备份等）")
 backup_cli = AppGroup("backup", help="备份与恢复（数据库、上传的文件与审计链）")
+files_cli = AppGroup("files", help="附件文件")
 
 
 def db() -> Database:
@@ -76,6 +81,8 @@ def demo_command():
             click.echo(f"{key}: 已有 {summary['entry_count']} 条记录，跳过（示例数据只填入空台帐）")
             continue
         rows = demo.demo_entries(key)
+        rows = with_demo_files(db(), Blobs.of_instance(current_app.instance_path, current_app.config.get("FILES_DIR")),
+                               key, rows)
         store.create_entries(db(), SYSTEM, key, rows, source="demo")
         click.echo(f"{key}: {len(rows)} 条")
 
@@ -307,8 +314,20 @@ def schedule_list():
 
 
 def files_dir() -> Path:
-    """Where uploaded files live (the instance folder's files/): backed up with the database."""
-    return Path(current_app.instance_path) / "files"
+    """Where uploaded files live (FILES_DIR, else the instance folder's files/): backed up with the database."""
+    return Blobs.of_instance(current_app.instance_path, current_app.config.get("FILES_DIR")).root
+
+
+@files_cli.command("clean", help="删除没有任何记录（含修改记录）引用的附件：超过 --hours 小时仍未保存到记录的上传，及无人引用的文件内容")
+@click.option("--hours", type=click.FloatRange(min=0), default=24, show_default=True,
+              help="未保存到记录的上传保留多久（正在填写的表单需要它们）")
+@with_appcontext
+@clean_errors
+def files_clean(hours):
+    blobs = Blobs.of_instance(current_app.instance_path, current_app.config.get("FILES_DIR"))
+    counts = cleanup.clean(db(), blobs, dt.timedelta(hours=hours))
+    click.echo(f"已删除 {counts['records']} 个未被引用的附件记录、{counts['blobs']} 个文件"
+               f"（释放 {counts['bytes']} 字节）；保留 {counts['kept']} 个文件")
 
 
 def register(app: Flask) -> None:
@@ -320,3 +339,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(ledgers_cli)
     app.cli.add_command(units_cli)
+    app.cli.add_command(files_cli)

@@ -342,3 +342,5 @@ from .sheet import register as _register_sheet  # noqa: E402
 _register_sheet(bp, db, json_body, ApiError)
 from .drafts import register as _register_drafts  # noqa: E402
 _register_drafts(bp, db, json_body)
+from .files import register as _register_files  # noqa: E402
+_register_files(bp, ApiError, db)

@@ -232,6 +232,17 @@ class ImportReportSchema(Envelope):
     rejected = fields.Dict(metadata={"description": "有误的行：{headers, rows}"})
 
 
+class FileSchema(Envelope):
+    """An uploaded attachment (core/files/records.py shown)."""
+    id = fields.String()
+    name = fields.String()
+    size = fields.Integer()
+    type = fields.String(metadata={"description": "按内容判断的媒体类型"})
+    sha256 = fields.String()
+    uploaded_by = fields.String()
+    uploaded_at = fields.String(metadata={"format": "date-time"})
+
+
 class ErrorSchema(Envelope):
     error = fields.String(required=True)
     errors = fields.List(fields.Dict(), required=True)

@@ -115,6 +115,12 @@ class ImportFormSchema(Body):
     rejects = fields.String(validate=validate.OneOf(["csv"]), metadata={"description": "csv：返回有误的行及错误列（CSV）"})
 
 
+class FileFormSchema(Body):
+    file = upload()
+    ledger = fields.String(required=True, metadata={"description": "台帐标识"})
+    field = fields.String(required=True, metadata={"description": "附件字段的字段名（其 x-file 限制当即生效）"})
+
+
 class ProposalFormSchema(Body):
     file = upload()
     title = fields.String(metadata={"description": "台帐标题（默认取文件名）"})

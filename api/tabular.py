@@ -4,7 +4,7 @@ from __future__ import annotations
 import tempfile
 from typing import Callable
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
+from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context, url_for
 
 from core.tabular import export as tabular
 from core.errors import QueryError
@@ -81,7 +81,7 @@ def export_xlsx(database, key: str):
     handle = tempfile.TemporaryFile()
     try:
         definition = tabular.export_xlsx(database, g.actor, key, handle, list_params(request.args),
-                                         header_option(request.args))
+                                         header_option(request.args), file_url=file_url)
     except BaseException:
         handle.close()
         raise
@@ -97,6 +97,11 @@ def export_xlsx(database, key: str):
     response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = attachment(tabular.download_name(definition, "xlsx"))
     return response
+
+
+def file_url(file_id: str) -> str:
+    """An attachment's full address, for the links of an XLSX export."""
+    return url_for("api.files_show", file_id=file_id, _external=True)
 
 
 def template(database, key: str, fmt: str):

@@ -127,6 +127,14 @@ def _multichoice(f: Field) -> wf.Field:
                                   widget=widget, **kw)
 
 
+def _files(f: Field) -> wf.Field:
+    """The ids an entry keeps (a checkbox each, unticked: removed); new files come from the
+    file input beside it (web/attachments.py uploads them as the form is saved)."""
+    kw = _common(f)
+    kw["default"] = []
+    return wf.SelectMultipleField(choices=[], validate_choice=False, widget=CheckboxListWidget(), **kw)
+
+
 def _group(f: Field) -> wf.Field:
     kw = _common(f)
     kw.pop("render_kw")
@@ -158,6 +166,7 @@ FACTORIES: dict[str, Callable[[Field], wf.Field]] = {
     "multichoice": _multichoice,
     "group": _group,
     "table": _table,
+    "file": _files,
 }
 
 

@@ -12,7 +12,7 @@ from core.access.policy import can
 from core.errors import LedgerError
 from forms.builder import show_when_attrs, template_row
 
-from . import display
+from . import attachments, display
 from .auth import init_login, init_proxies
 from .auth import bp as auth_bp
 from .imports import init_imports
@@ -51,6 +51,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, url_if=url_if, lang_url=lang_url, template_row=template_row, show_when_attrs=show_when_attrs,
                                  current_lang=current_lang)
     display.register(app)
+    attachments.register(app)
     app.before_request(remember_language)
     app.after_request(security_headers)
     app.register_error_handler(LedgerError, ledger_error)

@@ -164,7 +164,7 @@ def kind_titles() -> dict[str, str]:
     return {"text": _("单行文本"), "textarea": _("多行文本"), "date": _("日期"), "datetime": _("日期时间"),
             "email": _("邮箱"), "uri": _("网址"), "integer": _("整数"), "number": _("数字"),
             "money": _("金额"), "boolean": _("是/否"), "choice": _("单选"), "multichoice": _("多选"),
-            "table": _("子表"), "group": _("分组")}
+            "table": _("子表"), "group": _("分组"), "file": _("附件")}
 
 
 # --- the editor's JSON endpoints -------------------------------------------------------------

@@ -26,6 +26,7 @@ from core.settings import local_today
 from forms import entry_data, field_errors, form_class, form_values, offer_choices
 
 from . import filters
+from .attachments import with_uploads
 
 bp = Blueprint("web", __name__)
 PAGE_ARGS = ("_page", "_size")
@@ -153,6 +154,7 @@ def entry_new(key: str):
     form = form_cls(request.form)
     data, names = entry_data(form, definition.fields)
     try:
+        data = with_uploads(form, definition, key, data)
         created = store.create_entry(db(), actor(), key, data, source="web")
     except EntryInvalid as exc:
         return render_form(ledger, definition, form, errors=field_errors(exc.errors, names)), 422
@@ -179,6 +181,7 @@ def entry_edit(key: str, entry_id: str):
                            confirm=step)
     data = workflow.with_step(definition, current["data"], data, local_today())
     try:
+        data = with_uploads(form, definition, key, data)
         saved = store.update_entry(db(), actor(), key, current["id"], data,
                                    request.form.get("_version"), source="web")
     except EntryInvalid as exc:

@@ -220,6 +220,26 @@ class ScheduledRun(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class StoredFile(Base):
+    """An uploaded file's metadata (core/files/); its bytes live on disk under their SHA-256.
+
+    `entry_id` is set once an entry holds it and never cleared: a file taken off an entry stays
+    readable from the entry's history. Unattached files belong to their uploader only."""
+
+    __tablename__ = "files"
+    __table_args__ = (Index("ix_files_entry", "entry_id"), Index("ix_files_sha256", "sha256"))
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(100))
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", name="fk_files_ledger_id"))
+    field: Mapped[str] = mapped_column(String(64))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", name="fk_files_entry_id"), nullable=True)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 users, api_tokens, login_attempts = User.__table__, ApiToken.__table__, LoginAttempt.__table__
 units = Unit.__table__
 ledgers, ledger_versions = Ledger.__table__, LedgerVersion.__table__
@@ -229,6 +249,7 @@ ledger_permissions = LedgerPermission.__table__
 ledger_drafts = LedgerDraft.__table__
 audit_log = AuditRecord.__table__
 scheduled_runs = ScheduledRun.__table__
+files = StoredFile.__table__
 
 
 def normalise_url(url: str) -> str:

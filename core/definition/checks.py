@@ -201,6 +201,7 @@ def _check_field(root: dict, schema: dict, kind: Kind, path: str, depth: int, cy
         refused = _choices_problem(values)
         if refused:
             yield problem(path + ("/enum" if "enum" in schema else "/items/enum"), refused)
+    yield from kind.check_declaration(schema, path, depth)
     children = kind.children_schema(schema)
     if children is not None and depth + 1 > MAX_DEPTH:
         yield problem(path, _too_deep((schema.get("title") or path.rsplit("/", 1)[-1],)))

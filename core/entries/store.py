@@ -31,6 +31,7 @@ from core.entries.scope import in_scope, refuse_outside
 from core.entries.validation import validate_entry
 from core.entries.view import entry_view
 from core.errors import Conflict, NotFound, StaleEntry
+from core.files.links import attach
 from core.ids import int_id, int_version
 
 
@@ -139,6 +140,8 @@ def _insert_rows(conn: Connection, actor: Actor, ledger_id: int, definition: Def
         conn.execute(insert(revisions), [
             {"entry_id": entry_id, "action": "create", "entry_version": 1, "at": now,
              "by": actor.name, "source": source, "changes": {}} for entry_id in ids])
+        for p in params:
+            attach(conn, actor, definition, ledger_id, p["id"], None, p["data"])
         tally.add(batch)
         out.extend(params)
     return out
@@ -198,6 +201,7 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
         refuse_outside(definition, sc, checked)
         workflow.check_change(definition, actor, old, checked)
         new = with_retired(definition.fields, checked, retired)
+        attach(conn, actor, definition, ledger.id, entry_id, old, new)
         tally = counts.Tally(definition)
         entry = _write_update(conn, actor, ledger.id, definition, current, new, source, tally)
         tally.apply(conn, ledger.id)
@@ -221,6 +225,7 @@ def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_i
     refuse_outside(definition, scope, new)
     workflow.check_change(definition, actor, old, new)
     new = with_retired(definition.fields, new, retired_parts(definition.fields, old))
+    attach(conn, actor, definition, ledger_id, entry_id, old, new)
     return _write_update(conn, actor, ledger_id, definition, current, new, source, tally)
 
 

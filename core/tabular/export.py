@@ -17,7 +17,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -29,6 +29,7 @@ from core.db.models import Database
 from core.entries.query import iter_entries, readable
 from core.settings import local_text, local_today, to_local
 from core.entries.definitions import definition_of
+from core.files.records import named_files
 
 BOM = "\ufeff"
 ID_KEY, ID_TITLE = "_id", "记录ID"
@@ -162,7 +163,7 @@ def export_csv(db: Database, actor: Actor, key: str, params: Any = None,
                header: str = "title") -> tuple[Definition, Iterator[bytes]]:
     """(definition, byte chunks) of a CSV export with the list's filters, search and sort."""
     definition, entries = iter_entries(db, actor, key, params, action="export")
-    entries = _audited(db, actor, key, params, "csv", entries)
+    entries = _audited(db, actor, key, params, "csv", named_files(db, definition, entries))
     return definition, csv_chunks(export_columns(all_versions(db, key)), entries, header)
 
 
@@ -257,7 +258,8 @@ def write_xlsx(columns: list[Column], entries: Iterable[dict], out: IO[bytes],
             elif column.field is None:
                 row.append(to_cell(entry.get(column.path[0])))
             else:
-                row.append(to_cell(to_typed(column.field, column.value(data))))
+                value = column.value(data)
+                row.append(_linked(main, to_cell(to_typed(column.field, value)), column.field.type.link(column.field, value)))
         main.append(row)
         for column, sheet, cells, child_columns in child_writers:
             value = column.value(data)
@@ -266,6 +268,16 @@ def write_xlsx(columns: list[Column], entries: Iterable[dict], out: IO[bytes],
                     sheet.append([entry["id"], n] + [to_cell(to_typed(c.field, c.value(child)))
                                                      for c, to_cell in zip(child_columns, cells)])
     wb.save(out)
+
+
+def _linked(sheet, cell: Any, link: str | None) -> Any:
+    """`cell` as a hyperlink to `link` (an attachment's address), or as it is."""
+    if link is None or cell is None:
+        return cell
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(sheet, cell)
+    cell.hyperlink = link
+    return cell
 
 
 def _start_sheet(sheet, headers: list[tuple[str, float]], bold: Font) -> None:
@@ -282,10 +294,11 @@ def _start_sheet(sheet, headers: list[tuple[str, float]], bold: Font) -> None:
 
 
 def export_xlsx(db: Database, actor: Actor, key: str, out: IO[bytes], params: Any = None,
-                header: str = "title") -> Definition:
-    """Write an XLSX export with the list's filters, search and sort to `out`."""
+                header: str = "title", file_url: Callable[[str], str] | None = None) -> Definition:
+    """Write an XLSX export with the list's filters, search and sort to `out`; a file field's
+    cell links to its (first) file at `file_url(id)`."""
     definition, entries = iter_entries(db, actor, key, params, action="export")
-    entries = _audited(db, actor, key, params, "xlsx", entries)
+    entries = _audited(db, actor, key, params, "xlsx", named_files(db, definition, entries, file_url))
     write_xlsx(export_columns(all_versions(db, key)), entries, out, definition.title, header)
     return definition
 
@@ -308,7 +321,9 @@ def template_entry(definition: Definition) -> dict:
 
 
 def template_columns(definition: Definition) -> list[Column]:
-    return [Column(ID_KEY, ID_TITLE, path=("id",)), *field_columns(definition.fields)]
+    """What an import reads: attachments are uploaded on the entry page, never imported."""
+    return [Column(ID_KEY, ID_TITLE, path=("id",)),
+            *(c for c in field_columns(definition.fields) if c.field.type.importable)]
 
 
 def template(db: Database, actor: Actor, key: str, fmt: str, header: str = "title") -> tuple[Definition, bytes]:

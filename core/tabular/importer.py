@@ -104,9 +104,12 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
 
     mapped: list[Column | None] = []
     seen: dict[str, str] = {}
-    ignored, retired = [], []
+    ignored, retired, attachments = [], [], []
     for header in headers:
         column = names.get(normal(header), "unknown")
+        if column not in (None, "unknown") and column.field is not None and not column.field.type.importable:
+            attachments.append(header.strip())  # its entries keep what they hold (core/files/)
+            column = None
         if column == "unknown":
             if header.strip().endswith(RETIRED_SUFFIX):  # an export's earlier-version column
                 retired.append(header.strip())
@@ -125,6 +128,9 @@ def map_headers(definition: Definition, headers: list[str], report: ImportReport
         report.warnings.append("以下列不是当前台帐的字段，已忽略：" + "、".join(ignored[:20]))
     if retired:
         report.warnings.append("以下列是旧版字段，不导入（记录中已有的旧版值保持不变）：" + "、".join(retired[:20]))
+    if attachments:
+        report.warnings.append("以下列是附件字段，导入时不处理（记录中已有的附件保持不变，附件请在记录页面上传）："
+                               + "、".join(attachments[:20]))
     missing = [c.title for c in columns if c.field.required and len(c.path) == 1 and c.key not in seen]
     if missing:
         report.warnings.append("文件中缺少必填字段的列：" + "、".join(missing))

@@ -50,6 +50,7 @@
     if (s.type === "number") { return s["x-widget"] === "money" || s.multipleOf === 0.01 ? "money" : "number"; }
     if (s.type === "integer") { return "integer"; }
     if (s.type === "boolean") { return "boolean"; }
+    if (s.type === "array" && s["x-file"] !== undefined) { return "file"; }  /* attachments (kinds/files.py) */
     if (s.type === "array" && isObject(items) && items.type === "object" && isObject(items.properties)) { return "table"; }
     if (s.type === "array" && isObject(items) && items.type === "string" && Array.isArray(items.enum)) { return "multichoice"; }
     if (s.type === "object" && isObject(s.properties)) { return "group"; }
@@ -92,7 +93,9 @@
       table: {type: "array", items: {type: "object", properties: {item: {type: "string", title: _("项目"), maxLength: 200}},
                                      additionalProperties: false}},
       group: {type: "object", properties: {item: {type: "string", title: _("项目"), maxLength: 200}},
-              additionalProperties: false}
+              additionalProperties: false},
+      file: {type: "array", items: {type: "string"},
+             "x-file": {types: ["application/pdf", "image/*"], max_bytes: 10485760, max_files: 5}}
     }[kind];
     var kept = {title: undefined, description: undefined, "x-show-when": undefined, "x-renamed-from": undefined};
     var out = {};

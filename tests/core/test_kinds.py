@@ -41,6 +41,7 @@ def test_every_kind_is_registered_and_recognised():
         "multichoice": {"type": "array", "items": {"type": "string", "enum": ["a"]}},
         "group": {"type": "object", "properties": {}},
         "table": {"type": "array", "items": {"type": "object", "properties": {}}},
+        "file": {"type": "array", "items": {"type": "string"}, "x-file": {"types": ["application/pdf"]}},
     }
     assert set(KINDS) == set(schemas)
     for name, schema in schemas.items():

@@ -13,7 +13,7 @@ from forms import FACTORIES, entry_data, field_errors, form_class, form_values
 from forms.builder import DefinedForm, template_row
 
 KINDS = {"text", "textarea", "date", "datetime", "email", "uri", "integer", "number", "money", "boolean",
-         "choice", "multichoice", "table", "group"}
+         "choice", "multichoice", "table", "group", "file"}
 
 DOCUMENT = {
     "title": "全部字段", "type": "object",

@@ -6,7 +6,7 @@ and which form widget it gets. Adding a kind touches this package and its tests 
 """
 from core.definition.kinds.base import (KINDS, OPS, UNKNOWN, Kind, ParseError, example_object, is_blank, kind_of,
                    neutralise, say, show, stored_object, unneutralise)
-from core.definition.kinds import text, dates, numbers, yesno, compound  # noqa: F401  (registers the kinds, in recognition order)
+from core.definition.kinds import text, dates, numbers, yesno, compound, files  # noqa: F401  (registers the kinds, in recognition order)
 from core.definition.kinds.compound import table_text
 from core.definition.kinds.yesno import FALSE_WORDS, TRUE_WORDS
 

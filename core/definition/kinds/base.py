@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from sqlalchemy import String, Text, cast, func, literal_column
 
@@ -93,6 +93,8 @@ class Kind:
     rows = False             # a child table (a list of objects)
     locked_when_read_only = False  # read-only inputs of this kind must be disabled, not readonly
     typed_text_cell = False  # an XLSX text cell is taken as typed (never un-neutralised)
+    importable = True        # an import reads its column (attachments: left alone, with a warning)
+    holds_files = False      # its values are ids of uploaded files (core/files/)
     sort_type = "t"          # letter in expression index names: t, n, b
     pg_cast: Any = None      # PostgreSQL type the ->> text is cast to
     widget = "text"          # key of the form field factory (forms.builder)
@@ -112,6 +114,10 @@ class Kind:
     def children_schema(self, schema: dict) -> dict | None:
         """The object schema whose properties are this field's sub-fields, if it has any."""
         return None
+
+    def check_declaration(self, schema: dict, path: str, depth: int) -> Iterator[dict]:
+        """Problems of the kind's own keywords in a field's schema at `path` (depth 1: the entry's)."""
+        return iter(())
 
     def holds(self, f: "Field", value: Any) -> bool:
         """Whether a stored value has this kind's shape, so its SQL expression can read it: a
@@ -232,6 +238,10 @@ class Kind:
     def export_typed(self, f: "Field | None", value: Any) -> Any:
         """A value as an XLSX cell value: dates as dates, numbers as numbers, else text."""
         return None if value is None else self.export_text(f, value)
+
+    def link(self, f: "Field | None", value: Any) -> str | None:
+        """Where an XLSX cell of this value links to (attachments: the file), else None."""
+        return None
 
     def example(self, f: "Field", full: bool = True) -> Any:
         """A value for an example entry: the schema's `examples`, its `default`, else `sample`."""
