@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from flask import Flask
 
 from app import create_app
 from core.db.models import Database
@@ -33,13 +34,17 @@ from werkzeug.serving import make_server  # noqa: E402
 
 
 @contextmanager
-def live_server(name: str, fill: Callable[[Database], None], **config) -> Iterator[str]:
-    """The app on a free loopback port, over a fresh SQLite database that `fill` prepares."""
+def live_server(name: str, fill: Callable[[Database], None], extend: Callable[[Flask], None] | None = None,
+                **config) -> Iterator[str]:
+    """The app on a free loopback port, over a fresh SQLite database that `fill` prepares;
+    `extend` may add test-only routes to the app before it serves."""
     folder = Path(tempfile.mkdtemp(prefix=f"ledger-{name}-"))
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'browser.db'}", "SECRET_KEY": f"{name}-test",
                       "TESTING": True, **config})
     db = app.extensions["ledger_db"]
     fill(db)
+    if extend is not None:
+        extend(app)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

@@ -349,3 +349,27 @@ def test_the_publish_dialog_counts_each_change_with_its_own_examples(server, bro
     assert find(browser, "[data-affected]").get_attribute("data-affected") == "1"
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-other-affected]")
     find(browser, '[data-action="cancel-publish"]').click()
+
+
+def test_a_not_in_condition_is_written_as_the_engine_reads_it(server, browser):
+    """The operators offered follow the chosen field's kind (core's rule_ops, served in the page's
+    catalogue); 不属于 writes `field__nin` with a list, and the server finds no problem in it."""
+    as_user(browser, server, "admin")
+    browser.get(server + "/designer/duty")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
+    find(browser, "[data-add-rule]").click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-rule-field="check-0"]'))
+    Select(find(browser, '[data-rule-field="check-0"]')).select_by_value("shift")
+    ops = [o.get_attribute("value") for o in Select(find(browser, '[data-rule-op="check-0"]')).options]
+    assert ops == ["", "ne", "contains", "in", "nin"]  # a text field: no ordering operators
+    Select(find(browser, '[data-rule-op="check-0"]')).select_by_value("nin")
+    assert Select(find(browser, '[data-rule-op="check-0"]')).first_selected_option.text.startswith("不属于")
+    type_into(find(browser, '[data-rule-value="check-0"]'), "早班，白班")
+    type_into(find(browser, '[data-rule-message="0"]'), "只排夜班")
+    preview_settled(browser)
+    document = json.loads(browser.execute_script("return document.querySelector('[data-json]').value"))
+    assert document["x-ledger"]["rules"][-1] == {"check": {"shift__nin": ["早班", "白班"]}, "message": "只排夜班"}
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-problem]")
+    Select(find(browser, '[data-rule-field="check-0"]')).select_by_value("duty_date")
+    ops = [o.get_attribute("value") for o in Select(find(browser, '[data-rule-op="check-0"]')).options]
+    assert ops == ["", "ne", "lt", "lte", "gt", "gte", "in", "nin"]

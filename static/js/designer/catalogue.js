@@ -29,7 +29,7 @@ export function makeCatalogue(data) {
     opChoices(kind, current) {
       const k = info(kind);
       const allowed = k ? k.rule_ops : null;
-      const wanted = current || "eq";
+      const wanted = current === undefined || current === null ? null : (current || "eq");
       return ops.filter((o) => !allowed || allowed.indexOf(o.op) >= 0 || o.op === wanted)
         .map((o) => [o.op === "eq" ? "" : o.op, o.label]);
     }
