@@ -319,6 +319,7 @@ def test_the_page_embeds_cores_kinds_and_operators(client, login):
                                                                     "business_key", "is_day", "rows", "fieldset"))
     english = page_catalogue(client.get("/designer/supervision?lang=en").text)
     assert {o["op"]: o["label"] for o in english["ops"]}["eq"] != "等于"  # translated with the page
+    assert {k["name"]: k["label"] for k in english["kinds"]}["table"] != "子表"
 
 
 # --- one answer for one question (issue 15, item 9) ------------------------------------------

@@ -1,5 +1,5 @@
-/* Messages in the page's language. The page passes {msgid: translation} for the `_("...")` calls
-   of these modules (web/designer.py reads them); %(name)s takes values[name]. */
+/* Messages in the page's language. The page passes {msgid: translation} for the calls of `_`
+   in these modules (web/designer.py reads them); %(name)s takes values[name]. */
 let messages = {};
 
 export function setMessages(table) { messages = table || {}; }

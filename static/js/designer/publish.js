@@ -60,7 +60,8 @@ export function wirePublishing(ed) {
     post(urls.plan, {definition: ed.model.doc}, ed.csrf).then((r) => {
       if (!r.ok) {
         if (r.data.errors && r.data.errors.length) { showProblems(ed, r.data.errors); }
-        ed.say(_("%(error)s：请先修改标出的问题", {error: r.data.error || _("无法发布")}), true);
+        const error = r.data.error || _("无法发布");  // its own call: pybabel does not read nested ones
+        ed.say(_("%(error)s：请先修改标出的问题", {error: error}), true);
         return;
       }
       ed.say("");
