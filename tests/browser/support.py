@@ -93,3 +93,27 @@ def log_in(driver, server: str, name: str, password: str) -> None:
     find(driver, "#name").send_keys(name)
     find(driver, "#password").send_keys(password)
     wait_new_page(driver, lambda: find(driver, "form button[type=submit]").click())
+
+
+def signed_in(driver, server: str, name: str, password: str | None = None) -> None:
+    """`driver` signed in to `server` as `name` (password "<name>-password" unless given). A new
+    user gets a new session (cookies dropped first); the user already signed in by this helper
+    is not signed in again."""
+    if getattr(driver, "ledger_user", None) == (server, name):
+        return
+    driver.ledger_user = None
+    driver.delete_all_cookies()
+    log_in(driver, server, name, password or f"{name}-password")
+    driver.ledger_user = (server, name)
+
+
+@pytest.fixture
+def browser_as(server, browser):
+    """browser_as("editor"): the module's `browser`, signed in to its `server` as that user
+    (import it into a test module that defines those two fixtures)."""
+    url = server[0] if isinstance(server, tuple) else server
+
+    def sign(name: str, password: str | None = None):
+        signed_in(browser, url, name, password)
+        return browser
+    return sign
