@@ -1,6 +1,6 @@
 """The designer: administrators build and change ledger definitions in the browser.
 
-Pages: /designer (ledgers and drafts) and /designer/<key> (the editor, static/js/designer.js).
+Pages: /designer (ledgers and drafts) and /designer/<key> (the editor, the modules of static/js/designer/).
 The editor talks to the JSON endpoints below (POST, X-CSRFToken header): preview and check
 render and validate with the same form builder, template macros and validator staff meet;
 drafts are stored by core/ledgers/drafts.py and published through store like any API change.
@@ -33,6 +33,7 @@ from core.entries.validation import validate_entry
 from forms import entry_data, field_errors, form_class
 from forms.convert import short_message
 
+from .catalogue import designer_catalogue
 from .pages import with_blank_rows
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
@@ -117,12 +118,12 @@ def edit(key: str):
     else:
         document = blank(key, request.args.get("title", "").strip()[:100] or _("新台帐"))
     state = {"key": key, "document": document, "published": published,
-             "draft": draft is not None, "kinds": kind_titles(), "messages": script_messages(),
+             "draft": draft is not None, "messages": script_messages(),
              "urls": {name: url_for(f"designer.{name}", key=key)
                       for name in ("preview", "check", "draft_save", "draft_discard", "plan", "publish",
                                    "import_file")},
              "ledger_url": url_for("web.entries", key=key) if published is not None else None}
-    return render_template("designer/edit.html", key=key, state=state, published=published,
+    return render_template("designer/edit.html", key=key, state=state, catalogue=designer_catalogue(), published=published,
                            draft=draft, title=document.get("title") if isinstance(document, dict) else key)
 
 
@@ -150,8 +151,10 @@ def blank(key: str, title: str) -> dict:
 
 @lru_cache(maxsize=1)
 def script_msgids() -> tuple[str, ...]:
-    """The messages of static/js/designer.js: its `_("...")` calls (babel.cfg extracts them too)."""
-    text = (Path(current_app.static_folder) / "js" / "designer.js").read_text("utf-8")
+    """The messages of the designer's modules (static/js/designer/*.js): their `_("...")` calls
+    (babel.cfg extracts them too)."""
+    folder = Path(current_app.static_folder) / "js" / "designer"
+    text = "\n".join(p.read_text("utf-8") for p in sorted(folder.glob("*.js")))
     return tuple(dict.fromkeys(json.loads(f'"{m}"') for m in SCRIPT_MESSAGE.findall(text)))
 
 
@@ -159,12 +162,6 @@ def script_messages() -> dict[str, str]:
     """{msgid: translation} for the script, only where the page's language differs from it."""
     return {m: t for m in script_msgids() if (t := _(m)) != m}
 
-
-def kind_titles() -> dict[str, str]:
-    return {"text": _("单行文本"), "textarea": _("多行文本"), "date": _("日期"), "datetime": _("日期时间"),
-            "email": _("邮箱"), "uri": _("网址"), "integer": _("整数"), "number": _("数字"),
-            "money": _("金额"), "boolean": _("是/否"), "choice": _("单选"), "multichoice": _("多选"),
-            "table": _("子表"), "group": _("分组"), "file": _("附件")}
 
 
 # --- the editor's JSON endpoints -------------------------------------------------------------

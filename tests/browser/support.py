@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from flask import Flask
 
 from app import create_app
 from core.db.models import Database
@@ -33,13 +34,17 @@ from werkzeug.serving import make_server  # noqa: E402
 
 
 @contextmanager
-def live_server(name: str, fill: Callable[[Database], None], **config) -> Iterator[str]:
-    """The app on a free loopback port, over a fresh SQLite database that `fill` prepares."""
+def live_server(name: str, fill: Callable[[Database], None], extend: Callable[[Flask], None] | None = None,
+                **config) -> Iterator[str]:
+    """The app on a free loopback port, over a fresh SQLite database that `fill` prepares;
+    `extend` may add test-only routes to the app before it serves."""
     folder = Path(tempfile.mkdtemp(prefix=f"ledger-{name}-"))
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'browser.db'}", "SECRET_KEY": f"{name}-test",
                       "TESTING": True, **config})
     db = app.extensions["ledger_db"]
     fill(db)
+    if extend is not None:
+        extend(app)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -88,3 +93,27 @@ def log_in(driver, server: str, name: str, password: str) -> None:
     find(driver, "#name").send_keys(name)
     find(driver, "#password").send_keys(password)
     wait_new_page(driver, lambda: find(driver, "form button[type=submit]").click())
+
+
+def signed_in(driver, server: str, name: str, password: str | None = None) -> None:
+    """`driver` signed in to `server` as `name` (password "<name>-password" unless given). A new
+    user gets a new session (cookies dropped first); the user already signed in by this helper
+    is not signed in again."""
+    if getattr(driver, "ledger_user", None) == (server, name):
+        return
+    driver.ledger_user = None
+    driver.delete_all_cookies()
+    log_in(driver, server, name, password or f"{name}-password")
+    driver.ledger_user = (server, name)
+
+
+@pytest.fixture
+def browser_as(server, browser):
+    """browser_as("editor"): the module's `browser`, signed in to its `server` as that user
+    (import it into a test module that defines those two fixtures)."""
+    url = server[0] if isinstance(server, tuple) else server
+
+    def sign(name: str, password: str | None = None):
+        signed_in(browser, url, name, password)
+        return browser
+    return sign

@@ -13,7 +13,7 @@ import pytest
 from core.access import accounts
 from core.ledgers import versions
 from core.definition.checks import META_SCHEMA
-from tests.browser.support import ARTIFACTS, chrome, find, live_server, log_in, wait_new_page  # noqa: E402
+from tests.browser.support import ARTIFACTS, browser_as, chrome, find, live_server, wait_new_page  # noqa: E402,F401
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -43,11 +43,6 @@ def server():
 def browser():
     with chrome(window="1400,1000", console_logs=True) as driver:
         yield driver
-
-
-def as_user(browser, server, name: str) -> None:
-    browser.delete_all_cookies()
-    log_in(browser, server, name, f"{name}-password")
 
 
 def wait(browser, condition, timeout: float = 10):
@@ -117,8 +112,8 @@ def publish(browser, screenshot: str | None = None) -> str:
     return plan
 
 
-def test_build_a_ledger_with_a_child_table_and_publish_it(server, browser):
-    as_user(browser, server, "admin")
+def test_build_a_ledger_with_a_child_table_and_publish_it(server, browser, browser_as):
+    browser_as("admin")
     browser.get(server + "/designer")
     type_into(find(browser, "#new-key"), "car_repairs")
     type_into(find(browser, "#new-title-input"), "公务用车维修台帐")
@@ -185,7 +180,7 @@ def test_build_a_ledger_with_a_child_table_and_publish_it(server, browser):
     assert "已发布" in find(browser, ".flash").text
     no_console_errors(browser)
 
-    as_user(browser, server, "editor")
+    browser_as("editor")
     browser.get(server + "/ledgers/car_repairs/new")
     find(browser, "#plate").send_keys("苏A12345")
     browser.execute_script("document.getElementById('sent_on').value='2026-03-10';"
@@ -196,8 +191,8 @@ def test_build_a_ledger_with_a_child_table_and_publish_it(server, browser):
     assert "苏A12345" in find(browser, "main").text and "更换刹车片" in find(browser, "main").text
 
 
-def test_a_rule_from_the_designer_shows_beside_its_field(server, browser):
-    as_user(browser, server, "admin")
+def test_a_rule_from_the_designer_shows_beside_its_field(server, browser, browser_as):
+    browser_as("admin")
     browser.get(server + "/designer/car_repairs")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
     find(browser, "[data-add-rule]").click()
@@ -222,7 +217,7 @@ def test_a_rule_from_the_designer_shows_beside_its_field(server, browser):
     if not RULES:
         pytest.skip("publishing x-ledger.rules needs the rules branch merged")
     publish(browser)
-    as_user(browser, server, "editor")
+    browser_as("editor")
     browser.get(server + "/ledgers/car_repairs/new")
     find(browser, "#plate").send_keys("苏A54321")
     browser.execute_script("document.getElementById('sent_on').value='2026-03-10';"
@@ -232,8 +227,8 @@ def test_a_rule_from_the_designer_shows_beside_its_field(server, browser):
     assert "取车日期不能早于送修日期" in beside
 
 
-def test_a_rename_in_the_designer_keeps_the_old_values(server, browser):
-    as_user(browser, server, "admin")
+def test_a_rename_in_the_designer_keeps_the_old_values(server, browser, browser_as):
+    browser_as("admin")
     browser.get(server + "/designer/car_repairs")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
     find(browser, '[data-card="/properties/plate"] summary').click()
@@ -250,7 +245,7 @@ def test_a_rename_in_the_designer_keeps_the_old_values(server, browser):
         pytest.skip("moving the values of a renamed field needs the versions branch merged")
     plan = publish(browser, "designer-publish.png")
     assert "车牌号" in plan  # the change is named before anything is stored
-    as_user(browser, server, "editor")
+    browser_as("editor")
     browser.get(server + "/ledgers/car_repairs")
     table = find(browser, "main table")
     assert "车牌号码" in table.text and "苏A12345" in table.text
@@ -266,12 +261,12 @@ def fetch_text(browser, url: str) -> str:
         "var done = arguments[1]; fetch(arguments[0]).then(function (r) { return r.text(); }).then(done);", url)
 
 
-def test_field_order_survives_reopening_reordering_and_publishing(server, browser):
+def test_field_order_survives_reopening_reordering_and_publishing(server, browser, browser_as):
     """Keys in non-alphabetical order: kept by the first publish, by reopening the designer,
     and a reorder alone publishes a new version that the form, list, export and API follow."""
     order = ["duty_date", "person", "shift", "notes"]
     browser.get_log("browser")  # what the tests before left (a refused form is a 422 by design)
-    as_user(browser, server, "admin")
+    browser_as("admin")
     browser.get(server + "/designer")
     type_into(find(browser, "#new-key"), "duty")
     type_into(find(browser, "#new-title-input"), "值班台帐")
@@ -329,9 +324,9 @@ def test_field_order_survives_reopening_reordering_and_publishing(server, browse
     no_console_errors(browser)
 
 
-def test_the_publish_dialog_counts_each_change_with_its_own_examples(server, browser):
+def test_the_publish_dialog_counts_each_change_with_its_own_examples(server, browser, browser_as):
     """After the field-order test: one 值班 entry exists; a tighter limit affects it, a new title not."""
-    as_user(browser, server, "admin")
+    browser_as("admin")
     browser.get(server + "/designer/duty")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
     find(browser, '[data-card="/properties/person"] summary').click()
@@ -349,3 +344,27 @@ def test_the_publish_dialog_counts_each_change_with_its_own_examples(server, bro
     assert find(browser, "[data-affected]").get_attribute("data-affected") == "1"
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-other-affected]")
     find(browser, '[data-action="cancel-publish"]').click()
+
+
+def test_a_not_in_condition_is_written_as_the_engine_reads_it(server, browser, browser_as):
+    """The operators offered follow the chosen field's kind (core's rule_ops, served in the page's
+    catalogue); 不属于 writes `field__nin` with a list, and the server finds no problem in it."""
+    browser_as("admin")
+    browser.get(server + "/designer/duty")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-preview-form]"))
+    find(browser, "[data-add-rule]").click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-rule-field="check-0"]'))
+    Select(find(browser, '[data-rule-field="check-0"]')).select_by_value("shift")
+    ops = [o.get_attribute("value") for o in Select(find(browser, '[data-rule-op="check-0"]')).options]
+    assert ops == ["", "ne", "contains", "in", "nin"]  # a text field: no ordering operators
+    Select(find(browser, '[data-rule-op="check-0"]')).select_by_value("nin")
+    assert Select(find(browser, '[data-rule-op="check-0"]')).first_selected_option.text.startswith("不属于")
+    type_into(find(browser, '[data-rule-value="check-0"]'), "早班，白班")
+    type_into(find(browser, '[data-rule-message="0"]'), "只排夜班")
+    preview_settled(browser)
+    document = json.loads(browser.execute_script("return document.querySelector('[data-json]').value"))
+    assert document["x-ledger"]["rules"][-1] == {"check": {"shift__nin": ["早班", "白班"]}, "message": "只排夜班"}
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-problem]")
+    Select(find(browser, '[data-rule-field="check-0"]')).select_by_value("duty_date")
+    ops = [o.get_attribute("value") for o in Select(find(browser, '[data-rule-op="check-0"]')).options]
+    assert ops == ["", "ne", "lt", "lte", "gt", "gte", "in", "nin"]

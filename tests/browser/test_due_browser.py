@@ -10,7 +10,7 @@ from core.access import accounts  # noqa: E402
 from core.entries import store  # noqa: E402
 from core.access.policy import SYSTEM  # noqa: E402
 from core.settings import local_today  # noqa: E402
-from tests.browser.support import ARTIFACTS, chrome, find, live_server, wait_new_page  # noqa: E402
+from tests.browser.support import ARTIFACTS, browser_as, chrome, find, live_server, wait_new_page  # noqa: E402,F401
 from selenium.webdriver.common.by import By  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -49,11 +49,8 @@ def rows(browser):
     return [r.text for r in browser.find_elements(By.CSS_SELECTOR, ".entry-list tbody tr")]
 
 
-def test_index_shows_deadline_counts(server, browser):
-    browser.get(server + "/login")
-    find(browser, "#name").send_keys("viewer")
-    find(browser, "#password").send_keys("viewer-password")
-    wait_new_page(browser, lambda: find(browser, "form button[type=submit]").click())
+def test_index_shows_deadline_counts(server, browser, browser_as):
+    browser_as("viewer")
     browser.get(server + "/")
     card = browser.find_element(By.XPATH, "//article[.//a[contains(., '督查督办台帐')]]")
     figures = card.find_element(By.CSS_SELECTOR, ".due-counts").text
@@ -69,7 +66,8 @@ def test_index_shows_deadline_counts(server, browser):
     browser.save_screenshot(str(ARTIFACTS / "list-overdue.png"))
 
 
-def test_list_opens_on_overdue_first_and_filters_several_statuses(server, browser):
+def test_list_opens_on_overdue_first_and_filters_several_statuses(server, browser, browser_as):
+    browser_as("viewer")
     browser.get(server + "/ledgers/supervision")
     found = rows(browser)
     assert "清理河道垃圾" in found[0] and "修缮文化站" in found[1] and "整治农贸市场" in found[-1]

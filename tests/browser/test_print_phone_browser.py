@@ -11,7 +11,7 @@ from core.access import accounts
 from core.entries import store
 from core.access.policy import SYSTEM
 from core.settings import local_today
-from tests.browser.support import ARTIFACTS, chrome, find, live_server, wait_new_page  # noqa: E402
+from tests.browser.support import ARTIFACTS, browser_as, chrome, find, live_server, wait_new_page  # noqa: E402,F401
 from selenium.webdriver.common.by import By  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -43,15 +43,13 @@ def displayed(driver, css) -> bool:
     return any(e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, css))
 
 
-def test_sign_in(server, browser):
-    browser.get(server + "/login")
-    find(browser, "#name").send_keys("editor")
-    find(browser, "#password").send_keys("editor-password")
-    wait_new_page(browser, lambda: find(browser, "form button[type=submit]").click())
+def test_sign_in(server, browser, browser_as):
+    browser_as("editor")
     assert "/login" not in browser.current_url
 
 
-def test_bulletin_printed_and_saved_as_pdf(server, browser):
+def test_bulletin_printed_and_saved_as_pdf(server, browser, browser_as):
+    browser_as("editor")
     year = local_today().year
     browser.get(f"{server}/ledgers/supervision")
     wait_new_page(browser, lambda: find(browser, "a[href$='/bulletin']").click())
@@ -89,7 +87,8 @@ def test_bulletin_printed_and_saved_as_pdf(server, browser):
     assert data.startswith(b"%PDF") and len(data) > 1000
 
 
-def test_entry_prints_as_a_form_record(server, browser):
+def test_entry_prints_as_a_form_record(server, browser, browser_as):
+    browser_as("editor")
     browser.get(f"{server}/ledgers/supervision")
     wait_new_page(browser, lambda: find(browser, ".entry-list tbody a").click())
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
@@ -104,7 +103,8 @@ def test_entry_prints_as_a_form_record(server, browser):
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
-def test_list_at_phone_width_is_cards(server, browser):
+def test_list_at_phone_width_is_cards(server, browser, browser_as):
+    browser_as("editor")
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     try:
         browser.get(f"{server}/ledgers/supervision")
@@ -126,7 +126,8 @@ def test_list_at_phone_width_is_cards(server, browser):
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_child_tables_stack_at_phone_width(server, browser):
+def test_child_tables_stack_at_phone_width(server, browser, browser_as):
+    browser_as("editor")
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     try:
         browser.get(f"{server}/ledgers/receptions")
@@ -148,7 +149,8 @@ def test_child_tables_stack_at_phone_width(server, browser):
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_wide_screen_keeps_the_table_and_open_filters(server, browser):
+def test_wide_screen_keeps_the_table_and_open_filters(server, browser, browser_as):
+    browser_as("editor")
     browser.get(f"{server}/ledgers/supervision")
     assert find(browser, "details.filter-fold").get_attribute("open") is not None
     assert displayed(browser, ".filters")

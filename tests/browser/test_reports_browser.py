@@ -8,7 +8,7 @@ import demo
 from core.access import accounts
 from core.entries import store
 from core.access.policy import SYSTEM
-from tests.browser.support import ARTIFACTS, chrome, live_server, log_in  # noqa: E402
+from tests.browser.support import ARTIFACTS, chrome, live_server, signed_in  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -34,7 +34,7 @@ def browser():
 
 
 def login(server, browser):
-    log_in(browser, server, "viewer", "viewer-password")
+    signed_in(browser, server, "viewer")
     browser.get(server + "/ledgers/supervision/reports")
 
 

@@ -7,7 +7,7 @@ import pytest
 from core.access import accounts
 from core.entries import store
 from core.access.policy import SYSTEM
-from tests.browser.support import ARTIFACTS, chrome, find, live_server, log_in, wait_new_page
+from tests.browser.support import ARTIFACTS, browser_as, chrome, find, live_server, wait_new_page  # noqa: F401
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,8 @@ def completion_shown(driver) -> bool:
     return find(driver, "#completed_on").is_displayed()
 
 
-def test_the_completion_date_appears_when_the_item_is_done(server, browser):
-    log_in(browser, server, "editor", "editor-password")
+def test_the_completion_date_appears_when_the_item_is_done(server, browser, browser_as):
+    browser_as("editor")
     browser.get(server + "/ledgers/supervision/entries/1/edit")
     WebDriverWait(browser, 10).until(lambda d: not completion_shown(d))
     find(browser, "input[name=status][value=已办结]").click()

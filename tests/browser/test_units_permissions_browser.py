@@ -10,7 +10,7 @@ from core.access import accounts
 from core.entries import store
 from core.access import units
 from core.access.policy import SYSTEM
-from tests.browser.support import chrome, find, live_server, log_in, wait_new_page  # noqa: E402 - skips without Chromium
+from tests.browser.support import browser_as, chrome, find, live_server, wait_new_page  # noqa: E402,F401 - skips without Chromium
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
@@ -57,8 +57,8 @@ def listed_units(browser, server: str) -> list[str]:
     return [row.text for row in browser.find_elements(By.CSS_SELECTOR, "table.entry-list tbody tr")]
 
 
-def test_a_unit_under_a_parent_and_a_bad_key(server, browser):
-    log_in(browser, server, "chief", "chief-password")
+def test_a_unit_under_a_parent_and_a_bad_key(server, browser, browser_as):
+    browser_as("chief")
     browser.get(server + "/units")
     find(browser, "input[name=key]").send_keys("xinhua")
     find(browser, "input[name=title]").send_keys("新华街道")
@@ -78,14 +78,12 @@ def test_a_unit_under_a_parent_and_a_bad_key(server, browser):
     assert not severe(browser)
 
 
-def test_an_editor_rule_scoped_to_the_unit_hides_other_units_rows(server, browser):
-    browser.delete_all_cookies()
-    log_in(browser, server, "east", "east-password")
+def test_an_editor_rule_scoped_to_the_unit_hides_other_units_rows(server, browser, browser_as):
+    browser_as("east")
     before = listed_units(browser, server)
     assert any("城关街道" in row for row in before), "without rules an editor sees every row"
 
-    browser.delete_all_cookies()
-    log_in(browser, server, "chief", "chief-password")
+    browser_as("chief")
     browser.get(server + "/ledgers/supervision/permissions")
     Select(find(browser, "select[name=role_0]")).select_by_value("editor")
     for action in ("read", "create", "edit"):
@@ -96,8 +94,7 @@ def test_an_editor_rule_scoped_to_the_unit_hides_other_units_rows(server, browse
     assert Select(find(browser, "select[name=scope_0]")).first_selected_option.get_attribute("value") == "unit"
     assert Select(find(browser, "select[name=role_0]")).first_selected_option.get_attribute("value") == "editor"
 
-    browser.delete_all_cookies()
-    log_in(browser, server, "east", "east-password")
+    browser_as("east")
     after = listed_units(browser, server)
     assert len(after) == len(ENTRIES["东城街道"]) and all("东城街道" in row for row in after), after
     browser.get(server + f"/ledgers/supervision/entries/{ENTRIES['城关街道'][0]}")

@@ -18,7 +18,7 @@ from core.ledgers import versions
 from core.access import units
 from core.access.policy import SYSTEM
 from tests.conftest import shipped
-from tests.browser.support import chrome, find, live_server, log_in, wait_new_page  # noqa: E402 - skips without Chromium
+from tests.browser.support import chrome, find, live_server, signed_in, wait_new_page  # noqa: E402 - skips without Chromium
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -204,7 +204,7 @@ def test_no_payload_runs_on_any_page(server, bypass_csp, tmp_path):
     with chrome(window="1366,1000", console_logs=True) as browser:
         if bypass_csp:
             browser.execute_cdp_cmd("Page.setBypassCSP", {"enabled": True})
-        log_in(browser, server, "chief", "chief-password")
+        signed_in(browser, server, "chief")
         opened = 0
         for page in pages(FOUND["ids"]):
             browser.get(server + page)

@@ -13,7 +13,7 @@ from core.entries import query
 from tests.files import samples
 from tests.files.samples import HTML, PDF, png
 from tests.web.conftest import csrf_from
-from web.designer import kind_titles
+from web.catalogue import designer_catalogue
 
 
 @pytest.fixture
@@ -83,5 +83,5 @@ def test_the_list_page_offers_the_ledgers_files_as_a_zip(editor):
 
 def test_the_designer_offers_every_kind_the_attachment_included(app):
     with app.test_request_context():
-        titles = kind_titles()
+        titles = {k["name"]: k["label"] for k in designer_catalogue()["kinds"]}
     assert set(titles) == set(KINDS) and titles["file"] == "附件"

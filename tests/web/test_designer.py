@@ -91,7 +91,9 @@ def test_new_ledger_form_checks_the_key(client, login):
     assert page.status_code == 200 and "信访事项台帐" in page.text
     state = json.loads(page.text.split('id="designer-state">')[1].split("</script>")[0])
     assert state["key"] == "petitions" and state["published"] is None and not state["draft"]
-    assert state["document"]["title"] == "信访事项台帐" and state["kinds"]["table"] == "子表"
+    assert state["document"]["title"] == "信访事项台帐"
+    catalogue = page_catalogue(page.text)
+    assert {k["name"]: k["label"] for k in catalogue["kinds"]}["table"] == "子表"
 
 
 def test_editor_page_opens_the_current_definition_then_the_draft(client, login, db, users):
@@ -290,6 +292,34 @@ def test_the_script_gets_its_messages_in_the_pages_language(client, login, app):
     state = json.loads(client.get("/designer/supervision?lang=en").text.split('id="designer-state">')[1]
                        .split("</script>")[0])
     assert all(k in ids and v != k for k, v in state["messages"].items())
+
+
+def page_catalogue(text: str) -> dict:
+    return json.loads(text.split('id="designer-catalogue">')[1].split("</script>")[0])
+
+
+def test_the_page_embeds_cores_kinds_and_operators(client, login):
+    """The designer's modules are told the kinds and operators by the server (web/catalogue.py),
+    from core's registry: nothing is declared again in the script."""
+    from core.definition.kinds import KINDS, OPS
+    from web.catalogue import OP_LABELS
+    login("admin")
+    page = client.get("/designer/supervision")
+    assert '<script type="module" src="/static/js/designer/editor.js">' in page.text
+    catalogue = page_catalogue(page.text)
+    assert set(OP_LABELS) == set(OPS)  # a new operator in core needs its label here
+    assert [(o["op"], o["many"]) for o in catalogue["ops"]] == [(op, op in ("in", "nin")) for op in OPS]
+    assert {o["op"]: o["label"] for o in catalogue["ops"]}["nin"] == "不属于（逗号分隔）"
+    assert [k["name"] for k in catalogue["kinds"]] == list(KINDS)
+    for entry in catalogue["kinds"]:
+        kind = KINDS[entry["name"]]
+        assert entry["label"] == kind.label and entry["rule_ops"] == list(kind.rule_ops)
+        assert entry["query_ops"] == list(kind.query_ops)
+        assert all(entry[flag] == getattr(kind, flag) for flag in ("scalar", "numeric", "multiple", "searchable",
+                                                                    "business_key", "is_day", "rows", "fieldset"))
+    english = page_catalogue(client.get("/designer/supervision?lang=en").text)
+    assert {o["op"]: o["label"] for o in english["ops"]}["eq"] != "等于"  # translated with the page
+    assert {k["name"]: k["label"] for k in english["kinds"]}["table"] != "子表"
 
 
 # --- one answer for one question (issue 15, item 9) ------------------------------------------
