@@ -401,6 +401,17 @@ EN.update({
     "这本台帐有 %(n)s 处已保存的规则无法识别，已不起作用：":
         "%(n)s stored rules of this ledger can no longer be read and have no effect:",
 })
+# Attachments (core/files, templates/entries) and the designer's catalogue of kinds and operators.
+EN.update({
+    "下载附件（ZIP）": "Download attachments (ZIP)",
+    "全部记录的附件，按记录编号分文件夹": "Every entry's attachments, a folder per entry number",
+    "取消勾选的文件在保存后从本记录移除（修改记录中仍可查看）。":
+        "Files left unticked are removed from this entry when it is saved (the history still shows them).",
+    "可上传：%(types)s；每个文件不超过 %(size)s，最多 %(n)s 个。":
+        "Accepted: %(types)s; each file up to %(size)s, at most %(n)s files.",
+    "不属于（逗号分隔）": "not one of (comma-separated)", "属于（逗号分隔）": "one of (comma-separated)",
+    "文本": "Text", "电子邮件": "Email", "是否": "Yes/no", "附件": "Attachments",
+})
 
 
 def main() -> None:
