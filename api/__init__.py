@@ -342,3 +342,5 @@ from .sheet import register as _register_sheet  # noqa: E402
 _register_sheet(bp, db, json_body, ApiError)
 from .drafts import register as _register_drafts  # noqa: E402
 _register_drafts(bp, db, json_body)
+from .bulletin import register as _register_bulletin  # noqa: E402
+_register_bulletin(bp, db)
