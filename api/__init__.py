@@ -344,3 +344,5 @@ from .drafts import register as _register_drafts  # noqa: E402
 _register_drafts(bp, db, json_body)
 from .files import register as _register_files  # noqa: E402
 _register_files(bp, ApiError, db)
+from .bulletin import register as _register_bulletin  # noqa: E402
+_register_bulletin(bp, db)

@@ -177,3 +177,12 @@ class DefinitionParams(Schema):
 class PublishParams(Schema):
     affected = fields.String(load_default="keep", validate=validate.OneOf(versions.AFFECTED), metadata={
         "description": "keep：旧记录保留在原版本下（标记）；migrate：按请求体的 x-migrate 迁移旧记录"})
+
+
+# --- the bulletin as a Word document (api/bulletin.py) ------------------------------------
+
+class BulletinParams(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "完成时限从（含），默认本半年第一天"})
+    to = fields.Date(metadata={"description": "完成时限至（含），默认本半年最后一天"})
+    no = fields.Integer(validate=validate.Range(1, 9999), metadata={"description": "期号"})
+    office = fields.String(validate=validate.Length(max=40), metadata={"description": "发文单位，默认区政府办公室"})

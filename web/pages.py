@@ -1,7 +1,6 @@
 """The ledger pages: index, list, entry, new/edit form, delete. Parse, call core, render."""
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request,
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.reports import bulletin
+from core.reports.document import half_year, issue_number, issuer  # shared with the .docx download
 from core.ledgers import evolution
 from core.entries import query
 from core.entries import store
@@ -27,6 +27,7 @@ from forms import entry_data, field_errors, form_class, form_values, offer_choic
 
 from . import filters
 from .attachments import with_uploads
+from . import printing
 
 bp = Blueprint("web", __name__)
 PAGE_ARGS = ("_page", "_size")
@@ -70,7 +71,11 @@ def entries(key: str):
     broken = permissions.problems(db(), actor(), key) if "define" in ledger["actions"] else []
     return render_template("ledgers/list.html", ledger=ledger, definition=definition, page=page,
                            pages=pages, args=args, sort=sort, exports=exports,
-                           choices=filters.choice_state(definition, args), broken_rules=broken)
+                           choices=filters.choice_state(definition, args), broken_rules=broken,
+                           printed={"filters": printing.filter_words(definition, args), "sort": printing.sort_words(definition, sort),
+                                    "at": printing.printed_at(),
+                                    "days": printing.overdue_days(definition, page["items"], local_today())
+                                    if args.get("_due") == "overdue" else None})
 
 
 @bp.get("/ledgers/<key>/entries/<entry_id>")
@@ -107,29 +112,6 @@ def bulletin_page(key: str):
     report = bulletin.bulletin(db(), actor(), key, start, end, today)
     return render_template("ledgers/bulletin.html", ledger=ledger, definition=definition, report=report,
                            number=number, office=office, start=start, end=end)
-
-
-def half_year(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The half-year `today` is in: bulletins are most often issued for one."""
-    if today.month <= 6:
-        return dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)
-    return dt.date(today.year, 7, 1), dt.date(today.year, 12, 31)
-
-
-def issue_number(text: str | None) -> int | None:
-    if text is None or not text.strip():
-        return None
-    number = plain_int(text.strip())
-    if number is None or not 1 <= number <= 9999:
-        raise QueryError(_("期数应为 1 到 9999 之间的整数"))
-    return number
-
-
-def issuer(text: str | None) -> str:
-    office = (text or "").strip() or _("区政府办公室")
-    if len(office) > 40:
-        raise QueryError(_("发文单位不能超过 40 个字"))
-    return office
 
 
 @bp.get("/ledgers/<key>/versions")
