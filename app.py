@@ -130,14 +130,15 @@ def scheduled_tasks(app: Flask, db: Database) -> list[schedule.Task]:
     tasks = []
     if app.config["BACKUP_DAILY"]:
         folder = Path(app.config["BACKUP_DIR"] or Path(app.instance_path) / "backups")
-        files = Path(app.instance_path) / "files"
+        files = Path(app.config.get("FILES_DIR") or Path(app.instance_path) / "files")
+        templates = Path(app.instance_path) / "templates"
         keep = app.config["BACKUP_KEEP_DAYS"]
         try:
             at = dt.time.fromisoformat(app.config["BACKUP_AT"])
         except ValueError:
             raise ValueError(f"BACKUP_AT 应为 HH:MM，例如 02:00（现为 {app.config['BACKUP_AT']!r}）") from None
         tasks.append(schedule.Task("daily_backup", at,
-                                   lambda today: backup.daily(db, folder, files, keep, today)))
+                                   lambda today: backup.daily(db, folder, files, keep, today, templates)))
     return tasks
 
 

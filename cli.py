@@ -272,7 +272,7 @@ def audit_verify():
 @click.argument("path", type=click.Path(dir_okay=False))
 @clean_errors
 def backup_create(path):
-    manifest = backup.create(db(), path, files_dir())
+    manifest = backup.create(db(), path, files_dir(), templates_dir())
     counts = manifest["fingerprint"]["entries"]
     click.echo(f"已备份到 {path}：{len(counts)} 个台帐、{sum(counts.values())} 条记录、"
                f"{manifest['fingerprint']['audit_records']} 条审计记录、{manifest['files']} 个文件")
@@ -283,7 +283,7 @@ def backup_create(path):
 @clean_errors
 def backup_restore(path):
     database = db()
-    restored = backup.restore(database, path, files_dir())
+    restored = backup.restore(database, path, files_dir(), templates_dir())
     definitions.forget(str(database.engine.url))
     bootstrap.prepare(database, MIGRATIONS, None)  # an older backup: up to date
     verdict = audit.verify(database)
@@ -311,6 +311,11 @@ def schedule_run():
 def schedule_list():
     for run in schedule.recent_runs(db()):
         click.echo(f"{run['task']}\t{run['slot']}\t{run['outcome']}\t{run['host']}\t{run['detail'] or ''}")
+
+
+def templates_dir() -> Path:
+    """The office's own document templates (core/reports/document.py): backed up too."""
+    return Path(current_app.instance_path) / "templates"
 
 
 def files_dir() -> Path:

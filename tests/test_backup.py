@@ -50,6 +50,9 @@ def filled(app, db, users):
     os.makedirs(files)
     with open(os.path.join(files, "ab12"), "wb") as handle:
         handle.write("批示件".encode())
+    os.makedirs(os.path.join(app.instance_path, "templates"))
+    with open(os.path.join(app.instance_path, "templates", "bulletin.docx"), "wb") as handle:
+        handle.write(b"the office's own template")
     return made
 
 
@@ -69,6 +72,8 @@ def test_a_backup_restores_into_an_empty_database_equal_to_its_manifest(app, db,
     assert accounts.authenticate(target, "editor", "editor-password") is not None
     with open(os.path.join(empty_app.instance_path, "files", "ab", "ab12"), "rb") as handle:
         assert handle.read() == "批示件".encode()
+    with open(os.path.join(empty_app.instance_path, "templates", "bulletin.docx"), "rb") as handle:
+        assert handle.read() == b"the office's own template"
 
 
 def test_a_restore_refuses_a_database_that_holds_data(app, filled, tmp_path):

@@ -76,8 +76,10 @@ def _digest(rows) -> str:
 
 # --- create ------------------------------------------------------------------------------
 
-def create(db: Database, target: str | os.PathLike, files_dir: Path | None = None) -> dict:
-    """Write a backup of `db` (and the files under `files_dir`) to `target`; returns the manifest."""
+def create(db: Database, target: str | os.PathLike, files_dir: Path | None = None,
+           templates_dir: Path | None = None) -> dict:
+    """Write a backup of `db` (the uploaded files under `files_dir`, the office's document
+    templates under `templates_dir`) to `target`; returns the manifest."""
     target = Path(target)
     if target.exists():
         raise BackupError(f"备份文件 {target} 已存在，请换一个文件名")
@@ -98,6 +100,8 @@ def create(db: Database, target: str | os.PathLike, files_dir: Path | None = Non
             tar.add(dump, arcname=dump.name)
             if files_dir is not None and files_dir.is_dir():
                 tar.add(files_dir, arcname="files")
+            if templates_dir is not None and templates_dir.is_dir():
+                tar.add(templates_dir, arcname="templates")
         partial.replace(target)  # a backup file is whole or absent
     return manifest
 
@@ -131,13 +135,14 @@ def _pg_dump(db: Database, dump: Path) -> dict:
 DAILY = "ledger-{day}.backup"
 
 
-def daily(db: Database, folder: Path, files_dir: Path | None, keep_days: int, today: dt.date) -> str:
+def daily(db: Database, folder: Path, files_dir: Path | None, keep_days: int, today: dt.date,
+          templates_dir: Path | None = None) -> str:
     """Today's backup in `folder` (once a day), and the daily backups older than `keep_days` removed."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / DAILY.format(day=today.isoformat())
     made = ""
     if not path.exists():
-        manifest = create(db, path, files_dir)
+        manifest = create(db, path, files_dir, templates_dir)
         made = f"已备份到 {path}（{sum(manifest['fingerprint']['entries'].values())} 条记录）"
     removed = prune(folder, keep_days, today)
     return "；".join(x for x in (made or f"{path} 已存在", f"删除 {removed} 个过期备份" if removed else "") if x)
@@ -159,7 +164,8 @@ def prune(folder: Path, keep_days: int, today: dt.date) -> int:
 
 # --- restore -----------------------------------------------------------------------------
 
-def restore(db: Database, source: str | os.PathLike, files_dir: Path | None = None) -> Restored:
+def restore(db: Database, source: str | os.PathLike, files_dir: Path | None = None,
+            templates_dir: Path | None = None) -> Restored:
     """Restore the backup `source` into `db`, which must hold no entries and no users (a new
     installation); the result is compared with the backup's manifest."""
     with _unpacked(Path(source)) as (manifest, folder):
@@ -178,6 +184,8 @@ def restore(db: Database, source: str | os.PathLike, files_dir: Path | None = No
             _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                   "--dbname", libpq_url(db), str(dump)], "pg_restore")
         files = _restore_files(folder / "files", files_dir)
+        if (folder / "templates").is_dir() and templates_dir is not None:
+            shutil.copytree(folder / "templates", templates_dir, dirs_exist_ok=True)
         with db.read() as conn:
             found = fingerprint(conn)
         if found != manifest["fingerprint"]:
