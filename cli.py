@@ -15,6 +15,7 @@ from core.db import bootstrap
 from core.tabular import importer
 from core.entries import query
 from core.entries import store
+from core.rounds import rounds
 from core.tabular import export as tabular
 from core.access import units
 from core.access.policy import ROLES, SYSTEM
@@ -25,6 +26,7 @@ users_cli = AppGroup("users", help="用户与 API 令牌")
 ledgers_cli = AppGroup("ledgers", help="台帐定义、导出与导入")
 audit_cli = AppGroup("audit", help="审计记录")
 units_cli = AppGroup("units", help="单位（组织机构）")
+rounds_cli = AppGroup("rounds", help="催报")
 
 
 def db() -> Database:
@@ -261,3 +263,12 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(ledgers_cli)
     app.cli.add_command(units_cli)
+    app.cli.add_command(rounds_cli)
+
+
+@rounds_cli.command("tick")
+@with_appcontext
+def rounds_tick() -> None:
+    """Open the next round of every repeating round whose due date has passed."""
+    opened = rounds.open_due_repeats(db())
+    click.echo(f"已开启 {len(opened)} 轮催报" + (f"：{', '.join(map(str, opened))}" if opened else ""))

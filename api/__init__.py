@@ -281,3 +281,5 @@ from .sheet import register as _register_sheet  # noqa: E402
 _register_sheet(bp, db, json_body, ApiError)
 from .drafts import register as _register_drafts  # noqa: E402
 _register_drafts(bp, db, json_body)
+from .rounds import register as _register_rounds  # noqa: E402
+_register_rounds(bp, db, json_body)

@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 description of /api/v1 (a test checks it names every API route)."""
 from __future__ import annotations
 
+from .openapi_rounds import ROUND_PATHS
+
 KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "examples": ["supervision"]}}
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 USER_NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -223,6 +225,7 @@ def openapi_document() -> dict:
             "/ledgers/{key}/reports/{report}.xlsx": {"get": _op(
                 "报表 XLSX（数字为数值单元格，末行合计）", [KEY, REPORT, LIST_PARAMS[0]],
                 errors=("400", "401", "403", "404"))},
+            **ROUND_PATHS,
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
