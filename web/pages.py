@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.reports import bulletin
+from core.rounds import tasks
 from core.ledgers import evolution
 from core.entries import query
 from core.entries import store
@@ -44,7 +45,7 @@ def actor() -> Actor:
 @bp.get("/")
 @login_required
 def index():
-    return render_template("ledgers/index.html",
+    return render_template("ledgers/index.html", task_count=tasks.task_count(db(), actor()),
                            ledgers=query.list_ledgers(db(), actor(), deadlines_counted=True))
 
 
