@@ -25,6 +25,7 @@ from core import settings
 from core.access import accounts
 from core.db import backup, bootstrap
 from core.jobs import schedule
+from core.rounds import rounds
 from core.db.models import Base, Database, engine_options, normalise_url
 from web import csrf, init_web
 
@@ -126,8 +127,10 @@ def _one_read_transaction_per_request(app: Flask, db: Database) -> None:
 
 
 def scheduled_tasks(app: Flask, db: Database) -> list[schedule.Task]:
-    """What the server does by itself each day: for now the daily backup, kept BACKUP_KEEP_DAYS."""
-    tasks = []
+    """What the server does by itself each day: the next round of every repeating 催报 whose
+    due date has passed, and the daily backup, kept BACKUP_KEEP_DAYS."""
+    tasks = [schedule.Task("rounds_repeat", dt.time(0, 5),
+                           lambda today: f"已开启 {len(rounds.open_due_repeats(db, today))} 轮催报")]
     if app.config["BACKUP_DAILY"]:
         folder = Path(app.config["BACKUP_DIR"] or Path(app.instance_path) / "backups")
         files = Path(app.config.get("FILES_DIR") or Path(app.instance_path) / "files")

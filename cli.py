@@ -21,6 +21,7 @@ from core.jobs import schedule
 from core.tabular import importer
 from core.entries import query
 from core.entries import store
+from core.rounds import rounds
 from core.tabular import export as tabular
 from core.access import units
 from core.access.policy import ROLES, SYSTEM
@@ -37,6 +38,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 schedule_cli = AppGroup("schedule", help="服务器自行执行的定时任务（每日备份等）")
 backup_cli = AppGroup("backup", help="备份与恢复（数据库、上传的文件与审计链）")
 files_cli = AppGroup("files", help="附件文件")
+rounds_cli = AppGroup("rounds", help="催报")
 
 
 def db() -> Database:
@@ -345,3 +347,12 @@ def register(app: Flask) -> None:
     app.cli.add_command(ledgers_cli)
     app.cli.add_command(units_cli)
     app.cli.add_command(files_cli)
+    app.cli.add_command(rounds_cli)
+
+
+@rounds_cli.command("tick")
+@with_appcontext
+def rounds_tick() -> None:
+    """Open the next round of every repeating round whose due date has passed."""
+    opened = rounds.open_due_repeats(db())
+    click.echo(f"已开启 {len(opened)} 轮催报" + (f"：{', '.join(map(str, opened))}" if opened else ""))

@@ -346,3 +346,5 @@ from .files import register as _register_files  # noqa: E402
 _register_files(bp, ApiError, db)
 from .bulletin import register as _register_bulletin  # noqa: E402
 _register_bulletin(bp, db)
+from .rounds import register as _register_rounds  # noqa: E402
+_register_rounds(bp, db, json_body)

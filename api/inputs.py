@@ -186,3 +186,30 @@ class BulletinParams(Schema):
     to = fields.Date(metadata={"description": "完成时限至（含），默认本半年最后一天"})
     no = fields.Integer(validate=validate.Range(1, 9999), metadata={"description": "期号"})
     office = fields.String(validate=validate.Length(max=40), metadata={"description": "发文单位，默认区政府办公室"})
+
+
+# --- rounds (催报) -------------------------------------------------------------------------
+
+class RoundRepeatSchema(Body):
+    every = fields.String(required=True, validate=validate.OneOf(("month", "week")))
+    day = fields.Integer(validate=validate.Range(1, 31), metadata={"description": "每月的第几日（every=month）"})
+    weekday = fields.Integer(validate=validate.Range(1, 7), metadata={"description": "星期几，1 为星期一（every=week）"})
+
+
+class RoundNewSchema(Body):
+    title = fields.String(required=True, validate=validate.Length(max=200),
+                          metadata={"examples": ["2026年12月督查事项进展填报"]})
+    due = fields.Date(required=True)
+    filter = fields.Dict(keys=fields.String(), values=fields.String(),
+                         metadata={"description": "列表的筛选语法，如 {\"status__in\": \"交办,办理中\"}；开启时匹配的记录即本轮事项"})
+    fields_ = fields.List(fields.String(), required=True, data_key="fields",
+                          metadata={"description": "承办单位须填写的字段"})
+    repeat = fields.Nested(RoundRepeatSchema, allow_none=True,
+                           metadata={"description": "截止日期过后自动开启下一轮（并结束本轮）"})
+
+
+class RoundReportSchema(Body):
+    data = fields.Dict(required=True, metadata={"description": "只能是本轮的填报字段，且每个都要填"})
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000),
+                         metadata={"description": "本期进展；台帐有进展记录时同时记入"})
+    version = fields.Integer(metadata={"description": "记录的版本号（也可用 If-Match）；过期时 412"})

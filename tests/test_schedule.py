@@ -82,7 +82,7 @@ def test_the_server_schedules_the_daily_backup_as_configured(database_url, tmp_p
                       "BACKUP_AT": "00:00"})
     try:
         tasks = scheduled_tasks(app, app.extensions["ledger_db"])
-        assert [(t.name, t.at) for t in tasks] == [("daily_backup", dt.time(0, 0))]
+        assert [(t.name, t.at) for t in tasks] == [("rounds_repeat", dt.time(0, 5)), ("daily_backup", dt.time(0, 0))]
         result = app.test_cli_runner().invoke(args=["schedule", "run"])
         assert result.exit_code == 0 and "daily_backup" in result.output
         assert len(list((tmp_path / "b").glob("ledger-*.backup"))) == 1
@@ -90,7 +90,7 @@ def test_the_server_schedules_the_daily_backup_as_configured(database_url, tmp_p
     finally:
         app.extensions["ledger_db"].dispose()
     off = create_app({**APP_CONFIG, "DATABASE_URL": database_url, "BACKUP_DAILY": False})
-    assert scheduled_tasks(off, off.extensions["ledger_db"]) == []
+    assert [t.name for t in scheduled_tasks(off, off.extensions["ledger_db"])] == ["rounds_repeat"]
     off.extensions["ledger_db"].dispose()
     with pytest.raises(ValueError, match="BACKUP_AT"):
         bad = create_app({**APP_CONFIG, "DATABASE_URL": database_url, "BACKUP_AT": "2点"})

@@ -21,6 +21,7 @@ from .designer import bp as designer_bp
 from .flow import bp as flow_bp
 from .pages import bp as pages_bp
 from .reports import bp as reports_bp
+from .rounds import bp as rounds_bp
 from .sheet import bp as sheet_bp
 from .users import bp as users_bp
 
@@ -47,6 +48,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(sheet_bp)
     app.register_blueprint(designer_bp)
+    app.register_blueprint(rounds_bp)
     init_imports(app)
     app.jinja_env.globals.update(can=can, url_if=url_if, lang_url=lang_url, template_row=template_row, show_when_attrs=show_when_attrs,
                                  current_lang=current_lang)

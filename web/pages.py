@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from core.reports import bulletin
 from core.reports.document import half_year, issue_number, issuer  # shared with the .docx download
+from core.rounds import tasks
 from core.ledgers import evolution
 from core.entries import query
 from core.entries import store
@@ -19,7 +20,7 @@ from core.access import rules as permissions
 from core.access import units
 from core.access.policy import Actor, require
 from core.definition.model import Definition, Field
-from core.errors import EntryInvalid, LedgerError, QueryError, StaleEntry
+from core.errors import EntryInvalid, LedgerError, StaleEntry
 from core.ids import plain_int
 from core.db.models import Database
 from core.settings import local_today
@@ -46,7 +47,7 @@ def actor() -> Actor:
 @bp.get("/")
 @login_required
 def index():
-    return render_template("ledgers/index.html",
+    return render_template("ledgers/index.html", task_count=tasks.task_count(db(), actor()),
                            ledgers=query.list_ledgers(db(), actor(), deadlines_counted=True))
 
 

@@ -382,3 +382,6 @@ def _configure_sqlite(engine: Engine) -> None:
         # A deferred transaction that later writes fails with "database is locked" at once.
         immediate = conn.get_execution_options().get("ledger_write")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+from core.db import roundtables  # noqa: E402,F401 - its tables join Base.metadata (create_all, migrations)

@@ -182,31 +182,42 @@ def update_entry(db: Database, actor: Actor, key: str, entry_id: Any, data: Any,
     """Replace (or, with partial, merge into) an entry's data if nobody saved since `expected_version`."""
     entry_id, expected_version = int_id(entry_id), int_version(expected_version)
     with unique_keys(db, key), db.write() as conn:
-        ledger, definition = definition_of(conn, key)
-        ledger = with_rules(conn, ledger)
-        require(actor, "edit", ledger)
-        sc = access.scope(actor, ledger, "edit")
-        current = _live_entry(conn, ledger.id, entry_id, definition, sc)
-        if current.version != expected_version:
-            raise StaleEntry(entry_view(definition, current._mapping, key))
-        old = dict(current.data)
-        new = {**old, **data} if partial and isinstance(data, dict) else data
-        if partial and isinstance(data, dict):
-            new = {k: v for k, v in new.items() if v is not None}
-        # Fields the current definition no longer has (and sub-fields of its groups) are kept
-        # as they are: a request may repeat them unchanged, but not change them or add unknown ones.
-        retired = retired_parts(definition.fields, old)
-        checked = without_retired(definition.fields, new, retired) if isinstance(new, dict) else new
-        validate_entry(definition, checked)
-        refuse_outside(definition, sc, checked)
-        workflow.check_change(definition, actor, old, checked)
-        new = with_retired(definition.fields, checked, retired)
-        attach(conn, actor, definition, ledger.id, entry_id, old, new)
-        tally = counts.Tally(definition)
-        entry = _write_update(conn, actor, ledger.id, definition, current, new, source, tally)
-        tally.apply(conn, ledger.id)
-        audit.record(conn, actor, "update", key, entry_id=entry_id, filters={"source": source}, rows=1)
-        return entry
+        return update_in(conn, actor, key, entry_id, data, expected_version, partial, source)
+
+
+def update_in(conn: Connection, actor: Actor, key: str, entry_id: int, data: Any,
+              expected_version: int | None, partial: bool = False, source: str = "api",
+              scope: access.Scope | None = None) -> dict:
+    """`update_entry` inside `conn`'s write transaction, for a caller that writes more in it (a
+    round's report). `expected_version` None: the stored one (the caller checked freshness);
+    `scope`: a narrower reach than the actor's edit scope (still within it)."""
+    ledger, definition = definition_of(conn, key)
+    ledger = with_rules(conn, ledger)
+    require(actor, "edit", ledger)
+    sc = access.scope(actor, ledger, "edit")
+    current = _live_entry(conn, ledger.id, entry_id, definition, sc)
+    if scope is not None and not in_scope(definition, scope, current):
+        raise NotFound(f"记录 {entry_id} 不存在")
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEntry(entry_view(definition, current._mapping, key))
+    old = dict(current.data)
+    new = {**old, **data} if partial and isinstance(data, dict) else data
+    if partial and isinstance(data, dict):
+        new = {k: v for k, v in new.items() if v is not None}
+    # Fields the current definition no longer has (and sub-fields of its groups) are kept
+    # as they are: a request may repeat them unchanged, but not change them or add unknown ones.
+    retired = retired_parts(definition.fields, old)
+    checked = without_retired(definition.fields, new, retired) if isinstance(new, dict) else new
+    validate_entry(definition, checked)
+    refuse_outside(definition, sc, checked)
+    workflow.check_change(definition, actor, old, checked)
+    new = with_retired(definition.fields, checked, retired)
+    attach(conn, actor, definition, ledger.id, entry_id, old, new)
+    tally = counts.Tally(definition)
+    entry = _write_update(conn, actor, ledger.id, definition, current, new, source, tally)
+    tally.apply(conn, ledger.id)
+    audit.record(conn, actor, "update", key, entry_id=entry_id, filters={"source": source}, rows=1)
+    return entry
 
 
 def update_valid(conn: Connection, actor: Actor, definition: Definition, entry_id: int,
