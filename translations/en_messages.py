@@ -1,7 +1,7 @@
 """English for every interface string (msgids are the Chinese text users see by default).
 
 Regenerate the catalog after changing UI strings:
-    pybabel extract -F babel.cfg -k _l -k lazy_gettext -k tr --no-location --sort-output -o translations/messages.pot .
+    pybabel extract -F babel.cfg -k _l -k lazy_gettext -k tr -k msgid --no-location --sort-output -o translations/messages.pot .
     pybabel update -i translations/messages.pot -d translations
     python translations/en_messages.py      # fills translations/en from the table below, compiles .mo
 """
@@ -411,6 +411,34 @@ EN.update({
         "Accepted: %(types)s; each file up to %(size)s, at most %(n)s files.",
     "不属于（逗号分隔）": "not one of (comma-separated)", "属于（逗号分隔）": "one of (comma-separated)",
     "文本": "Text", "电子邮件": "Email", "是否": "Yes/no", "附件": "Attachments",
+})
+
+
+# Reporting rounds (催报), my tasks, the Word bulletin and the printed list.
+EN.update({
+    "一键催报未报单位": "Remind every unit that has not reported", "下载 Word": "Download Word",
+    "不为": "is not", "不为以下任一": "is none of", "不重复": "Once", "为": "is", "为以下之一": "is one of",
+    "催报": "Reporting rounds", "共 %(t)s 项，已报 %(r)s，未报 %(m)s，逾期 %(l)s":
+        "%(t)s items, %(r)s reported, %(m)s missing, %(l)s late",
+    "各单位均已填报，无需催报。": "Every unit has reported; no reminder needed.",
+    "哪些事项（列表的筛选条件）": "Which items (the list's filters)", "填报": "Report", "填报情况": "Reports",
+    "如：2026年12月督查事项进展填报": "e.g. December 2026 progress reports",
+    "已催报 %(n)s 次，最近一次 %(at)s": "Reminded %(n)s times, last at %(at)s",
+    "已向 %(n)s 个单位催报：%(u)s": "Reminded %(n)s units: %(u)s", "已填报。": "Reported.", "已报": "Reported",
+    "开启": "Open", "开启一轮催报": "Open a reporting round", "待填报的催报事项": "Items to report in a round",
+    "待我办理的流程": "Workflow steps waiting for me", "我的待办": "My tasks",
+    "截止于每月几日 / 每周星期几": "Due on day of month / weekday", "截止日期：%(d)s": "Due: %(d)s",
+    "打印时间：": "Printed: ", "承办单位须填写的字段": "Fields each unit must fill in", "排序：": "Sort: ",
+    "提交": "Submit", "无（全部记录）": "None (all entries)", "早于或小于": "before or below",
+    "晚于或大于": "after or above", "更新填报": "Update report", "未报": "Missing",
+    "本轮催报已结束。": "This round is closed.",
+    "本轮共 %(t)s 项，已报 %(r)s 项（其中逾期报送 %(l)s 项），未报 %(m)s 项。":
+        "This round has %(t)s items: %(r)s reported (%(l)s of them late), %(m)s missing.",
+    "每周（填星期 1-7）": "Weekly (weekday 1-7)", "每月（填日期 1-31）": "Monthly (day 1-31)",
+    "结束本轮": "Close this round",
+    "说明：事项为本轮开启时符合筛选条件的记录；逾期报送指在截止日期之后填报。":
+        "Items are the entries the filters matched when the round opened; late means reported after the due date.",
+    "进行中": "Open", "逾期": "Late", "重复": "Repeat",
 })
 
 

@@ -24,6 +24,12 @@ class ParseError(ValueError):
     """Text that is no value of the field's kind; the message is Chinese and names the field."""
 
 
+def msgid(text: str) -> str:
+    """Marks a string for the translation catalogue (`pybabel extract -k msgid`); whoever shows
+    it translates it (the designer's catalogue of kinds)."""
+    return text
+
+
 def say(message: str, **values: Any) -> str:
     """The default translator: Chinese as written (web passes flask_babel's gettext)."""
     return message % values if values else message

@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from core.definition.textcheck import MAX_NESTING, nesting_depth_exceeds
+from core.definition.kinds.base import msgid
 from core.definition.kinds.base import Kind, ParseError, Translate, example_object, register, say, short, show, stored_object
 from core.definition.kinds.text import canonical_choice
 
@@ -49,7 +50,7 @@ class _Nested(Kind):
 
 class MultiChoice(_Nested):
     name = "multichoice"
-    label = "多选"
+    label = msgid("多选")
     multiple = locked_when_read_only = True
     widget = "multichoice"
     width = 24
@@ -121,7 +122,7 @@ class MultiChoice(_Nested):
 
 class Group(_Nested):
     name = "group"
-    label = "分组"
+    label = msgid("分组")
     fieldset = True
     widget = "group"
 
@@ -163,7 +164,7 @@ class Group(_Nested):
 
 class Table(_Nested):
     name = "table"
-    label = "子表"
+    label = msgid("子表")
     rows = True
     widget = "table"
     width = 48

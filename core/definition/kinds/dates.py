@@ -11,7 +11,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from core.settings import local_iso, local_text, stored_time, to_local
-from core.definition.kinds.base import (ORDERED_RULE_OPS, Kind, ParseError, Translate, is_blank, is_number,
+from core.definition.kinds.base import (ORDERED_RULE_OPS, Kind, ParseError, Translate, is_blank, is_number, msgid,
                                         plain_string, register, say, short)
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ SAMPLE_DATE = dt.date(2026, 3, 5)
 
 class Date(Kind):
     name = "date"
-    label = "日期"
+    label = msgid("日期")
     is_date = is_day = searchable = True
     widget = "date"
     width = 12
@@ -96,7 +96,7 @@ class Date(Kind):
 
 class DateTime(Kind):
     name = "datetime"
-    label = "日期时间"
+    label = msgid("日期时间")
     is_date = searchable = True
     widget = "datetime"
     width = 20

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from core.definition.kinds.base import Kind, ParseError, Translate, register, say
+from core.definition.kinds.base import Kind, ParseError, Translate, register, say, msgid
 from core.errors import problem
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class Attachment(Kind):
     """Not one value: never a list column by default, a filter, the sort, a rule or a search target."""
 
     name = "file"
-    label = "附件"
+    label = msgid("附件")
     scalar = False
     importable = False
     holds_files = True

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Numeric
 
 from core.settings import MAX_NUMBER
+from core.definition.kinds.base import msgid
 from core.definition.kinds.base import ORDERED_RULE_OPS, Kind, ParseError, Translate, is_number, register, say, short
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ _NUMBER_NOISE = re.compile(r"[,，\s¥￥元]")
 
 class Integer(Kind):
     name = "integer"
-    label = "整数"
+    label = msgid("整数")
     numeric = business_key = True
     sort_type = "n"
     pg_cast = Numeric
@@ -125,7 +126,7 @@ class Integer(Kind):
 
 class Number(Integer):
     name = "number"
-    label = "数字"
+    label = msgid("数字")
     business_key = integral = False
     widget = "number"
     width = 12
@@ -149,7 +150,7 @@ class Number(Integer):
 
 class Money(Number):
     name = "money"
-    label = "金额"
+    label = msgid("金额")
     widget = "money"
     width = 14
     number_format = "#,##0.00"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from core.definition.kinds.base import Kind, plain_string, register
+from core.definition.kinds.base import Kind, plain_string, register, msgid
 
 if TYPE_CHECKING:
     from core.definition.model import Field
@@ -35,7 +35,7 @@ class _Line(Kind):
 
 class Text(_Line):
     name = "text"
-    label = "文本"
+    label = msgid("文本")
     business_key = typed_text_cell = True
 
     def recognise(self, schema: dict) -> bool:
@@ -47,7 +47,7 @@ class Text(_Line):
 
 class Textarea(_Line):
     name = "textarea"
-    label = "多行文本"
+    label = msgid("多行文本")
     typed_text_cell = True
     widget = "textarea"
     width = 40
@@ -62,7 +62,7 @@ class Textarea(_Line):
 
 class Email(_Line):
     name = "email"
-    label = "电子邮件"
+    label = msgid("电子邮件")
     widget = "email"
     width = 24
 
@@ -75,7 +75,7 @@ class Email(_Line):
 
 class Uri(Email):
     name = "uri"
-    label = "网址"
+    label = msgid("网址")
     widget = "uri"
     width = 30
 
@@ -88,7 +88,7 @@ class Uri(Email):
 
 class Choice(Kind):
     name = "choice"
-    label = "单选"
+    label = msgid("单选")
     searchable = counted = locked_when_read_only = True
     widget = "choice"
     width = 14

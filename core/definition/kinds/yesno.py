@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean as SqlBoolean
 
-from core.definition.kinds.base import Kind, ParseError, Translate, is_number, register, say, short
+from core.definition.kinds.base import Kind, ParseError, Translate, is_number, register, say, short, msgid
 
 if TYPE_CHECKING:
     from core.definition.model import Field
@@ -17,7 +17,7 @@ FALSE_WORDS = {"否", "false", "0", "n", "no", "错", "×", "✗", "f"}
 
 class Boolean(Kind):
     name = "boolean"
-    label = "是否"
+    label = msgid("是否")
     locked_when_read_only = True
     sort_type = "b"
     pg_cast = SqlBoolean
