@@ -145,6 +145,9 @@ def named_files(db: Database, definition, entries: Iterable[dict],
         return
     pending: list[dict] = []
     for entry in entries:
+        if not pending and not any(entry["data"].get(k) for k in fields):
+            yield entry  # nothing to name and nothing waiting before it: no batch held
+            continue
         pending.append(entry)
         if len(pending) >= batch:
             yield from _named(db, fields, pending, file_url)
