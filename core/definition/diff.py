@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from core.definition.model import Definition, Field
+from core.definition.tree import inside
 from core.errors import DefinitionError
 
 EXAMPLES = 5
@@ -265,13 +266,7 @@ def _moved(plan: list[Pair], old_at: tuple[str, ...], new_at: tuple[str, ...], d
         source = p.old.key
         if source not in data:
             continue
-        value = data[source]
-        if p.new.children:
-            if isinstance(value, list):
-                value = [_moved(plan, p.old_path, p.new_path, row) for row in value]
-            else:
-                value = _moved(plan, p.old_path, p.new_path, value)
-        out[p.new.key] = value
+        out[p.new.key] = inside(p.new, data[source], lambda _, obj, p=p: _moved(plan, p.old_path, p.new_path, obj))
     return out
 
 
@@ -286,15 +281,3 @@ def added_keys(old: Definition, new: Definition) -> list[str]:
     before `old`, and those must fit the new field's kind."""
     return [p.new.key for p in pairs(old.fields, new.fields) if p.old is None and len(p.new_path) == 1]
 
-
-def values_at(data: Any, path: tuple[str, ...]) -> Iterator[Any]:
-    """The values stored at a field path, through groups (objects) and tables (lists of rows)."""
-    if not path:
-        if data is not None:
-            yield data
-        return
-    if isinstance(data, list):
-        for row in data:
-            yield from values_at(row, path)
-    elif isinstance(data, dict) and path[0] in data:
-        yield from values_at(data[path[0]], path[1:])

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 
 from core.definition import formats
 from core.definition.model import Definition, Field
+from core.definition.tree import along, keys_of
 from core.errors import EntryInvalid
 from core.definition.patterns import PatternError, pattern_matches
 from core.entries.quickcheck import compile_quick_check
@@ -261,13 +262,8 @@ def _word(value: Any) -> str:
 
 def _title_in(definition: Definition, path: list, key: str) -> str:
     """The title of field `key` of the object at `path` (the entry, a group, a table row)."""
-    current = definition.fields
-    for part in (p for p in path if not isinstance(p, int)):
-        match = next((f for f in current if f.key == part), None)
-        if match is None:
-            return key
-        current = match.children
-    return next((f.title for f in current if f.key == key), key)
+    found = along(definition.fields, [*path, key])
+    return found[-1].title if len(found) == len(keys_of(path)) + 1 else key
 
 
 def _message(keyword: str, error, path: list) -> str:
@@ -312,16 +308,14 @@ def _message(keyword: str, error, path: list) -> str:
 
 def _titles(fields: tuple[Field, ...], path: list) -> str:
     """'行程安排 第2行 地点' for ['itinerary', 1, 'place']."""
-    names, current = [], fields
+    names, found = [], iter(along(fields, path))
     for part in path:
         if isinstance(part, int):
             names.append(f"第{part + 1}行")
-            continue
-        match = next((f for f in current if f.key == part), None)
-        if match is None:
+        elif (f := next(found, None)) is not None:
+            names.append(f.title)
+        else:
             break
-        names.append(match.title)
-        current = match.children
     return " ".join(names)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.definition.model import Definition, Field
+from core.definition.tree import inside
 
 
 def entry_view(definition: Definition, row: Any, key: str | None = None) -> dict:
@@ -17,19 +18,16 @@ def entry_view(definition: Definition, row: Any, key: str | None = None) -> dict
 
 def in_field_order(fields: tuple[Field, ...], data: dict) -> dict:
     """`data` with keys in form order, child rows and groups too (PostgreSQL's JSONB reorders keys)."""
-    ordered = {}
-    for f in fields:
-        if f.key not in data:
-            continue
-        value = data[f.key]
-        if f.type.fieldset and isinstance(value, dict):
-            value = in_field_order(f.children, value)
-        elif f.type.rows and isinstance(value, list):
-            value = [in_field_order(f.children, row) if isinstance(row, dict) else row for row in value]
-        ordered[f.key] = value
+    ordered = {f.key: _ordered(f, data[f.key]) for f in fields if f.key in data}
     if len(ordered) != len(data):
         ordered.update((k, v) for k, v in data.items() if k not in ordered)
     return ordered
+
+
+def _ordered(f: Field, value: Any) -> Any:
+    """A value reordered only in the shape its field declares (a group's object, a table's rows);
+    an earlier version's shape is shown as stored."""
+    return inside(f, value, in_field_order) if f.type.rows == isinstance(value, list) else value
 
 
 def iso(value) -> str | None:

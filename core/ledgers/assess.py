@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Iterable
 
-from core.definition.diff import EXAMPLES, Pair, migrated_value, pairs, renamed, shown_text, values_at
+from core.definition.diff import EXAMPLES, Pair, migrated_value, pairs, renamed, shown_text
+from core.definition.tree import keys_of, walk
 from core.definition.kinds import stored_object
 from core.definition.model import Definition
 from core.entries.validation import entry_problems
@@ -89,9 +90,11 @@ def assess(old: Definition, new: Definition, rows: Iterable[Any], migrate: dict 
                 moved[key] = value
         if moved != data:
             out.rewritten.append((row, moved))
+        held = list(walk(new.fields, moved)) if retyped else []
         out.broken += [{"id": row.id, "number": row.number, "field": p.place,
                         "message": f"记录 {row.number or row.id} 的“{p.label}”值 {shown_text(v)[:50]} 不是{p.new.type.label}"}
-                       for p in retyped for v in values_at(moved, p.new_path) if not p.new.type.holds(p.new, v)]
+                       for p in retyped for path, _, v in held
+                       if v is not None and keys_of(path) == p.new_path and not p.new.type.holds(p.new, v)]
         if validate:
             errors = entry_problems(new, moved)
             if errors:

@@ -24,6 +24,7 @@ from core.db.counts import Tally, field_expr
 from core.db.models import Database, entries
 from core.definition import workflow
 from core.definition.model import Definition
+from core.definition.tree import along
 from core.entries.definitions import definition_of
 from core.entries.scope import out_of_scope, scope_condition
 from core.entries.store import insert_valid, lock_ledger, unique_keys, update_valid
@@ -381,11 +382,4 @@ def _key_error(definition: Definition, row_no: int, message: str) -> dict:
 
 
 def _column_title(definition: Definition, field: str) -> str:
-    names, current = [], definition.fields
-    for part in field.split("."):
-        match = next((f for f in current if f.key == part), None)
-        if match is None:
-            break
-        names.append(match.title)
-        current = match.children
-    return TITLE_SEPARATOR.join(names)
+    return TITLE_SEPARATOR.join(f.title for f in along(definition.fields, field.split(".")))
