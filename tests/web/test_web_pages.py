@@ -70,6 +70,22 @@ def test_list_pagination_shows_total(login, client, db):
     assert "_page=3" in page.text and "_page=1" in page.text
 
 
+def test_the_pager_keeps_the_filters_and_order_in_its_links(login, client, db):
+    for i in range(5):
+        store.create_entry(db, SYSTEM, "supervision", {"content": f"事项{i}", "source": "专题会议纪要",
+                                                        "unit": "区住建局", "deadline": f"2030-01-1{i}",
+                                                        "status": "立项"})
+    login("viewer")
+    html = client.get("/ledgers/supervision?status=立项&_sort=-deadline&_size=2&_page=2").text
+    pager = html[html.index('<nav class="pager"'):]
+    pager = pager[:pager.index("</nav>")]
+    links = [a.split('"')[0].replace("&amp;", "&") for a in pager.split('href="')[1:]]
+    assert len(links) == 4 and 'rel="prev"' in pager and 'rel="next"' in pager  # prev, 1, 3, next
+    for link, number in zip(links, (1, 1, 3, 3)):
+        assert f"_page={number}" in link and "_sort=-deadline" in link and "_size=2" in link
+        assert "status=%E7%AB%8B%E9%A1%B9" in link or "status=立项" in link
+
+
 def test_overdue_rows_are_highlighted(login, client, supervision_entry):
     late = supervision_entry(content="超期事项", deadline="2020-01-01", status="办理中")
     supervision_entry(content="已办结事项", deadline="2020-01-01", status="已办结")
