@@ -9,6 +9,8 @@ before any view runs (an unknown address, a wrong method), which reach the app's
 from __future__ import annotations
 
 import re
+import tempfile
+from typing import IO, Any, Callable
 from urllib.parse import quote
 
 from flask import Response, current_app, jsonify
@@ -104,3 +106,26 @@ def disposition(filename: str, inline: bool = False) -> str:
 def blobs() -> Blobs:
     """Where uploaded files' bytes live: FILES_DIR, else `files/` in the instance folder."""
     return Blobs.of_instance(current_app.instance_path, current_app.config.get("FILES_DIR"))
+
+
+def spooled(write: Callable[[IO[bytes]], Any], mimetype: str) -> tuple[Any, Response]:
+    """`write(handle)` into a temporary file, then a response streaming it from disk with its
+    length (XLSX exports, the attachments ZIP: files too large to build in memory). Returns
+    what `write` returned and the response; the file is closed on failure or once sent."""
+    handle = tempfile.TemporaryFile()
+    try:
+        written = write(handle)
+    except BaseException:
+        handle.close()
+        raise
+    size = handle.tell()
+    handle.seek(0)
+
+    def chunks():
+        with handle:
+            while block := handle.read(1 << 16):
+                yield block
+
+    response = Response(chunks(), mimetype=mimetype)
+    response.headers["Content-Length"] = str(size)
+    return written, response

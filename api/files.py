@@ -6,7 +6,6 @@ Thin over core/files: the headers are this module's part. Every file is sent wit
 """
 from __future__ import annotations
 
-import tempfile
 from typing import Callable
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
@@ -16,7 +15,7 @@ from core.errors import NotFound
 from core.files import archive, records
 from core.files.content import runs_in_browser
 
-from adapters import blobs, disposition
+from adapters import blobs, disposition, spooled
 
 from . import envelopes as out
 from . import inputs
@@ -87,22 +86,8 @@ def guarded_headers(response: Response, name: str, media: str) -> Response:
 
 def files_zip(database: Database, key: str):
     """Every file of the entries the caller may export, by entry, in one ZIP (written to disk first)."""
-    handle = tempfile.TemporaryFile()
-    try:
-        definition, count = archive.write_zip(database, blobs(), g.actor, key, handle)
-    except BaseException:
-        handle.close()
-        raise
-    size = handle.tell()
-    handle.seek(0)
-
-    def chunks():
-        with handle:
-            while block := handle.read(1 << 16):
-                yield block
-
-    response = Response(chunks(), mimetype="application/zip")
-    response.headers["Content-Length"] = str(size)
+    (definition, _count), response = spooled(
+        lambda handle: archive.write_zip(database, blobs(), g.actor, key, handle), "application/zip")
     response.headers["Content-Disposition"] = disposition(archive.zip_name(definition))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

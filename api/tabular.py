@@ -10,7 +10,7 @@ from core.tabular import export as tabular
 from core.errors import QueryError
 from core.db.models import Database
 
-from adapters import CSV_MIME, attachment, run_import
+from adapters import CSV_MIME, attachment, run_import, spooled
 
 from . import envelopes as out
 from . import inputs
@@ -78,23 +78,10 @@ def export_csv(database, key: str):
 
 def export_xlsx(database, key: str):
     """Written to a temporary file by openpyxl's write-only mode, then streamed from disk."""
-    handle = tempfile.TemporaryFile()
-    try:
-        definition = tabular.export_xlsx(database, g.actor, key, handle, list_params(request.args),
-                                         header_option(request.args), file_url=file_url)
-    except BaseException:
-        handle.close()
-        raise
-    size = handle.tell()
-    handle.seek(0)
-
-    def chunks():
-        with handle:
-            while block := handle.read(1 << 16):
-                yield block
-
-    response = Response(chunks(), mimetype=tabular.XLSX_MIME)
-    response.headers["Content-Length"] = str(size)
+    definition, response = spooled(
+        lambda handle: tabular.export_xlsx(database, g.actor, key, handle, list_params(request.args),
+                                           header_option(request.args), file_url=file_url),
+        tabular.XLSX_MIME)
     response.headers["Content-Disposition"] = attachment(tabular.download_name(definition, "xlsx"))
     return response
 
