@@ -327,3 +327,19 @@ def kind_of(schema: Any) -> str | None:
         return None
     return next((name for name, kind in KINDS.items() if kind.recognise(schema)), None)
 
+
+
+class ListedValues:
+    """For kinds whose value is a list shown as one text (multi-choice, attachments): an empty
+    form list for nothing stored, the items joined with 、 on pages and in exports."""
+
+    def form_value(self, f: "Field", value: Any) -> Any:
+        return [] if value is None else value
+
+    def display(self, f: "Field", value: Any, tr: Translate = say) -> str:
+        return "、".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    def export_text(self, f: "Field | None", value: Any) -> str:
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        return super().export_text(f, value)

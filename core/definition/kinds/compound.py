@@ -14,7 +14,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from core.definition.textcheck import MAX_NESTING, nesting_depth_exceeds
 from core.definition.kinds.base import msgid
-from core.definition.kinds.base import Kind, ParseError, Translate, example_object, register, say, short, show, stored_object
+from core.definition.kinds.base import (Kind, ListedValues, ParseError, Translate, example_object, register, say, short,
+                                        show, stored_object)
 from core.definition.kinds.text import canonical_choice
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class _Nested(Kind):
     family = ""
 
 
-class MultiChoice(_Nested):
+class MultiChoice(ListedValues, _Nested):
     name = "multichoice"
     label = msgid("多选")
     multiple = locked_when_read_only = True
@@ -104,17 +105,6 @@ class MultiChoice(_Nested):
         if isinstance(raw, str):
             return super().parse_form(f, raw)
         return [v for v in (raw or []) if v not in (None, "")] or None
-
-    def form_value(self, f: "Field", value: Any) -> Any:
-        return [] if value is None else value
-
-    def display(self, f: "Field", value: Any, tr: Translate = say) -> str:
-        return "、".join(map(str, value)) if isinstance(value, list) else str(value)
-
-    def export_text(self, f: "Field | None", value: Any) -> str:
-        if isinstance(value, list):
-            return "、".join(str(v) for v in value)
-        return super().export_text(f, value)
 
     def sample(self, f: "Field", full: bool) -> Any:
         return list(f.choices[:1])

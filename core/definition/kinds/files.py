@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from core.definition.kinds.base import Kind, ParseError, Translate, register, say, msgid
+from core.definition.kinds.base import Kind, ListedValues, ParseError, msgid, register
 from core.errors import problem
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def _types_problems(types: Any, at: str) -> Iterator[dict]:
         yield problem(at, "文件类型不能重复")
 
 
-class Attachment(Kind):
+class Attachment(ListedValues, Kind):
     """Not one value: never a list column by default, a filter, the sort, a rule or a search target."""
 
     name = "file"
@@ -130,18 +130,6 @@ class Attachment(Kind):
         if self.holds(f, value):
             return frozenset(value)
         raise ParseError(f"{f.title}：应为文件编号列表")
-
-    def form_value(self, f: "Field", value: Any) -> Any:
-        return [] if value is None else value
-
-    def display(self, f: "Field", value: Any, tr: Translate = say) -> str:
-        """The names (pages hand them in for the ids), or the ids as stored."""
-        return "、".join(map(str, value)) if isinstance(value, list) else str(value)
-
-    def export_text(self, f: "Field | None", value: Any) -> str:
-        if isinstance(value, list):
-            return "、".join(str(v) for v in value)
-        return super().export_text(f, value)
 
     def link(self, f: "Field | None", value: Any) -> str | None:
         """The first file's address, when an export named the ids (core/files/records.py FileName)."""
