@@ -18,7 +18,8 @@ def entry_view(definition: Definition, row: Any, key: str | None = None) -> dict
 
 def in_field_order(fields: tuple[Field, ...], data: dict) -> dict:
     """`data` with keys in form order, child rows and groups too (PostgreSQL's JSONB reorders keys)."""
-    ordered = {f.key: _ordered(f, data[f.key]) for f in fields if f.key in data}
+    # every list page and export row passes here: only fields with sub-fields take the step down
+    ordered = {f.key: _ordered(f, data[f.key]) if f.children else data[f.key] for f in fields if f.key in data}
     if len(ordered) != len(data):
         ordered.update((k, v) for k, v in data.items() if k not in ordered)
     return ordered
